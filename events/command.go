@@ -1,0 +1,108 @@
+package events
+
+import (
+	"regexp"
+	"time"
+)
+
+// CommandType names an intent.
+type CommandType string
+
+// The commands an account accepts.
+const (
+	OpenAccount        CommandType = "OpenAccount"
+	Deposit            CommandType = "Deposit"
+	Withdraw           CommandType = "Withdraw"
+	CloseAccount       CommandType = "CloseAccount"
+	ReverseTransaction CommandType = "ReverseTransaction"
+)
+
+// Command is an intent to change one account. It is the input of the
+// account state machine.
+type Command struct {
+	Type      CommandType `json:"type"`
+	AccountID string      `json:"accountId"`
+	// CommandID is the client-supplied idempotency key. A command id that
+	// was already applied to the account is not applied again.
+	CommandID string `json:"commandId"`
+	// CorrelationID ties the command to a wider request, if any.
+	CorrelationID string `json:"correlationId,omitempty"`
+	// Amount is in minor units (cents for EUR). Deposit and Withdraw only.
+	Amount int64 `json:"amount,omitempty"`
+	// Currency is the ISO 4217 code. Required for OpenAccount; optional for
+	// Deposit and Withdraw, where it must match the account's.
+	Currency string `json:"currency,omitempty"`
+	// OccurredAt is the business time the command is for. Zero means now.
+	OccurredAt time.Time `json:"occurredAt,omitzero"`
+	// Reference is free text kept with a deposit or withdrawal.
+	Reference string `json:"reference,omitempty"`
+	// EventID names the deposit or withdrawal that ReverseTransaction undoes.
+	EventID string `json:"eventId,omitempty"`
+}
+
+// Limits on command fields.
+const (
+	MaxIDLength        = 64
+	MaxReferenceLength = 256
+)
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+// ValidID reports whether s can name an account or a command: 1 to 64
+// letters, digits, '_', '.' or '-'.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// Validate checks the command's shape, independent of any state. It returns
+// an InvalidCommand *Error naming the first problem.
+func (c Command) Validate() error {
+	if !ValidID(c.AccountID) {
+		return Errorf(CodeInvalidCommand, "accountId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.AccountID, MaxIDLength)
+	}
+	if !ValidID(c.CommandID) {
+		return Errorf(CodeInvalidCommand, "commandId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.CommandID, MaxIDLength)
+	}
+	if c.CorrelationID != "" && !ValidID(c.CorrelationID) {
+		return Errorf(CodeInvalidCommand, "correlationId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.CorrelationID, MaxIDLength)
+	}
+	if len(c.Reference) > MaxReferenceLength {
+		return Errorf(CodeInvalidCommand, "reference is %d bytes; the limit is %d", len(c.Reference), MaxReferenceLength)
+	}
+	return c.validateFields()
+}
+
+func (c Command) validateFields() error {
+	switch c.Type {
+	case OpenAccount:
+		if !ValidCurrency(c.Currency) {
+			return Errorf(CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
+		}
+		return c.forbid(c.Amount != 0, "amount", c.EventID != "", "eventId")
+	case Deposit, Withdraw:
+		if c.Amount <= 0 {
+			return Errorf(CodeInvalidCommand, "amount must be a positive integer in minor units, got %d", c.Amount)
+		}
+		if c.Currency != "" && !ValidCurrency(c.Currency) {
+			return Errorf(CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
+		}
+		return c.forbid(false, "", c.EventID != "", "eventId")
+	case CloseAccount:
+		return c.forbid(c.Amount != 0, "amount", c.EventID != "", "eventId")
+	case ReverseTransaction:
+		if _, _, err := ParseEventID(c.EventID); err != nil {
+			return Errorf(CodeInvalidCommand, "eventId %q does not name an event: %s", c.EventID, err.(*Error).Message)
+		}
+		return c.forbid(c.Amount != 0, "amount", false, "")
+	}
+	return Errorf(CodeInvalidCommand, "unknown command type %q; want OpenAccount, Deposit, Withdraw, CloseAccount or ReverseTransaction", c.Type)
+}
+
+// forbid rejects fields that the command type does not take.
+func (c Command) forbid(has1 bool, name1 string, has2 bool, name2 string) error {
+	if has1 {
+		return Errorf(CodeInvalidCommand, "%s does not take %s", c.Type, name1)
+	}
+	if has2 {
+		return Errorf(CodeInvalidCommand, "%s does not take %s", c.Type, name2)
+	}
+	return nil
+}
