@@ -1,0 +1,3 @@
+module github.com/stepfold/stepfold/infra
+
+go 1.26
