@@ -1,0 +1,69 @@
+package intrinsic
+
+import (
+	crand "crypto/rand"
+	"math/rand/v2"
+)
+
+// evaluator carries what one Eval needs.
+type evaluator struct {
+	input, context any
+	env            Env
+}
+
+// call evaluates the arguments of c, then the function.
+func (ev *evaluator) call(c *call) (any, error) {
+	vals := make([]any, len(c.args))
+	for i, a := range c.args {
+		v, err := ev.arg(a)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return c.fn.run(ev, c, vals)
+}
+
+// arg evaluates one argument.
+func (ev *evaluator) arg(a arg) (any, error) {
+	switch a.kind {
+	case argPath:
+		return a.path.Get(ev.input, ev.context)
+	case argCall:
+		return ev.call(a.call)
+	}
+	return a.value(), nil
+}
+
+// randInt returns a value in [lo, hi).
+func (ev *evaluator) randInt(lo, hi int64) int64 {
+	if ev.env.RandInt != nil {
+		return ev.env.RandInt(lo, hi)
+	}
+	return lo + rand.Int64N(hi-lo)
+}
+
+// uuid returns a version 4 UUID.
+func (ev *evaluator) uuid() string {
+	if ev.env.UUID != nil {
+		return ev.env.UUID()
+	}
+	return newUUID()
+}
+
+// newUUID builds an RFC 4122 version 4 UUID from crypto/rand.
+func newUUID() string {
+	var b [16]byte
+	_, _ = crand.Read(b[:]) // never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[c>>4], hex[c&0x0f])
+	}
+	return string(out)
+}
