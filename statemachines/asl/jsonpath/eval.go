@@ -63,6 +63,9 @@ func (s step) single(v any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
+		if len(s.names) > 1 {
+			return mergeFields(m, s.names), true
+		}
 		r, ok := m[s.names[0]]
 		return r, ok
 	case kindIndex:
@@ -152,13 +155,7 @@ func (s step) applyFields(v any, leaf bool, out []any) []any {
 		return out
 	}
 	if leaf && len(s.names) > 1 {
-		merged := map[string]any{}
-		for _, n := range s.names {
-			if r, ok := m[n]; ok {
-				merged[n] = r
-			}
-		}
-		return append(out, merged)
+		return append(out, mergeFields(m, s.names))
 	}
 	for _, n := range s.names {
 		if r, ok := m[n]; ok {
@@ -166,6 +163,17 @@ func (s step) applyFields(v any, leaf bool, out []any) []any {
 		}
 	}
 	return out
+}
+
+// mergeFields returns an object holding those of names that m has.
+func mergeFields(m map[string]any, names []string) map[string]any {
+	merged := map[string]any{}
+	for _, n := range names {
+		if r, ok := m[n]; ok {
+			merged[n] = r
+		}
+	}
+	return merged
 }
 
 func (s step) applyIndexes(v any, out []any) []any {

@@ -245,8 +245,33 @@ func (ps *parser) operand() (operand, error) {
 	case c == '\'' || c == '"':
 		s, err := ps.quoted(c)
 		return literal{s}, err
+	case c == '[':
+		return ps.arrayLiteral()
 	}
 	return ps.jsonLiteral()
+}
+
+// arrayLiteral reads [v, ...] whose items are quoted strings or JSON
+// scalars, as used with in and nin.
+func (ps *parser) arrayLiteral() (operand, error) {
+	ps.pos++ // '['
+	items := []any{}
+	for !ps.consume("]") {
+		if len(items) > 0 && !ps.consume(",") {
+			return nil, ps.fail("expected ',' or ']' in the list")
+		}
+		ps.skipSpace()
+		if ps.peek() == '[' || ps.peek() == '@' || ps.peek() == '$' {
+			return nil, ps.fail("a list may hold only strings, numbers, booleans and null")
+		}
+		item, err := ps.operand()
+		if err != nil {
+			return nil, err
+		}
+		v, _ := item.resolve(nil, nil)
+		items = append(items, v)
+	}
+	return literal{items}, nil
 }
 
 func (ps *parser) pathOperand() (operand, error) {

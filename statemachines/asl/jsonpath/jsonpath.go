@@ -99,11 +99,14 @@ func (p *Path) IsReference() bool {
 }
 
 // IsDefinite reports whether the path yields exactly one value when it
-// matches: no wildcard, slice, filter, union or recursive descent. A
-// trailing length() keeps a definite path definite.
+// matches: no wildcard, slice, filter, index union or recursive descent.
+// A trailing length() keeps a path definite, and so does a union of names
+// in the last step, which (as in Jayway) yields one object holding the
+// named fields.
 func (p *Path) IsDefinite() bool {
-	for _, s := range p.steps {
-		if !s.isSingle() && s.kind != kindFunc {
+	for i, s := range p.steps {
+		last := i == len(p.steps)-1
+		if !s.isSingle() && s.kind != kindFunc && !(last && s.isNameUnion()) {
 			return false
 		}
 	}

@@ -42,6 +42,11 @@ func (s step) isSingle() bool {
 	return false
 }
 
+// isNameUnion reports whether the step is ['a','b',...] without "..".
+func (s step) isNameUnion() bool {
+	return s.kind == kindField && len(s.names) > 1 && !s.descent
+}
+
 // sliceSpec is an array slice [from:to]; a missing bound is nil.
 type sliceSpec struct {
 	from, to *int
