@@ -132,7 +132,7 @@ func TestCompileErrors(t *testing.T) {
 
 func TestClassification(t *testing.T) {
 	tests := []struct {
-		path                          string
+		path                         string
 		context, reference, definite bool
 	}{
 		{`$`, false, true, true},
