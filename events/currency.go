@@ -13,8 +13,13 @@ const iso4217 = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF
 // ValidCurrency reports whether code is an active ISO 4217 currency code,
 // such as "EUR".
 func ValidCurrency(code string) bool {
-	if len(code) != 3 || strings.ToUpper(code) != code {
+	if len(code) != 3 {
 		return false
+	}
+	for i := 0; i < 3; i++ {
+		if code[i] < 'A' || code[i] > 'Z' {
+			return false
+		}
 	}
 	return strings.Contains(iso4217, code)
 }
