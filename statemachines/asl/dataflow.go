@@ -1,0 +1,134 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
+	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
+)
+
+// stateCtx is one visit to a state: what the data flow needs to evaluate
+// paths ($$ included) and to name runtime errors.
+type stateCtx struct {
+	fr         *frame
+	st         *state
+	enteredID  int64
+	entered    time.Time
+	retryCount int
+	item       *mapItem // $$.Map.Item while a Map state selects an item
+}
+
+// mapItem is $$.Map.Item.
+type mapItem struct {
+	index int
+	value any
+}
+
+// timeFormat is how Step Functions writes times in the context object.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// contextObject builds the context object ($$) for this visit.
+func (sc *stateCtx) contextObject() any {
+	r := sc.fr.run
+	exec := map[string]any{
+		"Id":        r.arn,
+		"Input":     r.input,
+		"Name":      r.name,
+		"RoleArn":   r.m.roleARN(),
+		"StartTime": r.start.UTC().Format(timeFormat),
+	}
+	if !r.m.express {
+		exec["RedriveCount"] = json.Number("0")
+	}
+	stateObj := map[string]any{"Name": sc.st.name, "EnteredTime": sc.entered.UTC().Format(timeFormat)}
+	if sc.st.typ == "Task" {
+		stateObj["RetryCount"] = json.Number(fmt.Sprint(sc.retryCount))
+	}
+	c := map[string]any{
+		"Execution":    exec,
+		"StateMachine": map[string]any{"Id": r.m.arn(), "Name": r.m.cfg.name},
+		"State":        stateObj,
+	}
+	if sc.item != nil {
+		c["Map"] = map[string]any{"Item": map[string]any{"Index": json.Number(fmt.Sprint(sc.item.index)), "Value": sc.item.value}}
+	}
+	return c
+}
+
+// get evaluates p against in, or against $$ for a context path.
+func (sc *stateCtx) get(p *jsonpath.Path, in any) (any, error) {
+	if p.IsContext() {
+		return p.Get(in, sc.contextObject())
+	}
+	return p.Get(in, nil)
+}
+
+// intrinsicEnv supplies randomness to intrinsic functions.
+func (sc *stateCtx) intrinsicEnv() intrinsic.Env {
+	m := sc.fr.run.m
+	return intrinsic.Env{RandInt: m.rand.int64Range, UUID: m.cfg.uuid}
+}
+
+// runtimef returns a States.Runtime error worded as AWS words it.
+func (sc *stateCtx) runtimef(format string, args ...any) *Error {
+	return newError(ErrorRuntime, fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). ", sc.st.name, sc.enteredID)+fmt.Sprintf(format, args...))
+}
+
+// selectPath applies InputPath or OutputPath: absent keeps the value, null
+// gives {}, a path selects from it.
+func (sc *stateCtx) selectPath(op optPath, v any) (any, error) {
+	switch {
+	case !op.set:
+		return v, nil
+	case op.null:
+		return map[string]any{}, nil
+	}
+	out, err := sc.get(op.p, v)
+	if err != nil {
+		return nil, sc.runtimef("Invalid path '%s' : %v", op.p.String(), err)
+	}
+	return out, nil
+}
+
+// effectiveInput applies InputPath and Parameters.
+func (sc *stateCtx) effectiveInput(in any) (any, error) {
+	v, err := sc.selectPath(sc.st.inputPath, in)
+	if err != nil || sc.st.parameters == nil {
+		return v, err
+	}
+	return sc.st.parameters.eval(v, sc)
+}
+
+// applyResult applies ResultSelector, ResultPath and OutputPath to a
+// state's result.
+func (sc *stateCtx) applyResult(in, result any) (any, error) {
+	if sc.st.resultSelector != nil {
+		v, err := sc.st.resultSelector.eval(result, sc)
+		if err != nil {
+			return nil, err
+		}
+		result = v
+	}
+	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
+	if err != nil {
+		return nil, err
+	}
+	return sc.selectPath(sc.st.outputPath, out)
+}
+
+// applyResultPath places result into the raw input as rp says.
+func (sc *stateCtx) applyResultPath(rp optPath, in, result any) (any, error) {
+	switch {
+	case !rp.set:
+		return result, nil
+	case rp.null:
+		return in, nil
+	}
+	out, err := rp.p.Set(in, result)
+	if err != nil {
+		return nil, newError(ErrorResultPathMatchFailure, fmt.Sprintf("Unable to apply ResultPath '%s' to input '%s': %v", rp.p.String(), jsonText(in), err))
+	}
+	return out, nil
+}

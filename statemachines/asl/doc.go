@@ -1,0 +1,24 @@
+// Package asl runs Amazon States Language (ASL) state machines in-process.
+//
+// It is the local twin of AWS Step Functions: the same statemachines/*.asl.json
+// definitions that run on AWS run here, with the same data flow (InputPath,
+// Parameters, ResultSelector, ResultPath, OutputPath), the same error names
+// (States.ALL, States.TaskFailed, States.Timeout, States.Runtime, ...), the same
+// retry and catch rules, and a history recorded with AWS's event types.
+//
+// JSONPath is the only query language; a definition that asks for JSONata is
+// rejected when it is parsed.
+//
+// A typical use:
+//
+//	def, err := asl.Parse(definitionJSON, map[string]string{"QueueUrl": url})
+//	reg := asl.NewRegistry()
+//	reg.Functions(map[string]asl.Invoker{arn: lambda.NewHandler(handle)})
+//	m, err := asl.New(def, asl.WithName("Orders"), asl.WithResources(reg))
+//	res, err := m.StartSync(ctx, "", []byte(`{"id":1}`))
+//
+// Wait states, retry delays and timeouts run on a [Clock], so tests can
+// use a virtual clock and finish at once. Every failure of a run is reported
+// as an [*Error] whose Name is the ASL error name; a definition that AWS would
+// reject yields a [*LoadError] listing each problem with its JSON location.
+package asl

@@ -1,0 +1,128 @@
+package asl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+)
+
+// decodeJSON parses one JSON value, keeping numbers as json.Number.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON value")
+	}
+	return v, nil
+}
+
+// encodeJSON renders v compactly, without HTML escaping, as Step Functions
+// does.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	out := b.Bytes()
+	return out[:len(out)-1], nil
+}
+
+// jsonText renders v for messages and history; values built by this package
+// always encode, so a failure yields a placeholder rather than an error.
+func jsonText(v any) string {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return "<unencodable>"
+	}
+	return string(b)
+}
+
+// compactJSON re-serialises a JSON text compactly, keeping member order and
+// writing non-ASCII characters as UTF-8 (as the Lambda optimized integration
+// does with a function's error payload). Invalid JSON is returned unchanged.
+func compactJSON(text []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var b strings.Builder
+	if err := compactValue(dec, &b); err != nil {
+		return string(text)
+	}
+	return b.String()
+}
+
+// compactValue copies one value from dec to b.
+func compactValue(dec *json.Decoder, b *strings.Builder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		return compactContainer(dec, b, t)
+	default:
+		enc, err := encodeJSON(t)
+		if err != nil {
+			return err
+		}
+		b.Write(enc)
+		return nil
+	}
+}
+
+// compactContainer copies the members of an object or array.
+func compactContainer(dec *json.Decoder, b *strings.Builder, open json.Delim) error {
+	b.WriteRune(rune(open))
+	for i := 0; dec.More(); i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if open == '{' {
+			key, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			enc, _ := encodeJSON(key)
+			b.Write(enc)
+			b.WriteByte(':')
+		}
+		if err := compactValue(dec, b); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	if open == '{' {
+		b.WriteByte('}')
+	} else {
+		b.WriteByte(']')
+	}
+	return nil
+}
+
+// typeName names a JSON value's type for messages.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "unknown"
+}

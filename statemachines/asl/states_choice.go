@@ -1,0 +1,339 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
+)
+
+// choiceState moves to the Next of the first rule that matches, or to
+// Default.
+type choiceState struct {
+	choices []*rule
+	def     string
+}
+
+// rule is a Choice rule: a boolean combination (And, Or, Not) or a data
+// test comparing Variable with an operand.
+type rule struct {
+	and, or []*rule
+	not     *rule
+
+	variable    *jsonpath.Path
+	op          string // comparator without its "Path" suffix
+	operand     any    // literal operand; a time.Time for Timestamp*
+	operandPath *jsonpath.Path
+
+	next string
+}
+
+// operandKind is the JSON type each comparator's literal operand must have.
+var operandKind = map[string]string{
+	"StringEquals": "string", "StringLessThan": "string", "StringGreaterThan": "string",
+	"StringLessThanEquals": "string", "StringGreaterThanEquals": "string", "StringMatches": "string",
+	"NumericEquals": "number", "NumericLessThan": "number", "NumericGreaterThan": "number",
+	"NumericLessThanEquals": "number", "NumericGreaterThanEquals": "number",
+	"BooleanEquals":   "boolean",
+	"TimestampEquals": "timestamp", "TimestampLessThan": "timestamp", "TimestampGreaterThan": "timestamp",
+	"TimestampLessThanEquals": "timestamp", "TimestampGreaterThanEquals": "timestamp",
+	"IsNull": "boolean", "IsPresent": "boolean", "IsNumeric": "boolean", "IsString": "boolean",
+	"IsBoolean": "boolean", "IsTimestamp": "boolean",
+}
+
+// choiceState loads Choices and Default.
+func (l *loader) choiceState(o obj) kind {
+	c := &choiceState{def: o.str("Default", false)}
+	arr, ok := l.array(o, "Choices")
+	if !ok || len(arr) == 0 {
+		if !o.has("Choices") || ok {
+			l.addf(o.loc, "a Choice state needs a non-empty Choices array")
+		}
+		return c
+	}
+	for i, raw := range arr {
+		if r := l.rule(pointer(o.at("Choices"), i), raw, true); r != nil {
+			c.choices = append(c.choices, r)
+		}
+	}
+	return c
+}
+
+// rule loads one rule; top-level rules carry Next, nested ones must not.
+func (l *loader) rule(loc string, raw any, top bool) *rule {
+	o, ok := l.asObj(loc, raw)
+	if !ok {
+		return nil
+	}
+	r := &rule{next: o.str("Next", top)}
+	if !top && o.has("Next") {
+		l.addf(o.at("Next"), "a nested rule must not have Next")
+	}
+	var ops []string
+	for k := range o.m {
+		switch k {
+		case "Next", "Comment", "Variable":
+		case "And", "Or", "Not":
+			ops = append(ops, k)
+		default:
+			if operandKind[strings.TrimSuffix(k, "Path")] == "" || strings.HasPrefix(k, "Is") && strings.HasSuffix(k, "Path") || k == "StringMatchesPath" {
+				l.addf(o.at(k), "unknown field %q in a Choice rule", k)
+				continue
+			}
+			ops = append(ops, k)
+		}
+	}
+	if len(ops) != 1 {
+		l.addf(loc, "a Choice rule needs exactly one comparison operator or And/Or/Not, found %d", len(ops))
+		return nil
+	}
+	l.ruleBody(o, r, ops[0])
+	return r
+}
+
+// ruleBody loads the operator of a rule.
+func (l *loader) ruleBody(o obj, r *rule, op string) {
+	switch op {
+	case "And", "Or":
+		arr, ok := l.array(o, op)
+		if ok && len(arr) == 0 {
+			l.addf(o.at(op), "%s needs at least one rule", op)
+		}
+		var rules []*rule
+		for i, raw := range arr {
+			if sub := l.rule(pointer(o.at(op), i), raw, false); sub != nil {
+				rules = append(rules, sub)
+			}
+		}
+		if op == "And" {
+			r.and = rules
+		} else {
+			r.or = rules
+		}
+		if o.has("Variable") {
+			l.addf(o.at("Variable"), "%s must not have Variable", op)
+		}
+	case "Not":
+		r.not = l.rule(o.at("Not"), o.m["Not"], false)
+		if o.has("Variable") {
+			l.addf(o.at("Variable"), "Not must not have Variable")
+		}
+	default:
+		l.dataTest(o, r, op)
+	}
+}
+
+// dataTest loads Variable and the comparator's operand.
+func (l *loader) dataTest(o obj, r *rule, op string) {
+	if !o.has("Variable") {
+		l.addf(o.loc, "a comparison needs Variable")
+	} else if s := o.str("Variable", false); s != "" {
+		r.variable = l.compilePath(o.at("Variable"), s, false)
+	}
+	r.op = strings.TrimSuffix(op, "Path")
+	if r.op != op {
+		if s := o.str(op, true); s != "" {
+			r.operandPath = l.compilePath(o.at(op), s, false)
+		}
+		return
+	}
+	v := o.m[op]
+	want := operandKind[op]
+	if want == "timestamp" {
+		s, _ := v.(string)
+		t, ok := parseTimestamp(s)
+		if !ok {
+			l.addf(o.at(op), "must be an ISO-8601 timestamp string")
+		}
+		r.operand = t
+		return
+	}
+	if got := typeName(v); got != want {
+		l.addf(o.at(op), "must be a %s, not %s", want, got)
+	}
+	r.operand = v
+}
+
+// parseTimestamp parses an RFC 3339 timestamp with a time zone.
+func parseTimestamp(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+func (c *choiceState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
+	eff, err := sc.selectPath(sc.st.inputPath, in)
+	if err != nil {
+		return nil, "", err
+	}
+	next := c.def
+	for _, r := range c.choices {
+		ok, err := r.eval(sc, eff)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			next = r.next
+			break
+		}
+	}
+	if next == "" {
+		return nil, "", newError(ErrorNoChoiceMatched, "No Matches!")
+	}
+	out, err := sc.selectPath(sc.st.outputPath, eff)
+	return out, next, err
+}
+
+// eval reports whether the rule matches in.
+func (r *rule) eval(sc *stateCtx, in any) (bool, error) {
+	switch {
+	case r.and != nil:
+		for _, s := range r.and {
+			if ok, err := s.eval(sc, in); err != nil || !ok {
+				return false, err
+			}
+		}
+		return true, nil
+	case r.or != nil:
+		for _, s := range r.or {
+			if ok, err := s.eval(sc, in); err != nil || ok {
+				return ok, err
+			}
+		}
+		return false, nil
+	case r.not != nil:
+		ok, err := r.not.eval(sc, in)
+		return !ok && err == nil, err
+	}
+	return r.test(sc, in)
+}
+
+// test evaluates a data-test rule.
+func (r *rule) test(sc *stateCtx, in any) (bool, error) {
+	v, err := sc.get(r.variable, in)
+	if r.op == "IsPresent" {
+		return (err == nil) == (r.operand == true), nil
+	}
+	if err != nil {
+		return false, sc.runtimef("Invalid path '%s': The choice state's condition path references an invalid value.", r.variable.String())
+	}
+	operand := r.operand
+	if r.operandPath != nil {
+		if operand, err = sc.get(r.operandPath, in); err != nil {
+			return false, sc.runtimef("Invalid path '%s': The choice state's condition path references an invalid value.", r.operandPath.String())
+		}
+	}
+	return compare(r.op, v, operand), nil
+}
+
+// compare applies a comparator to a value and its operand; values of the
+// wrong type never match.
+func compare(op string, v, operand any) bool {
+	switch op {
+	case "IsNull":
+		return (v == nil) == (operand == true)
+	case "IsNumeric":
+		_, ok := v.(json.Number)
+		return ok == (operand == true)
+	case "IsString":
+		_, ok := v.(string)
+		return ok == (operand == true)
+	case "IsBoolean":
+		_, ok := v.(bool)
+		return ok == (operand == true)
+	case "IsTimestamp":
+		s, _ := v.(string)
+		_, ok := parseTimestamp(s)
+		return ok == (operand == true)
+	case "BooleanEquals":
+		b, ok := v.(bool)
+		o, ok2 := operand.(bool)
+		return ok && ok2 && b == o
+	case "StringMatches":
+		s, ok := v.(string)
+		p, ok2 := operand.(string)
+		return ok && ok2 && globMatch(p, s)
+	}
+	return compareOrdered(op, v, operand)
+}
+
+// compareOrdered handles the String*, Numeric* and Timestamp* comparators.
+func compareOrdered(op string, v, operand any) bool {
+	var c int
+	var ok bool
+	switch {
+	case strings.HasPrefix(op, "String"):
+		c, ok = compareStrings(v, operand)
+	case strings.HasPrefix(op, "Numeric"):
+		c, ok = compareNumbers(v, operand)
+	default:
+		c, ok = compareTimes(v, operand)
+	}
+	if !ok {
+		return false
+	}
+	switch {
+	case strings.HasSuffix(op, "GreaterThanEquals"):
+		return c >= 0
+	case strings.HasSuffix(op, "LessThanEquals"):
+		return c <= 0
+	case strings.HasSuffix(op, "GreaterThan"):
+		return c > 0
+	case strings.HasSuffix(op, "LessThan"):
+		return c < 0
+	}
+	return c == 0
+}
+
+func compareStrings(a, b any) (int, bool) {
+	x, ok := a.(string)
+	y, ok2 := b.(string)
+	return strings.Compare(x, y), ok && ok2
+}
+
+func compareNumbers(a, b any) (int, bool) {
+	x, ok := a.(json.Number)
+	y, ok2 := b.(json.Number)
+	if !ok || !ok2 {
+		return 0, false
+	}
+	fx, _, err := big.ParseFloat(string(x), 10, 200, big.ToNearestEven)
+	fy, _, err2 := big.ParseFloat(string(y), 10, 200, big.ToNearestEven)
+	if err != nil || err2 != nil {
+		return 0, false
+	}
+	return fx.Cmp(fy), true
+}
+
+func compareTimes(a, b any) (int, bool) {
+	s, ok := a.(string)
+	x, ok1 := parseTimestamp(s)
+	y, ok2 := b.(time.Time)
+	if !ok2 {
+		s2, _ := b.(string)
+		y, ok2 = parseTimestamp(s2)
+	}
+	return x.Compare(y), ok && ok1 && ok2
+}
+
+// globMatch matches s against a StringMatches pattern: "*" matches any run
+// of characters, and "\*" and "\\" stand for "*" and "\".
+func globMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch {
+	case pattern[0] == '*':
+		for i := 0; i <= len(s); i++ {
+			if globMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case pattern[0] == '\\' && len(pattern) > 1:
+		return s != "" && s[0] == pattern[1] && globMatch(pattern[2:], s[1:])
+	}
+	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
+}
