@@ -2,6 +2,7 @@ package intrinsic
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -59,8 +60,10 @@ type parser struct {
 	depth int
 }
 
-// maxDepth bounds call nesting so hostile input cannot exhaust the stack.
-const maxDepth = 64
+// maxDepth is the deepest nesting of calls AWS documents ("up to 10
+// intrinsic functions within a field"). It also bounds the work a hostile
+// expression can cause: each States.JsonToString level can double a string.
+const maxDepth = 10
 
 func (p *parser) fail(reason string) error {
 	return &SyntaxError{Expr: p.src, Pos: p.pos, Reason: reason}
@@ -100,7 +103,7 @@ func (p *parser) call() (*call, error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
-		return nil, p.fail("function calls are nested too deeply")
+		return nil, p.fail(fmt.Sprintf("intrinsic functions can be nested at most %d deep", maxDepth))
 	}
 	c := &call{pos: p.pos}
 	if !strings.HasPrefix(p.src[p.pos:], "States.") {
@@ -275,5 +278,5 @@ func scanPath(s string, i int) int {
 			return i
 		}
 	}
-	return i
+	return len(s) // a trailing backslash may have stepped past the end
 }
