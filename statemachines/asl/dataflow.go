@@ -95,8 +95,12 @@ func (sc *stateCtx) selectPath(op optPath, v any) (any, error) {
 // effectiveInput applies InputPath and Parameters.
 func (sc *stateCtx) effectiveInput(in any) (any, error) {
 	v, err := sc.selectPath(sc.st.inputPath, in)
-	if err != nil || sc.st.parameters == nil {
-		return v, err
+	if err != nil {
+		return nil, err
+	}
+	sc.inspect("afterInputPath", v)
+	if sc.st.parameters == nil {
+		return v, nil
 	}
 	return sc.st.parameters.eval(v, sc)
 }
@@ -111,10 +115,12 @@ func (sc *stateCtx) applyResult(in, result any) (any, error) {
 		}
 		result = v
 	}
+	sc.inspect("afterResultSelector", result)
 	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
 	if err != nil {
 		return nil, err
 	}
+	sc.inspect("afterResultPath", out)
 	return sc.selectPath(sc.st.outputPath, out)
 }
 

@@ -18,6 +18,7 @@ type run struct {
 	input any
 	start time.Time
 	hist  *history
+	insp  map[string]any // TestState inspection notes, nil otherwise
 }
 
 // frame is one thread of a run: the top level, a Parallel branch or a Map
@@ -65,6 +66,7 @@ func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next
 	now := fr.run.clock.Now()
 	sc := &stateCtx{fr: fr, st: st, entered: now}
 	sc.enteredID = fr.record(event{typ: enteredType(st.typ), ts: now, name: st.name, input: in, hasInput: true})
+	sc.inspect("input", in)
 	defer func() {
 		if p := recover(); p != nil {
 			out, next, err = nil, "", sc.runtimef("internal error: %v", p)

@@ -168,6 +168,7 @@ func (c *choiceState) execute(_ context.Context, sc *stateCtx, in any) (any, str
 	if err != nil {
 		return nil, "", err
 	}
+	sc.inspect("afterInputPath", eff)
 	next := c.def
 	for _, r := range c.choices {
 		ok, err := r.eval(sc, eff)

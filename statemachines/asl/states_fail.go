@@ -88,6 +88,7 @@ func (d *dynamicString) eval(sc *stateCtx, in any) (string, error) {
 }
 
 func (f *failState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
+	sc.inspect("afterInputPath", in)
 	e := &Error{Name: f.errName, Cause: f.cause, noName: !f.hasErr, noCause: !f.hasCause}
 	var err error
 	if f.errPath != nil {

@@ -22,11 +22,19 @@ func (p *passState) execute(_ context.Context, sc *stateCtx, in any) (any, strin
 	result := eff
 	if p.hasResult {
 		result = p.result
+		sc.inspect("result", result)
+		if sc.fr.run.insp != nil {
+			delete(sc.fr.run.insp, "afterInputPath")
+		}
+	} else {
+		sc.inspect("afterParameters", eff)
 	}
+	sc.inspect("afterResultSelector", result)
 	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
 	if err != nil {
 		return nil, "", err
 	}
+	sc.inspect("afterResultPath", out)
 	out, err = sc.selectPath(sc.st.outputPath, out)
 	return out, sc.st.next, err
 }
@@ -39,6 +47,7 @@ func (succeedState) execute(_ context.Context, sc *stateCtx, in any) (any, strin
 	if err != nil {
 		return nil, "", err
 	}
+	sc.inspect("afterInputPath", v)
 	out, err := sc.selectPath(sc.st.outputPath, v)
 	return out, "", err
 }
