@@ -12,7 +12,8 @@ import (
 // matches [ErrNoMatch] when it selects nothing. An indefinite path returns
 // a non-nil []any holding every match in document order, which is empty
 // when nothing matches; this is what AWS passes on, e.g. "$.items[1:]" on
-// {} gives [].
+// {} gives []. A hostile path whose matches multiply past a million fails
+// with an error matching [ErrTooManyMatches].
 func (p *Path) Get(input, context any) (any, error) {
 	root := input
 	if p.context {
@@ -21,7 +22,7 @@ func (p *Path) Get(input, context any) (any, error) {
 	if p.IsDefinite() {
 		return p.getDefinite(root)
 	}
-	return p.getAll(root), nil
+	return p.getAll(root)
 }
 
 // getDefinite walks a definite path and explains the first miss in Jayway's
@@ -103,20 +104,30 @@ func length(v any) (any, bool) {
 	return nil, false
 }
 
-// getAll evaluates an indefinite path and returns every match.
-func (p *Path) getAll(root any) []any {
+// maxMatches bounds the matches an indefinite path may collect. Unions
+// and ".." can multiply matches at every step. Each match takes at least
+// two bytes of JSON, so a result anywhere near this bound already exceeds
+// the 256 KiB payload limit of Step Functions.
+const maxMatches = 1 << 18
+
+// getAll evaluates an indefinite path and returns every match. It gives up
+// with an error matching ErrTooManyMatches past maxMatches.
+func (p *Path) getAll(root any) ([]any, error) {
 	cur := []any{root}
 	for i, s := range p.steps {
 		var next []any
 		for _, v := range cur {
 			next = s.apply(v, root, i == len(p.steps)-1, next)
+			if len(next) > maxMatches {
+				return nil, &MatchError{Path: p.expr, Message: "too many results for path: " + p.expr, tooMany: true}
+			}
 		}
 		cur = next
 	}
 	if cur == nil {
 		cur = []any{}
 	}
-	return cur
+	return cur, nil
 }
 
 // apply appends the values that step s selects from v to out.

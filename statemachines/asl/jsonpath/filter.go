@@ -56,7 +56,8 @@ func (o pathOperand) resolve(current, root any) (any, bool) {
 		v, err := o.p.getDefinite(base)
 		return v, err == nil
 	}
-	return o.p.getAll(base), true
+	all, err := o.p.getAll(base)
+	return all, err == nil
 }
 
 // applyFilter keeps the elements of an array that satisfy the filter; on

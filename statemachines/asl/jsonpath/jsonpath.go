@@ -11,6 +11,11 @@ import (
 // nothing in the document.
 var ErrNoMatch = errors.New("jsonpath: no match")
 
+// ErrTooManyMatches is reported (wrapped) by [Path.Get] when an indefinite
+// path selects more than 262,144 values, which only hostile paths such
+// as long chains of unions and ".." can do.
+var ErrTooManyMatches = errors.New("jsonpath: too many matches")
+
 // ErrCannotSet is reported (wrapped) by [Path.Set] when the path cannot be
 // written into the document, for example because it crosses a value that is
 // not an object. AWS raises States.ResultPathMatchFailure in that case.
@@ -42,13 +47,20 @@ func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 type MatchError struct {
 	Path    string // the path as written
 	Message string // Jayway-style explanation
+	tooMany bool   // the path matched too much, not nothing
 }
 
 // Error returns the Jayway-style message.
 func (e *MatchError) Error() string { return e.Message }
 
-// Is reports whether target is [ErrNoMatch].
-func (e *MatchError) Is(target error) bool { return target == ErrNoMatch }
+// Is reports whether target is [ErrNoMatch], or [ErrTooManyMatches] for a
+// path that selected more values than the evaluator will collect.
+func (e *MatchError) Is(target error) bool {
+	if e.tooMany {
+		return target == ErrTooManyMatches
+	}
+	return target == ErrNoMatch
+}
 
 // SetError reports that [Path.Set] could not place a value. It matches
 // [ErrCannotSet] with errors.Is.

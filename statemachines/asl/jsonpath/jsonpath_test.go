@@ -1,7 +1,9 @@
 package jsonpath
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -165,5 +167,23 @@ func TestClassification(t *testing.T) {
 				t.Errorf("context/reference/definite = %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+func TestTooManyMatches(t *testing.T) {
+	nested := any(json.Number("1"))
+	for range 8 {
+		nested = []any{nested}
+	}
+	union := "[" + strings.Repeat("0,", 15) + "0]"
+	p := mustCompile(t, "$"+strings.Repeat(union, 8))
+	_, err := p.Get(nested, nil)
+	if !errors.Is(err, ErrTooManyMatches) || errors.Is(err, ErrNoMatch) {
+		t.Fatalf("err = %v, want ErrTooManyMatches only", err)
+	}
+	small := mustCompile(t, "$"+strings.Repeat(union, 2))
+	got, err := small.Get(nested, nil)
+	if err != nil || len(got.([]any)) != 256 {
+		t.Fatalf("16x16 union gave %d matches, %v; want 256", len(got.([]any)), err)
 	}
 }
