@@ -46,7 +46,7 @@ func runBase64Decode(_ *evaluator, c *call, args []any) (any, error) {
 	return string(b), nil
 }
 
-// hashes maps the algorithm names AWS accepts to constructors.
+// newHash returns the hash AWS calls name, or nil for an unknown name.
 func newHash(name string) hash.Hash {
 	switch name {
 	case "MD5":
