@@ -11,24 +11,7 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 step "lint: gofmt and go vet"
 make -s lint
 
-step "npm tools (pinned in package-lock.json)"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
-
-step "Chromium for the console test (Debian packages)"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-fi
-export STEPFOLD_CHROMIUM="$(command -v chromium)"
-export STEPFOLD_CHROMEDRIVER="$(command -v chromedriver)"
-
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
-
-step "state machine definitions: asl-validator"
-bash scripts/asl-validate.sh
-
-step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth"
-make -s infra-check
 
 step "all tests passed"
