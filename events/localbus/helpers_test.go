@@ -57,7 +57,7 @@ func (q *memDLQ) Delete(_ context.Context, id string) error {
 	return nil
 }
 
-// bodies returns the ids of the dead-lettered bus events.
+// ids returns the ids of the dead-lettered bus events.
 func (q *memDLQ) ids(t *testing.T) []string {
 	t.Helper()
 	msgs, _ := q.List(context.Background())
@@ -125,7 +125,7 @@ func event(version int64, typ events.EventType, data string) events.Event {
 		ID: events.EventID("acc-1", version), Account: "acc-1", Version: version, Type: typ,
 		SchemaVersion: 1, OccurredAt: t0.Add(time.Duration(version) * time.Hour),
 		RecordedAt: t0.Add(time.Duration(version)*time.Hour + time.Second),
-		CommandID: fmt.Sprintf("c-%d", version), Data: json.RawMessage(data),
+		CommandID:  fmt.Sprintf("c-%d", version), Data: json.RawMessage(data),
 	}
 }
 

@@ -23,7 +23,8 @@ type ReplayOptions struct {
 	// "localbus-replay"), so subscribers can tell a replay apart.
 	Name string
 	// Progress, if set, is called after each archived event that was sent
-	// to the rule's target.
+	// to the rule's target, and once more with the totals when the archive
+	// has been read to its end.
 	Progress func(ReplayProgress)
 }
 
@@ -109,6 +110,7 @@ func (rp *replay) run(ctx context.Context, rd *bufio.Reader) (ReplayProgress, er
 			rp.line(ctx, line)
 		}
 		if errors.Is(err, io.EOF) {
+			rp.report()
 			return rp.p, nil
 		}
 		if err != nil {
@@ -130,6 +132,10 @@ func (rp *replay) line(ctx context.Context, line []byte) {
 	} else {
 		rp.p.DeadLettered++
 	}
+	rp.report()
+}
+
+func (rp *replay) report() {
 	if rp.opts.Progress != nil {
 		rp.opts.Progress(rp.p)
 	}
