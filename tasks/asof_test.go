@@ -1,0 +1,91 @@
+package tasks_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks"
+)
+
+// history builds acc-1 with 47 events (four snapshots) whose business
+// times mostly grow by an hour, with every seventh event backdated by a
+// day, and returns the log.
+func history(t *testing.T, e env) []events.Event {
+	t.Helper()
+	e.mustRun(t, at(open("acc-1", "c0"), t0))
+	for i := 1; i < 47; i++ {
+		when := t0.Add(time.Duration(i) * time.Hour)
+		if i%7 == 0 {
+			when = when.Add(-24 * time.Hour)
+		}
+		c := deposit("acc-1", fmt.Sprintf("d%d", i), int64(i*10))
+		if i%5 == 0 {
+			c = withdraw("acc-1", fmt.Sprintf("w%d", i), 5)
+		}
+		e.mustRun(t, at(c, when))
+	}
+	return e.log(t, "acc-1")
+}
+
+// TestGetAccountAt compares, for every version and for business times
+// around every event, the state from the nearest snapshot with a fold of
+// the whole log, for several store page sizes.
+func TestGetAccountAt(t *testing.T) {
+	for _, size := range []int{1, 3, events.MaxReadLimit} {
+		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
+			e := newEnv(t, tasks.WithPageSize(size))
+			log := history(t, e)
+			for v := int64(1); v <= int64(len(log)); v++ {
+				want, _ := events.Replay(events.State{}, log[:v])
+				checkAt(t, e, tasks.AsOf{Version: v}, want)
+			}
+			for _, ev := range log {
+				for _, d := range []time.Duration{-time.Second, 0, time.Second} {
+					when := ev.OccurredAt.Add(d)
+					want, _ := events.ReplayUntil(events.State{}, log, when)
+					if want.Status != events.StatusNone {
+						checkAt(t, e, tasks.AsOf{Time: when}, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func checkAt(t *testing.T, e env, at tasks.AsOf, want events.State) {
+	t.Helper()
+	got, err := e.svc.GetAccountAt(context.Background(), "acc-1", at)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("GetAccountAt(%+v) = %+v, %v\nwant %+v", at, got, err, want)
+	}
+}
+
+func TestGetAccountAtErrors(t *testing.T) {
+	e := newEnv(t)
+	e.mustRun(t, at(open("acc-1", "c0"), t0), at(deposit("acc-1", "c1", 5), t0.Add(time.Hour)))
+	tests := []struct {
+		name    string
+		account string
+		at      tasks.AsOf
+		want    error
+	}{
+		{"version past the end", "acc-1", tasks.AsOf{Version: 3}, events.ErrAccountNotFound},
+		{"before the opening", "acc-1", tasks.AsOf{Time: t0.Add(-time.Second)}, events.ErrAccountNotFound},
+		{"unknown account by version", "acc-2", tasks.AsOf{Version: 1}, events.ErrAccountNotFound},
+		{"unknown account by time", "acc-2", tasks.AsOf{Time: t0}, events.ErrAccountNotFound},
+		{"bad id", "a b", tasks.AsOf{Version: 1}, events.ErrAccountNotFound},
+		{"no point", "acc-1", tasks.AsOf{}, events.ErrInvalidCommand},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := e.svc.GetAccountAt(context.Background(), tt.account, tt.at); !errors.Is(err, tt.want) {
+				t.Errorf("GetAccountAt = %+v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}

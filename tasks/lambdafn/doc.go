@@ -1,0 +1,12 @@
+// Package lambdafn puts the tasks behind the AWS Lambda Go runtime.
+//
+// Handler turns a task method such as (*tasks.Service).Validate into a
+// lambda.Handler whose errors carry their events.Code as the Lambda
+// errorType, so that a state machine's ErrorEquals matches
+// "InsufficientFunds" rather than the Go type name "Error". The same
+// handler serves lambda.Start in cmd/lambda and in-process registration
+// with the local ASL interpreter, which calls its Invoke.
+//
+// Read serves the read API (GET /accounts/{id}, its events and asOf) to
+// API Gateway proxy requests, with the HTTP statuses of tasks/httpstatus.
+package lambdafn

@@ -1,0 +1,70 @@
+package lambdafn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+
+	"github.com/stepfold/stepfold/events"
+)
+
+// Handler returns fn as a Lambda handler: it decodes the JSON payload into
+// In, runs fn and encodes its Out on the Lambda runtime's JSON path. A
+// failure is returned as InvokeError(err); a payload that does not decode
+// into In fails with InvalidCommand.
+func Handler[In, Out any](fn func(context.Context, In) (Out, error)) lambda.Handler {
+	return lambda.NewHandler(Adapt(fn))
+}
+
+// Adapt returns fn as a handler function for lambda.NewHandler or
+// lambda.Start, with the error naming of Handler.
+func Adapt[In, Out any](fn func(context.Context, In) (Out, error)) func(context.Context, json.RawMessage) (Out, error) {
+	return func(ctx context.Context, payload json.RawMessage) (Out, error) {
+		var in In
+		if err := json.Unmarshal(payload, &in); err != nil {
+			var zero Out
+			return zero, InvokeError(decodeError(err))
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return out, InvokeError(err)
+		}
+		return out, nil
+	}
+}
+
+// decodeError names the JSON problem in the payload's own terms.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return events.Errorf(events.CodeInvalidCommand, "the payload does not fit this task: %s must be %s, not a JSON %s", te.Field, te.Type, te.Value)
+	}
+	return events.Wrap(events.CodeInvalidCommand, err, "the payload does not fit this task")
+}
+
+// InvokeError returns err as the Lambda error response that the runtime
+// sends unchanged: its Type is the events.Code of err (Internal for an
+// error that carries none) and its Message is the *events.Error message,
+// followed by its cause, if any.
+func InvokeError(err error) messages.InvokeResponse_Error {
+	var e *events.Error
+	if !errors.As(err, &e) {
+		return messages.InvokeResponse_Error{Type: string(events.CodeInternal), Message: err.Error()}
+	}
+	return messages.InvokeResponse_Error{Type: string(e.Code), Message: message(e)}
+}
+
+func message(e *events.Error) string {
+	switch {
+	case e.Err == nil && e.Message == "":
+		return string(e.Code)
+	case e.Err == nil:
+		return e.Message
+	case e.Message == "":
+		return e.Err.Error()
+	}
+	return e.Message + ": " + e.Err.Error()
+}

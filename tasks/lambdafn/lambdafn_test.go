@@ -1,0 +1,180 @@
+package lambdafn_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/tasks"
+	"github.com/stepfold/stepfold/tasks/lambdafn"
+)
+
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return t0 }
+
+type discard struct{}
+
+func (discard) Publish(context.Context, []events.Event) error { return nil }
+
+// newService returns a service over a fresh bbolt store holding acc-1:
+// opened at t0, 1500 deposited an hour later and 200 withdrawn an hour
+// after that, all recorded at t0.
+func newService(t *testing.T) *tasks.Service {
+	t.Helper()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "stepfold.db"), boltstore.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	svc, err := tasks.New(st, st, discard{}, tasks.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []events.Command{
+		{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
+		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500, Reference: "salary", CorrelationID: "req-9"},
+		{Type: events.Withdraw, AccountID: "acc-1", CommandID: "c-3", Amount: 200},
+	} {
+		c.OccurredAt = t0.Add(time.Duration(i) * time.Hour)
+		run(t, svc, c)
+	}
+	return svc
+}
+
+func run(t *testing.T, svc *tasks.Service, c events.Command) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := svc.Validate(ctx, tasks.ValidateInput{Command: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Fold(ctx, tasks.EventsInput{Events: p.Events}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// handlers are the pipeline tasks as the Lambda binary and the local
+// interpreter register them.
+func handlers(svc *tasks.Service) map[string]lambda.Handler {
+	return map[string]lambda.Handler{
+		"validate": lambdafn.Handler(svc.Validate),
+		"persist":  lambdafn.Handler(svc.Persist),
+		"publish":  lambdafn.Handler(svc.Publish),
+		"fold":     lambdafn.Handler(svc.Fold),
+	}
+}
+
+type invokeCase struct {
+	Name      string          `json:"name"`
+	Task      string          `json:"task"`
+	Payload   json.RawMessage `json:"payload"`
+	Want      json.RawMessage `json:"want"`
+	WantError *struct {
+		Type    string `json:"errorType"`
+		Message string `json:"errorMessage"`
+	} `json:"wantError"`
+}
+
+// TestHandler invokes the task handlers with the payloads of
+// testdata/invoke.json, as Step Functions' lambda:invoke sends them, and
+// compares the JSON results and the error types and messages.
+func TestHandler(t *testing.T) {
+	var cases []invokeCase
+	readJSON(t, "invoke.json", &cases)
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			h := handlers(newService(t))[tc.Task]
+			if h == nil {
+				t.Fatalf("no task %q", tc.Task)
+			}
+			out, err := h.Invoke(context.Background(), tc.Payload)
+			if tc.WantError != nil {
+				checkInvokeError(t, err, tc.WantError.Type, tc.WantError.Message)
+				return
+			}
+			if err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			jsonEqual(t, out, tc.Want)
+		})
+	}
+}
+
+func checkInvokeError(t *testing.T, err error, typ, msg string) {
+	t.Helper()
+	var ie messages.InvokeResponse_Error
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %#v, want a messages.InvokeResponse_Error", err)
+	}
+	if ie.Type != typ || ie.Message != msg {
+		t.Errorf("error = %q %q\nwant %q %q", ie.Type, ie.Message, typ, msg)
+	}
+}
+
+func TestInvokeError(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		wantType string
+		wantMsg  string
+	}{
+		{"rejection", events.Errorf(events.CodeAccountClosed, "account a is closed"), "AccountClosed", "account a is closed"},
+		{"wrapped rejection", fmt.Errorf("validate: %w", events.Errorf(events.CodeBalanceNotZero, "holds 5")), "BalanceNotZero", "holds 5"},
+		{"with a cause", events.Wrap(events.CodeStoreUnavailable, errors.New("timeout"), "db locked"), "StoreUnavailable", "db locked: timeout"},
+		{"cause only", events.Wrap(events.CodeThrottled, errors.New("slow down"), ""), "Throttled", "slow down"},
+		{"code only", events.ErrPublishFailed, "PublishFailed", "PublishFailed"},
+		{"plain error", errors.New("boom"), "Internal", "boom"},
+		{"cancelled", context.Canceled, "Internal", "context canceled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := lambdafn.InvokeError(tt.err)
+			if got.Type != tt.wantType || got.Message != tt.wantMsg {
+				t.Errorf("InvokeError = %q %q, want %q %q", got.Type, got.Message, tt.wantType, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func readJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// jsonEqual fails unless got and want hold the same JSON value.
+func jsonEqual(t *testing.T, got, want []byte) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("got is not JSON: %v: %s", err, got)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("want is not JSON: %v", err)
+	}
+	gj, _ := json.Marshal(g)
+	wj, _ := json.Marshal(w)
+	if string(gj) != string(wj) {
+		t.Errorf("JSON differs\n got: %s\nwant: %s", gj, wj)
+	}
+}
