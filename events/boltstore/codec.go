@@ -1,0 +1,136 @@
+package boltstore
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"time"
+
+	"github.com/stepfold/stepfold/events"
+)
+
+// formatV1 is the first byte of every stored event.
+const formatV1 byte = 1
+
+// encodeEvent returns the stored form of e. The account and version live in
+// the key, and the id is derived from them, so they are not repeated:
+//
+//	format byte, recordedAt, occurredAt, type, schemaVersion, commandID,
+//	correlationID, data (the rest)
+//
+// Times use time.Time's binary form and strings a uvarint length prefix.
+func encodeEvent(e events.Event) ([]byte, error) {
+	b := make([]byte, 0, 64+len(e.Type)+len(e.CommandID)+len(e.CorrelationID)+len(e.Data))
+	b = append(b, formatV1)
+	b, err := appendTime(b, e.RecordedAt)
+	if err != nil {
+		return nil, err
+	}
+	if b, err = appendTime(b, e.OccurredAt); err != nil {
+		return nil, err
+	}
+	b = appendString(b, string(e.Type))
+	b = binary.AppendVarint(b, int64(e.SchemaVersion))
+	b = appendString(b, e.CommandID)
+	b = appendString(b, e.CorrelationID)
+	return append(b, e.Data...), nil
+}
+
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	tb, err := t.MarshalBinary()
+	if err != nil {
+		return nil, events.Wrap(events.CodeInvalidArgument, err, "time "+t.String()+" cannot be stored")
+	}
+	return append(binary.AppendUvarint(b, uint64(len(tb))), tb...), nil
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decoder reads the fields of a stored event in order. The first failure
+// sticks, so callers check ok once at the end.
+type decoder struct {
+	b  []byte
+	ok bool
+}
+
+func (d *decoder) bytes() []byte {
+	n, k := binary.Uvarint(d.b)
+	if !d.ok || k <= 0 || n > uint64(len(d.b)-k) {
+		d.ok = false
+		return nil
+	}
+	out := d.b[k : k+int(n)]
+	d.b = d.b[k+int(n):]
+	return out
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) time() time.Time {
+	var t time.Time
+	if err := t.UnmarshalBinary(d.bytes()); err != nil {
+		d.ok = false
+	}
+	return t
+}
+
+func (d *decoder) varint() int64 {
+	n, k := binary.Varint(d.b)
+	if !d.ok || k <= 0 {
+		d.ok = false
+		return 0
+	}
+	d.b = d.b[k:]
+	return n
+}
+
+// decodeEvent rebuilds the event of account at version from its stored
+// form. It copies everything it keeps: bbolt's memory is valid only inside
+// the transaction.
+func decodeEvent(account string, version int64, v []byte) (events.Event, error) {
+	if len(v) == 0 || v[0] != formatV1 {
+		return events.Event{}, corrupt(account, version)
+	}
+	d := decoder{b: v[1:], ok: true}
+	e := events.Event{ID: events.EventID(account, version), Account: account, Version: version}
+	e.RecordedAt = d.time()
+	e.OccurredAt = d.time()
+	e.Type = events.EventType(d.string())
+	e.SchemaVersion = int(d.varint())
+	e.CommandID = d.string()
+	e.CorrelationID = d.string()
+	if !d.ok {
+		return events.Event{}, corrupt(account, version)
+	}
+	e.Data = json.RawMessage(append([]byte(nil), d.b...))
+	return e, nil
+}
+
+// recordedAt reads only the RecordedAt of a stored event.
+func recordedAt(account string, version int64, v []byte) (time.Time, error) {
+	if len(v) == 0 || v[0] != formatV1 {
+		return time.Time{}, corrupt(account, version)
+	}
+	d := decoder{b: v[1:], ok: true}
+	t := d.time()
+	if !d.ok {
+		return time.Time{}, corrupt(account, version)
+	}
+	return t, nil
+}
+
+func corrupt(account string, version int64) error {
+	return events.Errorf(events.CodeInternal, "stored event %s cannot be decoded", events.EventID(account, version))
+}
+
+// key returns the 8-byte big-endian key of a version or sequence.
+func key(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
+
+// keyInt reads a key made by key, or -1 when k is not one.
+func keyInt(k []byte) int64 {
+	if len(k) != 8 {
+		return -1
+	}
+	return int64(binary.BigEndian.Uint64(k))
+}

@@ -1,0 +1,31 @@
+// Package boltstore implements events.EventStore, events.StateStore and
+// events.DeadLetters in one embedded bbolt file, for running stepfold on a
+// laptop in one process.
+//
+// Every commit is fsynced (bbolt's default). Concurrent writes share one
+// transaction and one fsync through a group commit: the first writer to
+// arrive commits for everyone who queued while the previous commit ran, so
+// a lone writer never waits for a fixed delay and many writers amortise the
+// fsync. Each write in a group is checked and applied on its own inside the
+// shared transaction: one that is rejected writes nothing and does not
+// affect the others, and later writes in the group see earlier ones.
+//
+// # Layout
+//
+// The file holds five top-level buckets:
+//
+//	events/<account>/<version>       one event, in the binary form of codec.go
+//	snapshots/<account>/<version>    the JSON events.State at that version
+//	commands/<account>/<commandID>   first and last version the command wrote
+//	state/<account>                  the JSON events.State of the read model
+//	dlq/<sequence>                   one JSON events.DeadLetter
+//
+// Versions and sequences are 8-byte big-endian integers, so a cursor visits
+// them in numeric order. The nested bucket names under events/ are the
+// account ids, which is the ascending scan Accounts returns.
+//
+// Errors are *events.Error: InvalidArgument or EventTooLarge for bad input,
+// VersionConflict when an append loses a race, StoreUnavailable when the
+// file is locked by another process, corrupt, closed or cannot be written,
+// and Internal for a stored value that cannot be decoded.
+package boltstore

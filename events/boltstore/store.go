@@ -1,0 +1,155 @@
+package boltstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/stepfold/stepfold/events"
+)
+
+// Compile-time checks that Store implements the ports.
+var (
+	_ events.EventStore  = (*Store)(nil)
+	_ events.StateStore  = (*Store)(nil)
+	_ events.DeadLetters = (*Queue)(nil)
+)
+
+// Top-level bucket names; see the package doc for the layout.
+var (
+	bucketEvents    = []byte("events")
+	bucketSnapshots = []byte("snapshots")
+	bucketCommands  = []byte("commands")
+	bucketState     = []byte("state")
+	bucketDLQ       = []byte("dlq")
+)
+
+// Store is an event store, read model and dead-letter queue in one bbolt
+// file. It is safe for concurrent use. Build it with Open.
+type Store struct {
+	db    *bolt.DB
+	path  string
+	now   func() time.Time
+	group group
+}
+
+type config struct {
+	lockTimeout time.Duration
+	now         func() time.Time
+}
+
+// Option configures Open. An option with an invalid value makes Open fail
+// with InvalidArgument.
+type Option func(*config) error
+
+// WithLockTimeout sets how long Open waits for another process to release
+// the file before failing with StoreUnavailable. The default is 1s.
+func WithLockTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return events.Errorf(events.CodeInvalidArgument, "lock timeout %s must be positive", d)
+		}
+		c.lockTimeout = d
+		return nil
+	}
+}
+
+// WithClock sets the clock that stamps RecordedAt and DeadLetter.Received.
+// The default is time.Now. The store never stamps an event earlier than the
+// account's previous one, whatever the clock says.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return events.Errorf(events.CodeInvalidArgument, "clock must not be nil")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// Open opens or creates the store file at path. It fails with
+// StoreUnavailable when the file is locked by another process (or another
+// open Store), is not a bbolt file, or cannot be created, and with
+// InvalidArgument for an invalid option.
+func Open(path string, opts ...Option) (*Store, error) {
+	c := config{lockTimeout: time.Second, now: time.Now}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: c.lockTimeout})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if err := createBuckets(db); err != nil {
+		_ = db.Close()
+		return nil, events.Wrap(events.CodeStoreUnavailable, err, "cannot initialise "+path)
+	}
+	s := &Store{db: db, path: path, now: c.now}
+	s.group.commit = s.commit
+	return s, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return events.Wrap(events.CodeStoreUnavailable, err, path+" is locked by another process (or another open Store); close it first")
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return events.Wrap(events.CodeStoreUnavailable, err, path+" is not a bbolt file or is corrupt")
+	}
+	return events.Wrap(events.CodeStoreUnavailable, err, "cannot open "+path)
+}
+
+func createBuckets(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketEvents, bucketSnapshots, bucketCommands, bucketState, bucketDLQ} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close waits for the running commit and closes the file. Later calls fail
+// with StoreUnavailable.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return events.Wrap(events.CodeStoreUnavailable, err, "cannot close "+s.path)
+	}
+	return nil
+}
+
+// view runs fn in a read-only transaction, after checking ctx.
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctxError(ctx); err != nil {
+		return err
+	}
+	return s.storeError(s.db.View(fn))
+}
+
+// storeError maps a bbolt failure to StoreUnavailable and keeps *events.Error
+// as it is.
+func (s *Store) storeError(err error) error {
+	var e *events.Error
+	switch {
+	case err == nil, errors.As(err, &e):
+		return err
+	case errors.Is(err, berrors.ErrDatabaseNotOpen):
+		return events.Wrap(events.CodeStoreUnavailable, err, s.path+" is closed")
+	}
+	return events.Wrap(events.CodeStoreUnavailable, err, "cannot use "+s.path)
+}
+
+// ctxError returns an Internal *events.Error wrapping ctx.Err(), so that
+// errors.Is(err, context.Canceled) holds, or nil while ctx is live.
+func ctxError(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return events.Wrap(events.CodeInternal, err, "call abandoned")
+	}
+	return nil
+}
