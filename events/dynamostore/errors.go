@@ -71,5 +71,5 @@ func apiCode(code, message string) events.Code {
 // or 4 MB transaction limit.
 func tooLarge(message string) bool {
 	m := strings.ToLower(message)
-	return strings.Contains(m, "size") && (strings.Contains(m, "exceed") || strings.Contains(m, "larger"))
+	return strings.Contains(m, "larger than") || (strings.Contains(m, "size") && strings.Contains(m, "exceed"))
 }

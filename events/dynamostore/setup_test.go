@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/logging"
 )
 
 const skipMessage = "DynamoDB Local not running: set AWS_ENDPOINT_URL_DYNAMODB (make test starts it)"
@@ -55,9 +56,6 @@ func localClient(tb testing.TB, opts clientOptions) *dynamodb.Client {
 		config.WithRegion("us-east-1"),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")),
 	}
-	if opts.httpClient != nil {
-		loaders = append(loaders, config.WithHTTPClient(opts.httpClient))
-	}
 	if opts.maxAttempts > 0 {
 		loaders = append(loaders, config.WithRetryMaxAttempts(opts.maxAttempts))
 	}
@@ -66,6 +64,14 @@ func localClient(tb testing.TB, opts clientOptions) *dynamodb.Client {
 		tb.Fatalf("load AWS config: %v", err)
 	}
 	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		// DynamoDB Local sends no x-amz-crc32 on error responses, and the
+		// SDK warns about it; keep those warnings in the test log.
+		o.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			tb.Logf("SDK %s: "+format, append([]any{c}, v...)...)
+		})
+		if opts.httpClient != nil {
+			o.HTTPClient = opts.httpClient // set here: AWS_CA_BUNDLE rejects a plain *http.Client in LoadDefaultConfig
+		}
 		if os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") == "" {
 			o.BaseEndpoint = aws.String(endpoint) // only DYNAMODB_ENDPOINT was set
 		}
