@@ -1,0 +1,260 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/statemachines"
+	"github.com/stepfold/stepfold/statemachines/asl"
+	"github.com/stepfold/stepfold/tasks"
+	"github.com/stepfold/stepfold/tasks/lambdafn"
+)
+
+// The local values of the definition substitutions, from docs/architecture.md.
+const (
+	arnPrefix = "arn:aws:lambda:us-east-1:000000000000:function:stepfold-"
+	dlqURL    = "http://127.0.0.1/000000000000/stepfold-dlq"
+)
+
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// virtualClock runs retry delays at once: Sleep moves the time on and
+// returns. Timeouts never fire; the tasks here finish at once.
+type virtualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *virtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.now = c.now.Add(max(d, 0))
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *virtualClock) WithTimeout(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx)
+}
+
+// recorder is a Publisher that keeps what it was given.
+type recorder struct {
+	mu  sync.Mutex
+	evs []events.Event
+}
+
+func (r *recorder) Publish(_ context.Context, evs []events.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evs = append(r.evs, evs...)
+	return nil
+}
+
+func (r *recorder) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ids := []string{}
+	for _, e := range r.evs {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// dlq puts the bbolt dead-letter queue behind the interpreter's SQS
+// interface, for the one queue URL of the definition.
+type dlq struct{ q events.DeadLetters }
+
+func (d dlq) SendMessage(ctx context.Context, url, body string) (string, error) {
+	if url != dlqURL {
+		return "", &asl.Error{Name: "SQS.QueueDoesNotExistException", Cause: "no queue " + url}
+	}
+	return d.q.Send(ctx, body)
+}
+
+// ports are what the tasks run on; a test wraps them to inject failures.
+type ports struct {
+	store  events.EventStore
+	states events.StateStore
+	pub    events.Publisher
+}
+
+// harness is the account state machine on the interpreter, with the tasks
+// in-process over a fresh bbolt store.
+type harness struct {
+	m     *asl.Machine
+	store *boltstore.Store
+	dlq   events.DeadLetters
+	pub   *recorder
+}
+
+// newHarness builds the harness; wrap, if not nil, replaces the ports the
+// tasks see.
+func newHarness(t *testing.T, wrap func(ports) ports) *harness {
+	t.Helper()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "stepfold.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	h := &harness{store: st, dlq: st.DeadLetters(), pub: &recorder{}}
+	p := ports{store: st, states: st, pub: h.pub}
+	if wrap != nil {
+		p = wrap(p)
+	}
+	svc, err := tasks.New(p.store, p.states, p.pub, tasks.WithClock(func() time.Time { return t0 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m = newMachine(t, svc, h.dlq)
+	return h
+}
+
+func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Machine {
+	t.Helper()
+	text, err := statemachines.Files.ReadFile(statemachines.Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := asl.Parse(text, map[string]string{
+		"ValidateFunctionArn": arnPrefix + "validate",
+		"PersistFunctionArn":  arnPrefix + "persist",
+		"PublishFunctionArn":  arnPrefix + "publish",
+		"FoldFunctionArn":     arnPrefix + "fold",
+		"DeadLetterQueueUrl":  dlqURL,
+	})
+	if err != nil {
+		t.Fatalf("parse %s: %v", statemachines.Account, err)
+	}
+	reg := asl.NewRegistry()
+	reg.Functions(map[string]asl.Invoker{
+		arnPrefix + "validate": lambdafn.Handler(svc.Validate),
+		arnPrefix + "persist":  lambdafn.Handler(svc.Persist),
+		arnPrefix + "publish":  lambdafn.Handler(svc.Publish),
+		arnPrefix + "fold":     lambdafn.Handler(svc.Fold),
+	})
+	reg.SQS(dlq{q})
+	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(&virtualClock{now: t0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+// run executes the state machine for c and returns the execution.
+func (h *harness) run(t *testing.T, c events.Command) *asl.Execution {
+	t.Helper()
+	in, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := h.m.StartSync(context.Background(), "", in)
+	if err != nil {
+		t.Fatalf("StartSync: %v", err)
+	}
+	return ex
+}
+
+// mustSucceed runs commands that must succeed.
+func (h *harness) mustSucceed(t *testing.T, cmds ...events.Command) {
+	t.Helper()
+	for _, c := range cmds {
+		if ex := h.run(t, c); ex.Status != types.ExecutionStatusSucceeded {
+			t.Fatalf("%s %s: %s %s %s", c.Type, c.CommandID, ex.Status, deref(ex.Error), deref(ex.Cause))
+		}
+	}
+}
+
+// scheduled counts, per task name (validate, persist, ...), the
+// TaskScheduled events of the execution.
+func (h *harness) scheduled(t *testing.T, ex *asl.Execution) map[string]int {
+	t.Helper()
+	hist, err := h.m.History(context.Background(), ex.ExecutionARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, e := range hist {
+		if e.Type != types.HistoryEventTypeTaskScheduled || e.TaskScheduledEventDetails == nil {
+			continue
+		}
+		var p struct {
+			FunctionName string
+		}
+		_ = json.Unmarshal([]byte(deref(e.TaskScheduledEventDetails.Parameters)), &p)
+		name := strings.TrimPrefix(p.FunctionName, arnPrefix)
+		if p.FunctionName == "" {
+			name = deref(e.TaskScheduledEventDetails.ResourceType) + ":" + deref(e.TaskScheduledEventDetails.Resource)
+		}
+		n[name]++
+	}
+	return n
+}
+
+// log reads the whole log of account.
+func (h *harness) log(t *testing.T, account string) []events.Event {
+	t.Helper()
+	evs, err := h.store.Read(context.Background(), account, 1, events.MaxReadLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func (h *harness) letters(t *testing.T) []events.DeadLetter {
+	t.Helper()
+	ls, err := h.dlq.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+// causeMessage reads the errorMessage out of a Lambda error cause.
+func causeMessage(t *testing.T, cause string) (typ, msg string) {
+	t.Helper()
+	var c struct {
+		Type    string `json:"errorType"`
+		Message string `json:"errorMessage"`
+	}
+	if err := json.Unmarshal([]byte(cause), &c); err != nil {
+		t.Fatalf("cause %q is not a Lambda error document: %v", cause, err)
+	}
+	return c.Type, c.Message
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func open(acc, id string) events.Command {
+	return events.Command{Type: events.OpenAccount, AccountID: acc, CommandID: id, Currency: "EUR"}
+}
+
+func deposit(acc, id string, amount int64) events.Command {
+	return events.Command{Type: events.Deposit, AccountID: acc, CommandID: id, Amount: amount}
+}
+
+func withdraw(acc, id string, amount int64) events.Command {
+	return events.Command{Type: events.Withdraw, AccountID: acc, CommandID: id, Amount: amount}
+}

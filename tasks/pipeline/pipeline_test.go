@@ -1,0 +1,170 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks"
+)
+
+func TestDeposit(t *testing.T) {
+	h := newHarness(t, nil)
+	h.mustSucceed(t, open("acc-1", "c1"))
+	ex := h.run(t, deposit("acc-1", "c2", 1500))
+	if ex.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("status %s %s %s", ex.Status, deref(ex.Error), deref(ex.Cause))
+	}
+	var out tasks.Result
+	if err := json.Unmarshal([]byte(deref(ex.Output)), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Account != "acc-1" || out.Version != 2 || out.Balance != 1500 || out.Currency != "EUR" || out.Status != events.StatusOpen ||
+		len(out.Events) != 1 || out.Events[0].ID != "acc-1:2" {
+		t.Errorf("output = %s", deref(ex.Output))
+	}
+	if got := h.scheduled(t, ex); got["validate"] != 1 || got["persist"] != 1 || got["publish"] != 1 || got["fold"] != 1 || len(got) != 4 {
+		t.Errorf("tasks scheduled = %v, want each step once", got)
+	}
+}
+
+// TestConcurrentWithdrawals races 32 withdrawals on one account through the
+// conflict loop.
+func TestConcurrentWithdrawals(t *testing.T) {
+	const n, opening, amount = 32, 1000, 200
+	h := newHarness(t, nil)
+	h.mustSucceed(t, open("acc-1", "c-open"), deposit("acc-1", "c-dep", opening))
+
+	type outcome struct {
+		status, err string
+		rounds      int // Validate calls
+	}
+	exs := make([]outcome, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ex := h.run(t, withdraw("acc-1", fmt.Sprintf("w%02d", i), amount))
+			exs[i] = outcome{string(ex.Status), deref(ex.Error), h.scheduled(t, ex)["validate"]}
+		})
+	}
+	wg.Wait()
+
+	accepted, outcomes := 0, map[string]int{}
+	for i, ex := range exs {
+		outcomes[ex.status+" "+ex.err]++
+		switch {
+		case ex.status == "SUCCEEDED":
+			accepted++
+		case ex.status == "FAILED" && ex.err == "InsufficientFunds":
+		case ex.status == "FAILED" && ex.err == "VersionConflict":
+			if ex.rounds != 5 {
+				t.Errorf("w%02d: VersionConflict after %d rounds, want 5", i, ex.rounds)
+			}
+		default:
+			t.Errorf("w%02d: %s %s", i, ex.status, ex.err)
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+
+	log := h.log(t, "acc-1")
+	for i, e := range log {
+		if e.Version != int64(i+1) {
+			t.Fatalf("log has version %d at position %d", e.Version, i)
+		}
+	}
+	if len(log) != 2+accepted {
+		t.Errorf("log has %d events, want 2 + %d accepted", len(log), accepted)
+	}
+	want := int64(opening - amount*accepted)
+	st, err := h.store.Get(context.Background(), "acc-1")
+	if err != nil || st.Balance != want || st.Balance < 0 || st.Version != int64(len(log)) {
+		t.Errorf("read model = %+v, %v; want balance %d at version %d", st, err, want, len(log))
+	}
+	if accepted == 0 {
+		t.Error("no withdrawal was accepted")
+	}
+}
+
+// TestDuplicateCommand runs one command twice: the second run gets the
+// same answer, writes nothing, and publishes the same event ids again.
+func TestDuplicateCommand(t *testing.T) {
+	h := newHarness(t, nil)
+	h.mustSucceed(t, open("acc-1", "c1"))
+	c := deposit("acc-1", "c2", 700)
+	first := h.run(t, c)
+	h.mustSucceed(t, withdraw("acc-1", "c3", 100))
+	before := h.log(t, "acc-1")
+	second := h.run(t, c)
+
+	if first.Status != types.ExecutionStatusSucceeded || second.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("statuses %s, %s", first.Status, second.Status)
+	}
+	if deref(first.Output) != deref(second.Output) {
+		t.Errorf("second answer differs\nfirst:  %s\nsecond: %s", deref(first.Output), deref(second.Output))
+	}
+	if after := h.log(t, "acc-1"); len(after) != len(before) {
+		t.Errorf("log grew from %d to %d events", len(before), len(after))
+	}
+	want := []string{"acc-1:1", "acc-1:2", "acc-1:3", "acc-1:2"}
+	if got := h.pub.ids(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("published %v, want %v", got, want)
+	}
+	if ls := h.letters(t); len(ls) != 0 {
+		t.Errorf("dead letters: %v", ls)
+	}
+}
+
+// TestRejections checks that every rule rejection fails the execution at
+// Validate with its error name and message, without retries, writes, or
+// dead letters.
+func TestRejections(t *testing.T) {
+	opened := []events.Command{open("acc-1", "c1")}
+	funded := append(opened, deposit("acc-1", "c2", 100))
+	tests := []struct {
+		name  string
+		setup []events.Command
+		cmd   events.Command
+	}{
+		{"InvalidCommand", opened, deposit("acc-1", "c9", -5)},
+		{"AccountNotFound", nil, deposit("acc-1", "c9", 5)},
+		{"AccountAlreadyExists", opened, open("acc-1", "c9")},
+		{"AccountClosed", append(opened, events.Command{Type: events.CloseAccount, AccountID: "acc-1", CommandID: "c2"}), deposit("acc-1", "c9", 5)},
+		{"InsufficientFunds", funded, withdraw("acc-1", "c9", 101)},
+		{"BalanceNotZero", funded, events.Command{Type: events.CloseAccount, AccountID: "acc-1", CommandID: "c9"}},
+		{"CurrencyMismatch", funded, events.Command{Type: events.Deposit, AccountID: "acc-1", CommandID: "c9", Amount: 5, Currency: "USD"}},
+		{"AmountOverflow", append(opened, deposit("acc-1", "c2", math.MaxInt64-10)), deposit("acc-1", "c9", 11)},
+		{"TransactionNotFound", funded, events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:7"}},
+		{"TransactionAlreadyReversed", append(funded, events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c3", EventID: "acc-1:2"}),
+			events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			h.mustSucceed(t, tt.setup...)
+			before, published := len(h.log(t, "acc-1")), len(h.pub.ids())
+			ex := h.run(t, tt.cmd)
+			if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != tt.name {
+				t.Fatalf("execution %s %s, want FAILED %s", ex.Status, deref(ex.Error), tt.name)
+			}
+			typ, msg := causeMessage(t, deref(ex.Cause))
+			if typ != tt.name || len(msg) < 20 || msg == tt.name {
+				t.Errorf("cause = %s, want a readable %s message", deref(ex.Cause), tt.name)
+			}
+			if got := h.scheduled(t, ex); got["validate"] != 1 || len(got) != 1 {
+				t.Errorf("tasks scheduled = %v, want validate once and nothing else", got)
+			}
+			if after := len(h.log(t, "acc-1")); after != before || len(h.pub.ids()) != published {
+				t.Errorf("log %d→%d events, published %d→%d", before, after, published, len(h.pub.ids()))
+			}
+			if ls := h.letters(t); len(ls) != 0 {
+				t.Errorf("dead letters: %v", ls)
+			}
+		})
+	}
+}
