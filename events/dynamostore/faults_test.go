@@ -92,13 +92,19 @@ func TestThrottling(t *testing.T) {
 		call func(ctx context.Context, s *Store) error
 	}{
 		{"Load: ProvisionedThroughputExceeded", "Query",
-			func() *http.Response { return awsError(typeThroughput, "The level of configured provisioned throughput for the table was exceeded.", nil) },
+			func() *http.Response {
+				return awsError(typeThroughput, "The level of configured provisioned throughput for the table was exceeded.", nil)
+			},
 			func(ctx context.Context, s *Store) error { _, err := s.Load(ctx, "acc"); return err }},
 		{"Get: ThrottlingException", "GetItem",
-			func() *http.Response { return awsError(typeThrottling, "Rate of requests exceeds the allowed throughput.", nil) },
+			func() *http.Response {
+				return awsError(typeThrottling, "Rate of requests exceeds the allowed throughput.", nil)
+			},
 			func(ctx context.Context, s *Store) error { _, err := s.Get(ctx, "acc"); return err }},
 		{"Put: RequestLimitExceeded", "PutItem",
-			func() *http.Response { return awsError(typeLimit, "Throughput exceeds the current throughput limit for your account.", nil) },
+			func() *http.Response {
+				return awsError(typeLimit, "Throughput exceeds the current throughput limit for your account.", nil)
+			},
 			func(ctx context.Context, s *Store) error {
 				_, err := s.Put(ctx, events.State{Account: "acc", Version: 1})
 				return err
