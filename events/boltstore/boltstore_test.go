@@ -34,7 +34,8 @@ func openAt(t *testing.T, path string, opts ...boltstore.Option) *boltstore.Stor
 }
 
 func TestEventStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) events.EventStore { return open(t) })
+	// Appends of 5000 events build the 100,000-event history in 20 commits.
+	storetest.Run(t, func(t *testing.T) events.EventStore { return open(t) }, storetest.MaxEvents(5000))
 }
 
 func TestStateStore(t *testing.T) {

@@ -5,13 +5,11 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	"github.com/stepfold/stepfold/events"
 )
 
 // testAccounts creates accounts in random order, including ids whose byte
 // order differs from their case-folded order, and pages through them.
-func testAccounts(t *testing.T, s events.EventStore) {
+func testAccounts(t *testing.T, s store) {
 	ids := []string{"B", "a", "Z-1", "0", "acc.9", "acc_9", "acc-10", "acc-9"}
 	for i := range 15 {
 		ids = append(ids, accountID(i*7))
@@ -32,7 +30,7 @@ func testAccounts(t *testing.T, s events.EventStore) {
 
 // checkAccountList pages through Accounts, 5 at a time, and compares the
 // result with want, which is sorted.
-func checkAccountList(t *testing.T, s events.EventStore, want []string) {
+func checkAccountList(t *testing.T, s store, want []string) {
 	t.Helper()
 	var got []string
 	after := ""

@@ -47,7 +47,7 @@ func badAppends() []badAppend {
 
 // testBadAppends checks that each invalid Append fails with the right code
 // and leaves acc-1, and the command, untouched.
-func testBadAppends(t *testing.T, s events.EventStore) {
+func testBadAppends(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 2)
 	for _, c := range badAppends() {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,7 +63,7 @@ func testBadAppends(t *testing.T, s events.EventStore) {
 }
 
 // testBadReads checks that the read methods reject bad arguments.
-func testBadReads(t *testing.T, s events.EventStore) {
+func testBadReads(t *testing.T, s store) {
 	ctx := context.Background()
 	seed(t, s, "acc-1", 2)
 	read := func(account string, from int64, limit int) func() error {
@@ -92,7 +92,7 @@ func testBadReads(t *testing.T, s events.EventStore) {
 
 // testCanceled checks that every method gives up on a canceled context with
 // an error that matches context.Canceled, and that Append writes nothing.
-func testCanceled(t *testing.T, s events.EventStore) {
+func testCanceled(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 2)
 	ctx := canceled()
 	_, err := s.Append(ctx, "acc-1", 2, makeEvents("acc-1", 2, 1, "c-late"), "c-late")

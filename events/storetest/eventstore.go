@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,15 +12,46 @@ import (
 // eventStoreCase is one named check of an events.EventStore.
 type eventStoreCase struct {
 	name string
-	run  func(t *testing.T, s events.EventStore)
+	run  func(t *testing.T, s store)
+}
+
+// store is the EventStore under test and the suite's settings.
+type store struct {
+	events.EventStore
+	maxEvents int
+}
+
+// Option adjusts Run to a store's limits.
+type Option func(*store) error
+
+// MaxEvents tells Run the most events the store takes in one Append. The
+// suite splits its bulk appends (up to 100,000 events) to fit; the default
+// is 1000. n must be at least 25.
+func MaxEvents(n int) Option {
+	return func(s *store) error {
+		if n < 25 {
+			return fmt.Errorf("storetest: MaxEvents(%d): the suite needs appends of at least 25 events", n)
+		}
+		s.maxEvents = n
+		return nil
+	}
 }
 
 // Run checks that the stores newStore builds satisfy the events.EventStore
 // contract. It calls newStore once per subtest, with the subtest's t.
-func Run(t *testing.T, newStore func(t *testing.T) events.EventStore) {
+func Run(t *testing.T, newStore func(t *testing.T) events.EventStore, opts ...Option) {
 	t.Helper()
+	var cfg store
+	cfg.maxEvents = 1000
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range eventStoreCases() {
-		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
+		t.Run(c.name, func(t *testing.T) {
+			c.run(t, store{EventStore: newStore(t), maxEvents: cfg.maxEvents})
+		})
 	}
 }
 
@@ -45,7 +77,7 @@ func eventStoreCases() []eventStoreCase {
 	}
 }
 
-func testOrder(t *testing.T, s events.EventStore) {
+func testOrder(t *testing.T, s store) {
 	var want []events.Event
 	for v := int64(0); v < 25; v += 5 {
 		want = append(want, mustAppend(t, s, "acc-1", v, makeEvents("acc-1", v, 5, cmdID(v)), cmdID(v)).Events...)
@@ -61,7 +93,7 @@ func testOrder(t *testing.T, s events.EventStore) {
 	}
 }
 
-func testDecided(t *testing.T, s events.EventStore) {
+func testDecided(t *testing.T, s store) {
 	cmds := []events.Command{
 		{Type: events.OpenAccount, Currency: "EUR"},
 		{Type: events.Deposit, Amount: 1500, Reference: "salary"},
@@ -94,7 +126,7 @@ func testDecided(t *testing.T, s events.EventStore) {
 	sameState(t, "Load vs Replay", got, replay(t, readAll(t, s, "acc-d")))
 }
 
-func testAppendAfter(t *testing.T, s events.EventStore) {
+func testAppendAfter(t *testing.T, s store) {
 	first := mustAppend(t, s, "acc-1", 0, makeEvents("acc-1", 0, 3, "c-1"), "c-1")
 	second := mustAppend(t, s, "acc-1", 3, makeEvents("acc-1", 3, 2, "c-2"), "c-2")
 	if v := second.Events[0].Version; v != 4 {
@@ -106,7 +138,7 @@ func testAppendAfter(t *testing.T, s events.EventStore) {
 	}
 }
 
-func testUnknownAccount(t *testing.T, s events.EventStore) {
+func testUnknownAccount(t *testing.T, s store) {
 	mustAppend(t, s, "acc-1", 0, makeEvents("acc-1", 0, 1, "c-1"), "c-1")
 	if h := load(t, s, "acc-2"); h.Snapshot.Version != 0 || len(h.Events) != 0 {
 		t.Fatalf("Load of an unknown account: %+v, want empty", h)
@@ -122,7 +154,7 @@ func testUnknownAccount(t *testing.T, s events.EventStore) {
 	}
 }
 
-func testConflict(t *testing.T, s events.EventStore) {
+func testConflict(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 3)
 	for _, expected := range []int64{0, 2, 4, 10} {
 		_, err := s.Append(context.Background(), "acc-1", expected, makeEvents("acc-1", expected, 1, "late"), "late")
@@ -134,7 +166,7 @@ func testConflict(t *testing.T, s events.EventStore) {
 	}
 }
 
-func testOneWinner(t *testing.T, s events.EventStore) {
+func testOneWinner(t *testing.T, s store) {
 	seed(t, s, "acc-1", 1)
 	const n = 32
 	results := make(chan error, n)
@@ -161,7 +193,7 @@ func testOneWinner(t *testing.T, s events.EventStore) {
 	}
 }
 
-func testManyAccounts(t *testing.T, s events.EventStore) {
+func testManyAccounts(t *testing.T, s store) {
 	const accounts, appends = 16, 20
 	errs := make(chan error, accounts)
 	for i := range accounts {
@@ -181,7 +213,7 @@ func testManyAccounts(t *testing.T, s events.EventStore) {
 
 // appendSerially appends n single-event commands to account, one after the
 // other.
-func appendSerially(s events.EventStore, account string, n int) error {
+func appendSerially(s store, account string, n int) error {
 	for v := range int64(n) {
 		cmd := cmdID(v)
 		if _, err := s.Append(context.Background(), account, v, makeEvents(account, v, 1, cmd), cmd); err != nil {
@@ -191,7 +223,7 @@ func appendSerially(s events.EventStore, account string, n int) error {
 	return nil
 }
 
-func testRecordedAt(t *testing.T, s events.EventStore) {
+func testRecordedAt(t *testing.T, s store) {
 	before := time.Now().Add(-time.Second)
 	for v := range int64(12) {
 		got := mustAppend(t, s, "acc-1", v, makeEvents("acc-1", v, 1, cmdID(v)), cmdID(v))

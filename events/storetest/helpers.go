@@ -50,13 +50,13 @@ func mustAppend(t *testing.T, s events.EventStore, account string, expected int6
 	return got
 }
 
-// seed appends n events to account in batches of at most 1000, one command
-// per batch, and returns them as stored.
-func seed(t *testing.T, s events.EventStore, account string, n int) []events.Event {
+// seed appends n events to account in appends of at most s.maxEvents, one
+// command each, and returns them as stored.
+func seed(t *testing.T, s store, account string, n int) []events.Event {
 	t.Helper()
 	all := make([]events.Event, 0, n)
-	for v := 0; v < n; v += 1000 {
-		k := min(1000, n-v)
+	for v := 0; v < n; v += s.maxEvents {
+		k := min(s.maxEvents, n-v)
 		cmd := fmt.Sprintf("seed-%d", v)
 		all = append(all, mustAppend(t, s, account, int64(v), makeEvents(account, int64(v), k, cmd), cmd).Events...)
 	}
@@ -75,6 +75,25 @@ func readAll(t *testing.T, s events.EventStore, account string) []events.Event {
 		all = append(all, page...)
 		if len(page) < events.MaxReadLimit {
 			return all
+		}
+	}
+}
+
+// replayStored folds every stored event of account, page by page, from the
+// zero State, so that a long history is never held in memory at once.
+func replayStored(t *testing.T, s events.EventStore, account string) events.State {
+	t.Helper()
+	var st events.State
+	for {
+		page, err := s.Read(context.Background(), account, st.Version+1, events.MaxReadLimit)
+		if err != nil {
+			t.Fatalf("Read(%s, %d): %v", account, st.Version+1, err)
+		}
+		if st, err = events.Replay(st, page); err != nil {
+			t.Fatalf("Replay after version %d: %v", st.Version, err)
+		}
+		if len(page) < events.MaxReadLimit {
+			return st
 		}
 	}
 }

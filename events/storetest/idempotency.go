@@ -7,7 +7,7 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-func testDuplicate(t *testing.T, s events.EventStore) {
+func testDuplicate(t *testing.T, s store) {
 	ctx := context.Background()
 	first := mustAppend(t, s, "acc-1", 0, makeEvents("acc-1", 0, 2, "c-a"), "c-a")
 	again := mustDuplicate(t, s, 0, makeEvents("acc-1", 0, 2, "c-a"))
@@ -30,7 +30,7 @@ func testDuplicate(t *testing.T, s events.EventStore) {
 
 // mustDuplicate appends evs as command c-a of acc-1 and fails the test
 // unless the store reports a duplicate.
-func mustDuplicate(t *testing.T, s events.EventStore, expected int64, evs []events.Event) events.Appended {
+func mustDuplicate(t *testing.T, s store, expected int64, evs []events.Event) events.Appended {
 	t.Helper()
 	got, err := s.Append(context.Background(), "acc-1", expected, evs, "c-a")
 	if err != nil || !got.Duplicate {
@@ -43,7 +43,7 @@ func mustDuplicate(t *testing.T, s events.EventStore, expected int64, evs []even
 // copy is applied; each other copy either sees it (a duplicate with the same
 // events) or loses the version race (VersionConflict), and a later retry is
 // a duplicate.
-func testConcurrentRetries(t *testing.T, s events.EventStore) {
+func testConcurrentRetries(t *testing.T, s store) {
 	const n = 16
 	results := make(chan events.Appended, n)
 	errs := make(chan error, n)
