@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// errUsage is a flag error that the flag package already printed.
+var errUsage = errors.New("usage")
+
+// Defaults of the flags.
+const (
+	defaultData = "data"
+	defaultAddr = "127.0.0.1:8080"
+)
+
+// env is the process environment, as given to run.
+type env map[string]string
+
+func newEnv(environ []string) env {
+	e := env{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			e[k] = v
+		}
+	}
+	return e
+}
+
+// or returns the variable, or def when it is unset or empty.
+func (e env) or(name, def string) string {
+	if v := e[name]; v != "" {
+		return v
+	}
+	return def
+}
+
+// webhooks returns STEPFOLD_WEBHOOK_<TARGET>=url as target -> url, with the
+// target in lower case and '_' turned into '-'.
+func (e env) webhooks() map[string]string {
+	out := map[string]string{}
+	for k, v := range e {
+		if name, ok := strings.CutPrefix(k, "STEPFOLD_WEBHOOK_"); ok && name != "" && v != "" {
+			out[strings.ReplaceAll(strings.ToLower(name), "_", "-")] = v
+		}
+	}
+	return out
+}
+
+// parse parses flags, turning -h and bad flags into errUsage.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+// webhookFlag collects --webhook NAME=URL.
+type webhookFlag map[string]string
+
+func (w webhookFlag) String() string { return fmt.Sprint(map[string]string(w)) }
+
+func (w webhookFlag) Set(s string) error {
+	name, url, ok := strings.Cut(s, "=")
+	if !ok || name == "" || url == "" {
+		return errors.New("want NAME=URL")
+	}
+	w[name] = url
+	return nil
+}
+
+// readRules reads a rules file, or returns nil for the embedded rules.
+func readRules(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return os.ReadFile(path)
+}

@@ -1,0 +1,243 @@
+"use strict";
+// The stepfold console. Everything comes from the Step Functions API on the
+// same origin; nothing is fetched from elsewhere.
+
+const SVG = "http://www.w3.org/2000/svg";
+const NODE_W = 170, NODE_H = 36, LAYER_GAP = 64, COL_GAP = 36, MARGIN = 30;
+
+async function sfn(op, body) {
+  const res = await fetch("/", {
+    method: "POST",
+    headers: { "X-Amz-Target": "AWSStepFunctions." + op, "Content-Type": "application/x-amz-json-1.0" },
+    body: JSON.stringify(body || {}),
+  });
+  const data = await res.json();
+  if (!res.ok) throw new Error(op + ": " + (data.__type || res.status) + ": " + (data.message || ""));
+  return data;
+}
+
+function el(tag, attrs, text) {
+  const e = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const fmtTime = (s) => (s ? new Date(s * 1000).toLocaleString() : "");
+function fmtDuration(start, stop) {
+  if (!start || !stop) return "";
+  const ms = Math.round((stop - start) * 1000);
+  return ms < 1000 ? ms + " ms" : (ms / 1000).toFixed(2) + " s";
+}
+function pretty(text) {
+  if (text === undefined || text === null) return "";
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch (_) { return String(text); }
+}
+function showError(err) {
+  const p = document.getElementById("error");
+  p.textContent = String(err.message || err);
+  p.hidden = false;
+}
+
+let machine = null;
+
+async function loadMachine() {
+  if (machine) return machine;
+  const list = await sfn("ListStateMachines");
+  if (!list.stateMachines || list.stateMachines.length === 0) throw new Error("no state machines");
+  machine = list.stateMachines[0];
+  document.getElementById("machine").textContent = machine.name + " (" + machine.type + ")";
+  return machine;
+}
+
+async function showList() {
+  document.getElementById("detail-view").hidden = true;
+  document.getElementById("list-view").hidden = false;
+  const m = await loadMachine();
+  const out = await sfn("ListExecutions", { stateMachineArn: m.stateMachineArn, maxResults: 100 });
+  const tbody = document.querySelector("#executions tbody");
+  tbody.replaceChildren();
+  for (const ex of out.executions || []) {
+    const tr = el("tr", { "data-execution-arn": ex.executionArn, "data-status": ex.status, class: "execution" });
+    const a = el("a", { href: "#/execution/" + encodeURIComponent(ex.executionArn) }, ex.name);
+    const name = el("td"); name.append(a);
+    tr.append(name, el("td", { class: "status " + ex.status }, ex.status),
+      el("td", {}, fmtTime(ex.startDate)), el("td", {}, fmtDuration(ex.startDate, ex.stopDate)));
+    tbody.append(tr);
+  }
+  document.getElementById("list-empty").hidden = (out.executions || []).length > 0;
+}
+
+// transitions lists the named targets a state can go to, with their kind.
+function transitions(st) {
+  const out = [];
+  if (st.Next) out.push(st.Next);
+  for (const c of st.Choices || []) if (c.Next) out.push(c.Next);
+  if (st.Default) out.push(st.Default);
+  for (const c of st.Catch || []) if (c.Next) out.push(c.Next);
+  return [...new Set(out)];
+}
+
+// layout places states in layers by their longest forward path from
+// StartAt; edges back to an ancestor are drawn around the side.
+function layout(def) {
+  const states = def.States, order = [], back = new Set(), onStack = new Set(), seen = new Set();
+  (function dfs(name) {
+    seen.add(name); onStack.add(name); order.push(name);
+    for (const t of transitions(states[name])) {
+      if (!states[t]) continue;
+      if (onStack.has(t)) back.add(name + "->" + t);
+      else if (!seen.has(t)) dfs(t);
+    }
+    onStack.delete(name);
+  })(def.StartAt);
+  for (const name of Object.keys(states)) if (!seen.has(name)) order.push(name);
+  const layer = {};
+  for (const n of order) layer[n] = 0;
+  for (let changed = true, guard = 0; changed && guard < order.length + 2; guard++) {
+    changed = false;
+    for (const n of order) for (const t of transitions(states[n])) {
+      if (!states[t] || back.has(n + "->" + t)) continue;
+      if (layer[t] < layer[n] + 1) { layer[t] = layer[n] + 1; changed = true; }
+    }
+  }
+  const layers = [];
+  for (const n of order) (layers[layer[n]] = layers[layer[n]] || []).push(n);
+  const width = Math.max(...layers.map((l) => (l ? l.length : 0)));
+  const pos = {};
+  layers.forEach((names, i) => (names || []).forEach((n, j) => {
+    const offset = (width - names.length) * (NODE_W + COL_GAP) / 2;
+    pos[n] = { x: MARGIN + offset + j * (NODE_W + COL_GAP), y: MARGIN + i * (NODE_H + LAYER_GAP) };
+  }));
+  return { pos, back, width: MARGIN * 2 + width * (NODE_W + COL_GAP) + 60, height: MARGIN * 2 + layers.length * (NODE_H + LAYER_GAP) };
+}
+
+// visits reads the history into what happened to each state.
+function visits(events, execStatus) {
+  const byState = {}, taken = new Set();
+  let cur = null, prevName = null;
+  for (const e of events) {
+    const t = e.type;
+    if (t.endsWith("StateEntered")) {
+      const d = e.stateEnteredEventDetails;
+      if (prevName) taken.add(prevName + "->" + d.name);
+      prevName = d.name;
+      cur = { name: d.name, entered: e.timestamp, input: d.input, scheduled: 0, errors: [], lastFailed: false };
+      (byState[d.name] = byState[d.name] || []).push(cur);
+    } else if (t.endsWith("StateExited") && cur) {
+      cur.exited = e.timestamp; cur.output = e.stateExitedEventDetails.output;
+    } else if ((t === "TaskScheduled" || t === "LambdaFunctionScheduled") && cur) {
+      cur.scheduled++;
+    } else if (/(TaskFailed|TaskTimedOut|LambdaFunctionFailed|LambdaFunctionTimedOut)$/.test(t) && cur) {
+      const d = e.taskFailedEventDetails || e.taskTimedOutEventDetails || e.lambdaFunctionFailedEventDetails || e.lambdaFunctionTimedOutEventDetails || {};
+      cur.errors.push({ error: d.error, cause: d.cause }); cur.lastFailed = true;
+    } else if ((t === "TaskSucceeded" || t === "LambdaFunctionSucceeded") && cur) {
+      cur.lastFailed = false;
+    } else if (t === "ExecutionFailed" && cur && !cur.exited) {
+      const d = e.executionFailedEventDetails || {};
+      cur.failedAt = e.timestamp; cur.errors.push({ error: d.error, cause: d.cause });
+    }
+  }
+  const status = {};
+  for (const [name, vs] of Object.entries(byState)) {
+    const v = vs[vs.length - 1];
+    if (!v.exited) status[name] = execStatus === "RUNNING" ? "running" : "failed";
+    else status[name] = v.lastFailed ? "caught" : "succeeded";
+  }
+  return { byState, status, taken };
+}
+
+function edgePath(a, b, isBack) {
+  const x1 = a.x + NODE_W / 2, y1 = a.y + NODE_H, x2 = b.x + NODE_W / 2, y2 = b.y;
+  if (isBack) {
+    const xr = Math.max(a.x, b.x) + NODE_W + 30;
+    return `M${a.x + NODE_W},${a.y + NODE_H / 2} C${xr},${a.y + NODE_H / 2} ${xr},${b.y + NODE_H / 2} ${b.x + NODE_W},${b.y + NODE_H / 2}`;
+  }
+  const my = (y1 + y2) / 2;
+  return `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`;
+}
+
+function drawGraph(def, hist) {
+  const svg = document.getElementById("graph");
+  svg.replaceChildren();
+  const { pos, back, width, height } = layout(def);
+  svg.setAttribute("width", width); svg.setAttribute("height", height);
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const defs = el("svg:defs");
+  const marker = el("svg:marker", { id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" });
+  marker.append(el("svg:path", { d: "M0,0 L10,5 L0,10 z", fill: "#545b64" }));
+  defs.append(marker); svg.append(defs);
+  for (const [name, st] of Object.entries(def.States)) for (const t of transitions(st)) {
+    if (!pos[t]) continue;
+    const key = name + "->" + t;
+    svg.append(el("svg:path", { d: edgePath(pos[name], pos[t], back.has(key)), class: "edge" + (hist.taken.has(key) ? " taken" : ""), "marker-end": "url(#arrow)", "data-edge": key }));
+  }
+  for (const [name, p] of Object.entries(pos)) {
+    const status = hist.status[name] || "notrun";
+    const g = el("svg:g", { class: "state " + status, "data-state": name, "data-status": status, transform: `translate(${p.x},${p.y})` });
+    g.append(el("svg:rect", { width: NODE_W, height: NODE_H, rx: 6 }), el("svg:text", { x: NODE_W / 2, y: NODE_H / 2 }, name));
+    g.addEventListener("click", () => selectState(name, hist));
+    svg.append(g);
+  }
+}
+
+function selectState(name, hist) {
+  document.querySelectorAll("g.state").forEach((g) => g.classList.toggle("selected", g.dataset.state === name));
+  const vs = hist.byState[name] || [];
+  const v = vs[vs.length - 1];
+  document.getElementById("state-name").textContent = name;
+  const info = document.getElementById("state-info");
+  info.replaceChildren();
+  const add = (k, val) => { info.append(el("dt", {}, k), el("dd", { "data-field": k }, val)); };
+  add("Status", hist.status[name] || "not run");
+  if (v) {
+    add("Entered", fmtTime(v.entered));
+    add("Duration", fmtDuration(v.entered, v.exited || v.failedAt) || "-");
+    add("Times entered", String(vs.length));
+    add("Retries", String(vs.reduce((n, x) => n + Math.max(0, x.scheduled - 1), 0)));
+    const errs = vs.flatMap((x) => x.errors);
+    add("Error", errs.length ? errs.map((e) => e.error + (e.cause ? ": " + e.cause : "")).join("\n") : "-");
+  }
+  document.getElementById("state-input").textContent = v ? pretty(v.input) : "";
+  document.getElementById("state-output").textContent = v ? pretty(v.output) : "";
+}
+
+async function showExecution(arn) {
+  document.getElementById("list-view").hidden = true;
+  document.getElementById("detail-view").hidden = false;
+  const m = await loadMachine();
+  const [ex, sm] = await Promise.all([sfn("DescribeExecution", { executionArn: arn }), sfn("DescribeStateMachine", { stateMachineArn: m.stateMachineArn })]);
+  const events = [];
+  let token;
+  do {
+    const page = await sfn("GetExecutionHistory", { executionArn: arn, maxResults: 1000, nextToken: token });
+    events.push(...page.events); token = page.nextToken;
+  } while (token);
+  document.getElementById("exec-name").textContent = ex.name;
+  const sum = document.getElementById("exec-summary");
+  sum.replaceChildren();
+  const add = (k, v, cls) => sum.append(el("dt", {}, k), el("dd", cls ? { class: cls, id: "exec-status" } : {}, v));
+  add("Status", ex.status, "status " + ex.status);
+  add("Execution ARN", ex.executionArn);
+  add("Started", fmtTime(ex.startDate));
+  add("Duration", fmtDuration(ex.startDate, ex.stopDate));
+  if (ex.error) add("Error", ex.error + (ex.cause ? ": " + ex.cause : ""));
+  const hist = visits(events, ex.status);
+  drawGraph(JSON.parse(sm.definition), hist);
+  const last = events.filter((e) => e.type.endsWith("StateEntered")).pop();
+  selectState(last ? last.stateEnteredEventDetails.name : JSON.parse(sm.definition).StartAt, hist);
+}
+
+async function route() {
+  document.getElementById("error").hidden = true;
+  const m = location.hash.match(/^#\/execution\/(.+)$/);
+  try {
+    if (m) await showExecution(decodeURIComponent(m[1]));
+    else await showList();
+    document.body.dataset.ready = "true";
+  } catch (err) { showError(err); }
+}
+
+window.addEventListener("hashchange", () => { document.body.dataset.ready = "false"; route(); });
+document.getElementById("refresh").addEventListener("click", route);
+route();

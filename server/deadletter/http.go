@@ -1,0 +1,117 @@
+package deadletter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks/httpstatus"
+)
+
+// AdminPrefix is where Handler's routes live.
+const AdminPrefix = "/admin/dlq"
+
+// Handler serves the dead-letter admin routes, for the CLI when a server
+// holds the data directory:
+//
+//	GET  /admin/dlq              every message
+//	GET  /admin/dlq/{id}         one message
+//	POST /admin/dlq/{id}/redrive redrive one
+//	POST /admin/dlq/redrive      redrive all
+func Handler(r *Redriver) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+AdminPrefix, func(w http.ResponseWriter, req *http.Request) {
+		ms, err := r.q.List(req.Context())
+		reply(w, ms, err)
+	})
+	mux.HandleFunc("GET "+AdminPrefix+"/{id}", func(w http.ResponseWriter, req *http.Request) {
+		m, err := r.q.Get(req.Context(), req.PathValue("id"))
+		reply(w, m, err)
+	})
+	mux.HandleFunc("POST "+AdminPrefix+"/redrive", func(w http.ResponseWriter, req *http.Request) {
+		res, err := r.RedriveAll(context.WithoutCancel(req.Context()))
+		reply(w, res, err)
+	})
+	mux.HandleFunc("POST "+AdminPrefix+"/{id}/redrive", func(w http.ResponseWriter, req *http.Request) {
+		res, err := r.Redrive(context.WithoutCancel(req.Context()), req.PathValue("id"))
+		reply(w, res, err)
+	})
+	return mux
+}
+
+func reply(w http.ResponseWriter, v any, err error) {
+	status := http.StatusOK
+	if err != nil {
+		var body httpstatus.Body
+		status, body = httpstatus.FromError(err)
+		v = body
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Client calls a server's admin routes. Its methods mirror Queues and
+// Redriver.
+type Client struct {
+	Base string // e.g. http://127.0.0.1:8080
+	HTTP *http.Client
+}
+
+// List returns every message.
+func (c *Client) List(ctx context.Context) ([]Message, error) {
+	var ms []Message
+	return ms, c.call(ctx, http.MethodGet, AdminPrefix, &ms)
+}
+
+// Get returns one message.
+func (c *Client) Get(ctx context.Context, id string) (Message, error) {
+	var m Message
+	return m, c.call(ctx, http.MethodGet, AdminPrefix+"/"+url.PathEscape(id), &m)
+}
+
+// Redrive redrives one message.
+func (c *Client) Redrive(ctx context.Context, id string) (Result, error) {
+	var r Result
+	return r, c.call(ctx, http.MethodPost, AdminPrefix+"/"+url.PathEscape(id)+"/redrive", &r)
+}
+
+// RedriveAll redrives every message.
+func (c *Client) RedriveAll(ctx context.Context) ([]Result, error) {
+	var rs []Result
+	return rs, c.call(ctx, http.MethodPost, AdminPrefix+"/redrive", &rs)
+}
+
+func (c *Client) call(ctx context.Context, method, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.Base, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the server at %s: %w", c.Base, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var b httpstatus.Body
+		if json.Unmarshal(body, &b) == nil && b.Error != "" {
+			return events.Errorf(events.Code(b.Error), "%s", b.Message)
+		}
+		return errors.New("server answered " + resp.Status)
+	}
+	return json.Unmarshal(body, out)
+}
