@@ -77,15 +77,11 @@ func stamp(evs []events.Event, now, prev time.Time) {
 // head returns the account's last version and its RecordedAt, or 0 and the
 // zero time for an account with no events.
 func head(tx *bolt.Tx, account string) (int64, time.Time, error) {
-	b := tx.Bucket(bucketEvents).Bucket([]byte(account))
-	if b == nil {
-		return 0, time.Time{}, nil
-	}
-	k, v := b.Cursor().Last()
+	k, v := lastOf(tx.Bucket(bucketEvents).Cursor(), account)
 	if k == nil {
 		return 0, time.Time{}, nil
 	}
-	version := keyInt(k)
+	version := versionOf(account, k)
 	at, err := recordedAt(account, version, v)
 	return version, at, err
 }
@@ -123,13 +119,9 @@ func encodeAll(evs []events.Event) ([][]byte, error) {
 }
 
 func (a *appendOp) writeAll(tx *bolt.Tx, enc [][]byte, snaps []events.State) error {
-	evb, err := tx.Bucket(bucketEvents).CreateBucketIfNotExists([]byte(a.account))
-	if err != nil {
-		return &writeFailure{err}
-	}
-	evb.FillPercent = 1 // versions only grow: pack pages full
+	evb := tx.Bucket(bucketEvents)
 	for i, e := range a.evs {
-		if err := put(evb, key(e.Version), enc[i]); err != nil {
+		if err := put(evb, versionKey(a.account, e.Version), enc[i]); err != nil {
 			return err
 		}
 	}
@@ -147,17 +139,13 @@ func writeSnapshots(tx *bolt.Tx, account string, snaps []events.State) error {
 	if len(snaps) == 0 {
 		return nil
 	}
-	b, err := tx.Bucket(bucketSnapshots).CreateBucketIfNotExists([]byte(account))
-	if err != nil {
-		return &writeFailure{err}
-	}
-	b.FillPercent = 1
+	b := tx.Bucket(bucketSnapshots)
 	for _, st := range snaps {
 		v, err := json.Marshal(st)
 		if err != nil {
 			return &writeFailure{err}
 		}
-		if err := put(b, key(st.Version), v); err != nil {
+		if err := put(b, versionKey(account, st.Version), v); err != nil {
 			return err
 		}
 	}
@@ -165,22 +153,14 @@ func writeSnapshots(tx *bolt.Tx, account string, snaps []events.State) error {
 }
 
 func (a *appendOp) writeCommand(tx *bolt.Tx) error {
-	b, err := tx.Bucket(bucketCommands).CreateBucketIfNotExists([]byte(a.account))
-	if err != nil {
-		return &writeFailure{err}
-	}
 	first, last := a.expected+1, a.expected+int64(len(a.evs))
 	v := binary.BigEndian.AppendUint64(key(first), uint64(last))
-	return put(b, []byte(a.commandID), v)
+	return put(tx.Bucket(bucketCommands), commandKey(a.account, a.commandID), v)
 }
 
 // commandEvents returns the events commandID wrote on account, or nil.
 func commandEvents(tx *bolt.Tx, account, commandID string) ([]events.Event, error) {
-	b := tx.Bucket(bucketCommands).Bucket([]byte(account))
-	if b == nil {
-		return nil, nil
-	}
-	v := b.Get([]byte(commandID))
+	v := tx.Bucket(bucketCommands).Get(commandKey(account, commandID))
 	if v == nil {
 		return nil, nil
 	}

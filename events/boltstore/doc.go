@@ -14,15 +14,18 @@
 //
 // The file holds five top-level buckets:
 //
-//	events/<account>/<version>       one event, in the binary form of codec.go
-//	snapshots/<account>/<version>    the JSON events.State at that version
-//	commands/<account>/<commandID>   first and last version the command wrote
-//	state/<account>                  the JSON events.State of the read model
-//	dlq/<sequence>                   one JSON events.DeadLetter
+//	events     <account> 0x00 <version>    one event, in the binary form of codec.go
+//	snapshots  <account> 0x00 <version>    the JSON events.State at that version
+//	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes)
+//	state      <account>                   the JSON events.State of the read model
+//	dlq        <sequence>                  one JSON events.DeadLetter
 //
 // Versions and sequences are 8-byte big-endian integers, so a cursor visits
-// them in numeric order. The nested bucket names under events/ are the
-// account ids, which is the ascending scan Accounts returns.
+// them in numeric order. No account id holds 0x00, so one account's keys
+// are contiguous and the accounts sort in ascending byte order: Accounts
+// seeks from one account's prefix to the next. The buckets are flat rather
+// than nested per account so that a group commit over many accounts
+// rewrites about one leaf page per account and bucket.
 //
 // Errors are *events.Error: InvalidArgument or EventTooLarge for bad input,
 // VersionConflict when an append loses a race, StoreUnavailable when the

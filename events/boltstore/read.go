@@ -37,11 +37,7 @@ func loadHistory(tx *bolt.Tx, account string) (events.History, error) {
 // snapshotAt returns the latest snapshot at or before version (the latest
 // of all when version is negative), or the zero State.
 func snapshotAt(tx *bolt.Tx, account string, version int64) (events.State, error) {
-	b := tx.Bucket(bucketSnapshots).Bucket([]byte(account))
-	if b == nil {
-		return events.State{}, nil
-	}
-	k, v := floor(b.Cursor(), version)
+	k, v := floor(tx.Bucket(bucketSnapshots).Cursor(), account, version)
 	if k == nil {
 		return events.State{}, nil
 	}
@@ -52,33 +48,13 @@ func snapshotAt(tx *bolt.Tx, account string, version int64) (events.State, error
 	return st, nil
 }
 
-// floor positions c at the last key at or before version, or at the last
-// key when version is negative.
-func floor(c *bolt.Cursor, version int64) ([]byte, []byte) {
-	if version < 0 {
-		return c.Last()
-	}
-	want := key(version)
-	k, v := c.Seek(want)
-	switch {
-	case k == nil:
-		return c.Last()
-	case bytes.Equal(k, want):
-		return k, v
-	}
-	return c.Prev()
-}
-
 // readRange returns up to limit events of account from version from on.
 func readRange(tx *bolt.Tx, account string, from int64, limit int) ([]events.Event, error) {
-	b := tx.Bucket(bucketEvents).Bucket([]byte(account))
-	if b == nil {
-		return nil, nil
-	}
 	var out []events.Event
-	c := b.Cursor()
-	for k, v := c.Seek(key(from)); k != nil && len(out) < limit; k, v = c.Next() {
-		e, err := decodeEvent(account, keyInt(k), v)
+	pre := prefix(account)
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(versionKey(account, from)); bytes.HasPrefix(k, pre) && len(out) < limit; k, v = c.Next() {
+		e, err := decodeEvent(account, versionOf(account, k), v)
 		if err != nil {
 			return nil, err
 		}
@@ -135,8 +111,9 @@ func (s *Store) Snapshot(ctx context.Context, account string, version int64) (ev
 	return st, err
 }
 
-// Accounts implements events.EventStore: the nested bucket names under
-// events/, which bbolt keeps in ascending byte order. Errors:
+// Accounts implements events.EventStore: the distinct account prefixes of
+// the events bucket, which bbolt keeps in ascending byte order. It seeks
+// from one account to the next rather than reading every event. Errors:
 // InvalidArgument (limit outside 1..MaxReadLimit), StoreUnavailable.
 func (s *Store) Accounts(ctx context.Context, after string, limit int) ([]string, error) {
 	if limit < 1 || limit > events.MaxReadLimit {
@@ -145,12 +122,10 @@ func (s *Store) Accounts(ctx context.Context, after string, limit int) ([]string
 	var out []string
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
-		k, _ := c.Seek([]byte(after))
-		if k != nil && string(k) == after {
-			k, _ = c.Next()
-		}
-		for ; k != nil && len(out) < limit; k, _ = c.Next() {
-			out = append(out, string(k))
+		for k, _ := c.Seek(append([]byte(after), 1)); k != nil && len(out) < limit; {
+			account := accountOf(k)
+			out = append(out, account)
+			k, _ = c.Seek(append([]byte(account), 1))
 		}
 		return nil
 	})
