@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"github.com/stepfold/stepfold/events/dynamostore"
+	"github.com/stepfold/stepfold/events/eventbridge"
+	"github.com/stepfold/stepfold/tasks"
+	"github.com/stepfold/stepfold/tasks/lambdafn"
+)
+
+// Environment variables the binary reads.
+const (
+	envTask        = "STEPFOLD_TASK"
+	envEventsTable = "EVENTS_TABLE"
+	envStateTable  = "STATE_TABLE"
+	envEventBus    = "EVENT_BUS_NAME"
+)
+
+// taskNames lists the values of STEPFOLD_TASK, in the order of the docs.
+var taskNames = []string{"validate", "persist", "publish", "fold", "read", "notify"}
+
+// setup checks the task name, builds the AWS clients and the service, and
+// returns the handler of the task.
+func setup(ctx context.Context, getenv func(string) string) (lambda.Handler, error) {
+	task := getenv(envTask)
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	svc, err := newService(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return handlerFor(task, svc)
+}
+
+// checkTask rejects a task name this binary does not serve, before any
+// AWS client is built.
+func checkTask(task string) error {
+	switch {
+	case task == "notify":
+		return fmt.Errorf("%s=notify: the notify subscriber is not in this build yet", envTask)
+	case !slices.Contains(taskNames, task):
+		return fmt.Errorf("%s=%q is not a task; want one of %s", envTask, task, strings.Join(taskNames, ", "))
+	}
+	return nil
+}
+
+// newService wires the tasks to DynamoDB and EventBridge, with the default
+// AWS configuration (which honours AWS_ENDPOINT_URL_DYNAMODB and
+// AWS_ENDPOINT_URL_EVENTS).
+func newService(ctx context.Context, getenv func(string) string) (*tasks.Service, error) {
+	for _, name := range []string{envEventsTable, envStateTable, envEventBus} {
+		if getenv(name) == "" {
+			return nil, fmt.Errorf("environment variable %s is not set", name)
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the AWS configuration: %w", err)
+	}
+	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	if err != nil {
+		return nil, err
+	}
+	pub, err := eventbridge.New(ebsdk.NewFromConfig(cfg), getenv(envEventBus))
+	if err != nil {
+		return nil, err
+	}
+	return tasks.New(store, store, pub)
+}
+
+// handlerFor returns the Lambda handler of task over svc.
+func handlerFor(task string, svc *tasks.Service) (lambda.Handler, error) {
+	switch task {
+	case "validate":
+		return lambdafn.Handler(svc.Validate), nil
+	case "persist":
+		return lambdafn.Handler(svc.Persist), nil
+	case "publish":
+		return lambdafn.Handler(svc.Publish), nil
+	case "fold":
+		return lambdafn.Handler(svc.Fold), nil
+	case "read":
+		return lambda.NewHandler(lambdafn.Read(svc)), nil
+	}
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%s=%s has no handler in this build", envTask, task)
+}
