@@ -48,6 +48,11 @@ type appConfig struct {
 	rules    []byte            // rules.json text; nil means the embedded one
 	history  int               // executions kept for the API and console
 	log      *slog.Logger
+	// clock drives the state machine's retry delays; nil is the wall clock.
+	clock asl.Clock
+	// publisher, if set, wraps the bus as the tasks see it (tests inject
+	// failures with it).
+	publisher func(events.Publisher) events.Publisher
 }
 
 // app is every part of the local system, wired together.
@@ -126,7 +131,11 @@ func (a *app) build() error {
 	if err := a.openBus(); err != nil {
 		return err
 	}
-	svc, err := tasks.New(a.store, a.store, a.bus)
+	var pub events.Publisher = a.bus
+	if a.cfg.publisher != nil {
+		pub = a.cfg.publisher(pub)
+	}
+	svc, err := tasks.New(a.store, a.store, pub)
 	if err != nil {
 		return err
 	}
@@ -271,7 +280,11 @@ func (a *app) openMachine() error {
 	if a.recent, err = executions.New(a.cfg.history); err != nil {
 		return err
 	}
-	a.machine, err = asl.New(def, asl.WithName(MachineName), asl.WithResources(reg), asl.WithStore(a.recent))
+	opts := []asl.Option{asl.WithName(MachineName), asl.WithResources(reg), asl.WithStore(a.recent)}
+	if a.cfg.clock != nil {
+		opts = append(opts, asl.WithClock(a.cfg.clock))
+	}
+	a.machine, err = asl.New(def, opts...)
 	return err
 }
 

@@ -68,7 +68,7 @@ func typeMessage(e *json.UnmarshalTypeError) string {
 	if e.Field == "" {
 		return fmt.Sprintf("body must be a JSON object, got %s", e.Value)
 	}
-	if e.Type.Kind() == reflect.Int64 && e.Value == "number" {
+	if e.Type.Kind() == reflect.Int64 && strings.HasPrefix(e.Value, "number") {
 		return fmt.Sprintf("%s must be a whole number of minor units that fits in 64 bits", e.Field)
 	}
 	return fmt.Sprintf("%s must be a %s, got %s", e.Field, jsonKind(e.Type.Kind().String()), e.Value)

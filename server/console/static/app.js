@@ -135,7 +135,8 @@ function visits(events, execStatus) {
       cur.lastFailed = false;
     } else if (t === "ExecutionFailed" && cur && !cur.exited) {
       const d = e.executionFailedEventDetails || {};
-      cur.failedAt = e.timestamp; cur.errors.push({ error: d.error, cause: d.cause });
+      cur.failedAt = e.timestamp;
+      if (cur.errors.length === 0) cur.errors.push({ error: d.error, cause: d.cause });
     }
   }
   const status = {};
