@@ -67,6 +67,30 @@ func (d *decoder) bytes() []byte {
 
 func (d *decoder) string() string { return string(d.bytes()) }
 
+// reuse returns the next string, or prev itself when the bytes are equal,
+// so that the events of one command share one command id.
+func (d *decoder) reuse(prev string) string {
+	b := d.bytes()
+	if string(b) == prev {
+		return prev
+	}
+	return string(b)
+}
+
+// eventType returns the next string as an EventType, without allocating
+// for the types this package knows.
+func (d *decoder) eventType() events.EventType {
+	b := d.bytes()
+	for _, t := range knownTypes {
+		if string(b) == string(t) {
+			return t
+		}
+	}
+	return events.EventType(b)
+}
+
+var knownTypes = [...]events.EventType{events.FundsDeposited, events.FundsWithdrawn, events.AccountOpened, events.TransactionReversed, events.AccountClosed}
+
 func (d *decoder) time() time.Time {
 	var t time.Time
 	if err := t.UnmarshalBinary(d.bytes()); err != nil {
@@ -87,8 +111,9 @@ func (d *decoder) varint() int64 {
 
 // decodeEvent rebuilds the event of account at version from its stored
 // form. It copies everything it keeps: bbolt's memory is valid only inside
-// the transaction.
-func decodeEvent(account string, version int64, v []byte) (events.Event, error) {
+// the transaction. prev is the event before it, or the zero Event: strings
+// equal to prev's are shared rather than copied again.
+func decodeEvent(account string, version int64, v []byte, prev *events.Event) (events.Event, error) {
 	if len(v) == 0 || v[0] != formatV1 {
 		return events.Event{}, corrupt(account, version)
 	}
@@ -96,10 +121,10 @@ func decodeEvent(account string, version int64, v []byte) (events.Event, error) 
 	e := events.Event{ID: events.EventID(account, version), Account: account, Version: version}
 	e.RecordedAt = d.time()
 	e.OccurredAt = d.time()
-	e.Type = events.EventType(d.string())
+	e.Type = d.eventType()
 	e.SchemaVersion = int(d.varint())
-	e.CommandID = d.string()
-	e.CorrelationID = d.string()
+	e.CommandID = d.reuse(prev.CommandID)
+	e.CorrelationID = d.reuse(prev.CorrelationID)
 	if !d.ok {
 		return events.Event{}, corrupt(account, version)
 	}

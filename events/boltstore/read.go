@@ -51,14 +51,19 @@ func snapshotAt(tx *bolt.Tx, account string, version int64) (events.State, error
 // readRange returns up to limit events of account from version from on.
 func readRange(tx *bolt.Tx, account string, from int64, limit int) ([]events.Event, error) {
 	var out []events.Event
+	var prev events.Event
 	pre := prefix(account)
 	c := tx.Bucket(bucketEvents).Cursor()
 	for k, v := c.Seek(versionKey(account, from)); bytes.HasPrefix(k, pre) && len(out) < limit; k, v = c.Next() {
-		e, err := decodeEvent(account, versionOf(account, k), v)
+		e, err := decodeEvent(account, versionOf(account, k), v, &prev)
 		if err != nil {
 			return nil, err
 		}
+		if out == nil {
+			out = make([]events.Event, 0, min(limit, 256))
+		}
 		out = append(out, e)
+		prev = e
 	}
 	return out, nil
 }
