@@ -42,16 +42,9 @@ func dlq(ctx context.Context, args []string, stdout, stderr io.Writer, e env) er
 	fs := flag.NewFlagSet("dlq", flag.ContinueOnError)
 	data := fs.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
 	all := fs.Bool("all", false, "redrive every message")
-	if err := parse(fs, args, stderr); err != nil {
+	rest, err := parseMixed(fs, args, stderr)
+	if err != nil {
 		return err
-	}
-	rest := fs.Args()
-	// Flags may also follow the subcommand: dlq redrive --all.
-	if len(rest) > 1 {
-		if err := parse(fs, rest[1:], stderr); err != nil {
-			return err
-		}
-		rest = append(rest[:1], fs.Args()...)
 	}
 	if len(rest) == 0 {
 		return errors.New(dlqUsage)

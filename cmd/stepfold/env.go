@@ -60,6 +60,23 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	return nil
 }
 
+// parseMixed parses flags that may come before, between or after the
+// positional arguments, and returns the positional ones.
+func parseMixed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	var pos []string
+	for {
+		if err := parse(fs, args, stderr); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
 // webhookFlag collects --webhook NAME=URL.
 type webhookFlag map[string]string
 

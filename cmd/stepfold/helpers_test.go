@@ -172,11 +172,18 @@ func startMain(t *testing.T, dir string, environ ...string) *server {
 	go func() {
 		s.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, io.Discard, s.stderr, environ)
 	}()
+	waitListening(t, s)
+	return s
+}
+
+// waitListening waits until the server has written server.json.
+func waitListening(t *testing.T, s *server) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if info, ok := readServerInfo(dir); ok {
+		if info, ok := readServerInfo(s.dir); ok {
 			s.url = "http://" + info.Addr
-			return s
+			return
 		}
 		select {
 		case code := <-s.done:
@@ -188,6 +195,8 @@ func startMain(t *testing.T, dir string, environ ...string) *server {
 		}
 	}
 }
+
+func waitABit() { time.Sleep(10 * time.Millisecond) }
 
 // stop shuts the server down as SIGTERM would and returns its exit code.
 func (s *server) stop(t *testing.T) int {

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/boltstore"
+)
+
+// appendDirect writes n deposits (after an opening, if the account has no
+// events) straight into the log, bypassing the pipeline, as a crash
+// between Persist and Fold leaves them.
+func appendDirect(t *testing.T, s *boltstore.Store, account string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	h, err := s.Load(ctx, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := []events.Command{}
+	if st.Version == 0 {
+		cmds = append(cmds, events.Command{Type: events.OpenAccount, AccountID: account, Currency: "EUR"})
+	}
+	for i := range n {
+		cmds = append(cmds, events.Command{Type: events.Deposit, AccountID: account, Amount: int64(10 * (i + 1))})
+	}
+	for i, c := range cmds {
+		c.CommandID = fmt.Sprintf("direct-%d-%d", st.Version, i)
+		evs, err := events.Decide(st, c, nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Append(ctx, account, st.Version, evs, c.CommandID); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = events.Replay(st, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkFolded asserts that the read model equals the fold of the log for
+// every account.
+func checkFolded(t *testing.T, s *boltstore.Store) int {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := s.Accounts(ctx, "", events.MaxReadLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		evs, err := s.Read(ctx, id, 1, events.MaxReadLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := events.Replay(events.State{}, evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, id)
+		if err != nil || mustJSON(t, got) != mustJSON(t, want) {
+			t.Errorf("%s: read model %+v (%v), fold of the log %+v", id, got, err, want)
+		}
+	}
+	return len(ids)
+}
+
+func TestReplay(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		appendDirect(t, s, fmt.Sprintf("acc-%d", i), 20)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	code, out, errOut := runCLI(t, ctx, nil, "replay", "--data", dir, "--republish", "archive-all-events")
+	if code != 0 || !strings.Contains(out, "replayed 5 accounts, 105 events in") || !strings.Contains(out, "events/s); 5 accounts moved forward") {
+		t.Fatalf("replay: %d\n%s%s", code, out, errOut)
+	}
+	s = openStoreT(t, dir)
+	if n := checkFolded(t, s); n != 5 {
+		t.Fatalf("%d accounts", n)
+	}
+	_ = s.Close()
+	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
+	if err != nil || strings.Count(string(archived), "\n") != 105 {
+		t.Fatalf("the archive holds %d lines, want the 105 republished events (%v)", strings.Count(string(archived), "\n"), err)
+	}
+	code, out, _ = runCLI(t, ctx, nil, "replay", "--data", dir)
+	if code != 0 || !strings.Contains(out, "0 accounts moved forward") {
+		t.Fatalf("a second replay moved the read model: %s", out)
+	}
+	code, _, errOut = runCLI(t, ctx, nil, "replay", "--data", dir, "--republish", "nope")
+	if code != 1 || !strings.Contains(errOut, `no rule named "nope"`) {
+		t.Fatalf("unknown rule: %d %s", code, errOut)
+	}
+}
+
+// TestCatchUpOnStart leaves the read model behind the log and checks that
+// serve folds the difference before it listens.
+func TestCatchUpOnStart(t *testing.T) {
+	dir := t.TempDir()
+	s := startMain(t, dir)
+	mustCall(t, 201, "POST", s.url+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`)
+	if code := s.stop(t); code != 0 {
+		t.Fatal(code)
+	}
+	st := openStoreT(t, dir)
+	appendDirect(t, st, "acc-1", 3)
+	appendDirect(t, st, "acc-2", 12)
+	_ = st.Close()
+
+	s = startMain(t, dir)
+	got := mustCall(t, 200, "GET", s.url+"/accounts/acc-1", "")
+	if got["version"] != 4.0 || got["balance"] != 60.0 {
+		t.Fatalf("acc-1 after catch-up: %v", got)
+	}
+	mustCall(t, 200, "GET", s.url+"/accounts/acc-2", "")
+	if code := s.stop(t); code != 0 {
+		t.Fatal(code)
+	}
+	if !strings.Contains(s.stderr.String(), `"msg":"read model caught up","accounts":2,"eventsFolded":16,"accountsUpdated":2`) {
+		t.Errorf("no catch-up line in the log:\n%s", s.stderr)
+	}
+	st = openStoreT(t, dir)
+	defer st.Close()
+	checkFolded(t, st)
+}
