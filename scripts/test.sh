@@ -14,4 +14,7 @@ make -s lint
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
 
+step "state machine definitions: asl-validator"
+bash scripts/asl-validate.sh
+
 step "all tests passed"
