@@ -1,0 +1,87 @@
+package stack
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+)
+
+func TestTables(t *testing.T) {
+	b := defaultStack(t)
+	for _, tc := range []struct {
+		id   string
+		keys []any
+		attr []any
+	}{
+		{b.id(b.stack.Tables.Events),
+			[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}, map[string]any{"AttributeName": "version", "KeyType": "RANGE"}},
+			[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}, map[string]any{"AttributeName": "version", "AttributeType": "N"}}},
+		{b.id(b.stack.Tables.State),
+			[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}},
+			[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}}},
+	} {
+		p := b.props(t, tc.id)
+		if !jsonEqual(p["KeySchema"], tc.keys) || !jsonEqual(p["AttributeDefinitions"], tc.attr) {
+			t.Errorf("%s: keys %v %v, want %v %v", tc.id, p["KeySchema"], p["AttributeDefinitions"], tc.keys, tc.attr)
+		}
+		if p["BillingMode"] != "PAY_PER_REQUEST" {
+			t.Errorf("%s: BillingMode %v", tc.id, p["BillingMode"])
+		}
+		if !jsonEqual(p["PointInTimeRecoverySpecification"], map[string]any{"PointInTimeRecoveryEnabled": true}) {
+			t.Errorf("%s: PITR %v", tc.id, p["PointInTimeRecoverySpecification"])
+		}
+		if !jsonEqual(p["SSESpecification"], map[string]any{"SSEEnabled": true}) {
+			t.Errorf("%s: SSE %v, want AWS-managed KMS encryption", tc.id, p["SSESpecification"])
+		}
+	}
+}
+
+// TestRemovalPolicy checks the default (retain) and the destroy context on
+// every stateful resource.
+func TestRemovalPolicy(t *testing.T) {
+	destroy, err := build(t, t.TempDir(), func(c *Config) { c.RemovalPolicy = awscdk.RemovalPolicy_DESTROY })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		b    *built
+		want string
+	}{{defaultStack(t), "Retain"}, {destroy, "Delete"}} {
+		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup"} {
+			for id, r := range tc.b.resources(typ) {
+				if r["DeletionPolicy"] != tc.want {
+					t.Errorf("%s: DeletionPolicy %v, want %s", id, r["DeletionPolicy"], tc.want)
+				}
+			}
+		}
+	}
+}
+
+func TestRemovalPolicyContext(t *testing.T) {
+	for v, want := range map[any]awscdk.RemovalPolicy{nil: awscdk.RemovalPolicy_RETAIN, "retain": awscdk.RemovalPolicy_RETAIN, "destroy": awscdk.RemovalPolicy_DESTROY} {
+		if got, err := removalPolicy(v); err != nil || got != want {
+			t.Errorf("removalPolicy(%v) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	if _, err := removalPolicy("snapshot"); err == nil {
+		t.Error("removalPolicy(snapshot) succeeded; want an error")
+	}
+}
+
+func TestCheckNeedsBootstrap(t *testing.T) {
+	cfg, err := DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.LambdaDir = t.TempDir()
+	if err := cfg.Check(); err == nil {
+		t.Fatal("Check passed without a bootstrap")
+	}
+	if err := os.WriteFile(cfg.LambdaDir+"/bootstrap", nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Check(); err != nil {
+		t.Fatalf("Check with a bootstrap: %v", err)
+	}
+}
