@@ -148,10 +148,10 @@ function visits(events, execStatus) {
   return { byState, status, taken };
 }
 
-function edgePath(a, b, isBack) {
+function edgePath(a, b, isBack, right) {
   const x1 = a.x + NODE_W / 2, y1 = a.y + NODE_H, x2 = b.x + NODE_W / 2, y2 = b.y;
   if (isBack) {
-    const xr = Math.max(a.x, b.x) + NODE_W + 30;
+    const xr = right + 24;
     return `M${a.x + NODE_W},${a.y + NODE_H / 2} C${xr},${a.y + NODE_H / 2} ${xr},${b.y + NODE_H / 2} ${b.x + NODE_W},${b.y + NODE_H / 2}`;
   }
   const my = (y1 + y2) / 2;
@@ -162,6 +162,7 @@ function drawGraph(def, hist) {
   const svg = document.getElementById("graph");
   svg.replaceChildren();
   const { pos, back, width, height } = layout(def);
+  const right = Math.max(...Object.values(pos).map((p) => p.x + NODE_W));
   svg.setAttribute("width", width); svg.setAttribute("height", height);
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const defs = el("svg:defs");
@@ -171,7 +172,7 @@ function drawGraph(def, hist) {
   for (const [name, st] of Object.entries(def.States)) for (const t of transitions(st)) {
     if (!pos[t]) continue;
     const key = name + "->" + t;
-    svg.append(el("svg:path", { d: edgePath(pos[name], pos[t], back.has(key)), class: "edge" + (hist.taken.has(key) ? " taken" : ""), "marker-end": "url(#arrow)", "data-edge": key }));
+    svg.append(el("svg:path", { d: edgePath(pos[name], pos[t], back.has(key), right), class: "edge" + (hist.taken.has(key) ? " taken" : ""), "marker-end": "url(#arrow)", "data-edge": key }));
   }
   for (const [name, p] of Object.entries(pos)) {
     const status = hist.status[name] || "notrun";
