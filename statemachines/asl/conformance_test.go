@@ -573,4 +573,3 @@ func compareInspection(want json.RawMessage, got map[string]string) string {
 	}
 	return ""
 }
-
