@@ -125,6 +125,7 @@ var (
 	ErrThrottled                  = &Error{Code: CodeThrottled}
 	ErrStoreUnavailable           = &Error{Code: CodeStoreUnavailable}
 	ErrPublishFailed              = &Error{Code: CodePublishFailed}
+	ErrInternal                   = &Error{Code: CodeInternal}
 )
 
 // IsRejection reports whether err is a rule rejection: the command was

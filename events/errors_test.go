@@ -97,3 +97,15 @@ func TestValidCurrency(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckAppendRejectsUnfoldableEvents(t *testing.T) {
+	good := ledger(t, "a", 1)[0]
+	unknown, badData := good, good
+	unknown.Type = "FundsBorrowed"
+	badData.Data = []byte(`{"currency":`)
+	for name, e := range map[string]events.Event{"unknown type": unknown, "invalid data": badData} {
+		if err := events.CheckAppend("a", 0, []events.Event{e}, "c0"); !errors.Is(err, events.ErrInvalidArgument) {
+			t.Errorf("%s: CheckAppend = %v, want InvalidArgument", name, err)
+		}
+	}
+}

@@ -19,6 +19,15 @@ const (
 	AccountClosed       EventType = "AccountClosed"
 )
 
+// Known reports whether t is one of the event types this package folds.
+func (t EventType) Known() bool {
+	switch t {
+	case AccountOpened, FundsDeposited, FundsWithdrawn, TransactionReversed, AccountClosed:
+		return true
+	}
+	return false
+}
+
 // SchemaVersion is the version of the event data schemas this package writes.
 const SchemaVersion = 1
 
@@ -83,13 +92,4 @@ func ParseEventID(id string) (account string, version int64, err error) {
 		return "", 0, Errorf(CodeInvalidArgument, "event id %q is not <account>:<version>", id)
 	}
 	return account, version, nil
-}
-
-// Size returns the encoded size of the event in bytes.
-func (e Event) Size() int {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return MaxEventSize + 1
-	}
-	return len(b)
 }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -105,7 +106,8 @@ type DeadLetters interface {
 	Send(ctx context.Context, body string) (string, error)
 	// List returns the stored messages, oldest first.
 	List(ctx context.Context) ([]DeadLetter, error)
-	// Get returns one message, or a NotFound-coded *Error (InvalidArgument).
+	// Get returns one message, or an InvalidArgument *Error when no message
+	// has that id.
 	Get(ctx context.Context, id string) (DeadLetter, error)
 	// Delete removes one message. Deleting a missing message is not an error.
 	Delete(ctx context.Context, id string) error
@@ -138,11 +140,30 @@ func checkEvent(account string, version int64, commandID string, e Event) error 
 		return Errorf(CodeInvalidArgument, "event %q must be %s at version %d", e.ID, EventID(account, version), version)
 	case e.CommandID != commandID:
 		return Errorf(CodeInvalidArgument, "event %s carries command %q, not %q", e.ID, e.CommandID, commandID)
-	case e.Type == "":
-		return Errorf(CodeInvalidArgument, "event %s has no type", e.ID)
+	case !e.Type.Known():
+		return Errorf(CodeInvalidArgument, "event %s has unknown type %q", e.ID, e.Type)
+	case !json.Valid(e.Data):
+		return Errorf(CodeInvalidArgument, "event %s data is not valid JSON", e.ID)
 	}
-	if size := e.Size(); size > MaxEventSize {
-		return Errorf(CodeEventTooLarge, "event %s is %d bytes; the limit is %d", e.ID, size, MaxEventSize)
+	return checkSize(e)
+}
+
+// envelopeBound bounds the encoded size of an event's fields other than
+// its data: ids and command ids are at most MaxIDLength, times and types
+// are short.
+const envelopeBound = 1024
+
+// checkSize encodes an event only when its data is near the limit.
+func checkSize(e Event) error {
+	if len(e.Data)+envelopeBound <= MaxEventSize {
+		return nil
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return Wrap(CodeInvalidArgument, err, "event "+e.ID+" cannot be encoded")
+	}
+	if len(b) > MaxEventSize {
+		return Errorf(CodeEventTooLarge, "event %s is %d bytes; the limit is %d", e.ID, len(b), MaxEventSize)
 	}
 	return nil
 }

@@ -60,9 +60,8 @@ func apply(s State, e Event) (State, error) {
 		s.Status, s.Currency = StatusOpen, d.Currency
 		return s, err
 	case FundsDeposited, FundsWithdrawn:
-		var d Transaction
-		err := decode(e, &d)
-		s.Balance += sign(e.Type) * d.Amount
+		amount, err := transactionAmount(e)
+		s.Balance += sign(e.Type) * amount
 		return s, err
 	case TransactionReversed:
 		var d Reversal
@@ -86,6 +85,38 @@ func decode(e Event, v any) error {
 	return nil
 }
 
+// transactionAmount reads the amount of a deposit or withdrawal. Data that
+// this package wrote starts with the amount, which is read without a full
+// decode; anything else takes the general path.
+func transactionAmount(e Event) (int64, error) {
+	const prefix = `{"amount":`
+	d := e.Data
+	if len(d) > len(prefix) && string(d[:len(prefix)]) == prefix {
+		if n, ok := leadingInt(d[len(prefix):]); ok {
+			return n, nil
+		}
+	}
+	var t Transaction
+	err := decode(e, &t)
+	return t.Amount, err
+}
+
+// leadingInt parses a positive decimal integer followed by ',' or '}'.
+func leadingInt(b []byte) (int64, bool) {
+	var n int64
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9' && i < 18:
+			n = n*10 + int64(c-'0')
+		case (c == ',' || c == '}') && i > 0 && b[0] != '0':
+			return n, true
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
 // sign is the effect of a transaction type on the balance.
 func sign(t EventType) int64 {
 	if t == FundsWithdrawn {
@@ -102,7 +133,7 @@ func insertSorted(vs []int64, v int64) []int64 {
 	return slices.Insert(slices.Clip(vs), i, v)
 }
 
-// Reversed reports whether the transaction at version was already reversed.
+// WasReversed reports whether the transaction at version was already reversed.
 func (s State) WasReversed(version int64) bool {
 	_, found := slices.BinarySearch(s.Reversed, version)
 	return found
@@ -130,8 +161,8 @@ func Replay(s State, evs []Event) (State, error) {
 func ReplayUntil(s State, evs []Event, t time.Time) (State, error) {
 	version := s.Version
 	for _, e := range evs {
-		if e.Version != version+1 {
-			return s, Errorf(CodeInternal, "event %s does not follow version %d", e.ID, version)
+		if e.Version != version+1 || (s.Account != "" && e.Account != s.Account) {
+			return s, Errorf(CodeInternal, "event %s does not follow %s at version %d", e.ID, s.Account, version)
 		}
 		version = e.Version
 		if e.OccurredAt.After(t) {

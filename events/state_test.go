@@ -181,3 +181,25 @@ func TestEventIDRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestTransactionAmountPaths(t *testing.T) {
+	tests := []struct {
+		data string
+		want int64
+		ok   bool
+	}{
+		{`{"amount":1500}`, 1500, true},
+		{`{"amount":1500,"reference":"x"}`, 1500, true},
+		{`{"reference":"x","amount":7}`, 7, true}, // not our order: the general decoder
+		{`{"amount":0150}`, 0, false},
+		{`{"amount":1e3}`, 0, false},
+		{`{"amount":"5"}`, 0, false},
+	}
+	for _, tt := range tests {
+		e := events.Event{ID: "a:2", Account: "a", Version: 2, Type: events.FundsDeposited, Data: []byte(tt.data)}
+		s, err := events.Replay(events.State{Account: "a", Version: 1, Status: events.StatusOpen}, []events.Event{e})
+		if (err == nil) != tt.ok || (tt.ok && s.Balance != tt.want) {
+			t.Errorf("data %s: balance %d, err %v; want %d, ok %v", tt.data, s.Balance, err, tt.want, tt.ok)
+		}
+	}
+}
