@@ -56,7 +56,7 @@ func checkTask(task string) error {
 
 // newService wires the tasks to DynamoDB and EventBridge, with the default
 // AWS configuration (which honours AWS_ENDPOINT_URL_DYNAMODB and
-// AWS_ENDPOINT_URL_EVENTS).
+// AWS_ENDPOINT_URL_EVENTBRIDGE; the SDK does not read AWS_ENDPOINT_URL_EVENTS).
 func newService(ctx context.Context, getenv func(string) string) (*tasks.Service, error) {
 	for _, name := range []string{envEventsTable, envStateTable, envEventBus} {
 		if getenv(name) == "" {
