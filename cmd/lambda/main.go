@@ -3,7 +3,7 @@
 //
 //	validate, persist, publish, fold  the account state machine's steps
 //	read                              the read API behind API Gateway
-//	notify                            reserved for the event subscriber
+//	notify                            the notify subscriber (an EventBridge target)
 //
 // It reads the DynamoDB tables from EVENTS_TABLE and STATE_TABLE and the
 // EventBridge bus from EVENT_BUS_NAME, and builds its AWS clients once,

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,8 +98,7 @@ func TestCheckTask(t *testing.T) {
 		task string
 		want string // "" for accepted, else a fragment of the error
 	}{
-		{"validate", ""}, {"persist", ""}, {"publish", ""}, {"fold", ""}, {"read", ""},
-		{"notify", "not in this build yet"},
+		{"validate", ""}, {"persist", ""}, {"publish", ""}, {"fold", ""}, {"read", ""}, {"notify", ""},
 		{"", `STEPFOLD_TASK="" is not a task; want one of validate, persist, publish, fold, read, notify`},
 		{"Validate", `"Validate" is not a task`},
 		{"deposit", `"deposit" is not a task`},
@@ -179,5 +180,42 @@ func jsonEqual(t *testing.T, got, want []byte) {
 	wj, _ := json.Marshal(w)
 	if string(gj) != string(wj) {
 		t.Errorf("JSON differs\n got: %s\nwant: %s", gj, wj)
+	}
+}
+
+// TestNotifyHandler serves a real EventBridge event to the notify handler
+// through aws-lambda-go, with the currency read from a real event log, and
+// checks the notification it logs - twice, because EventBridge may deliver
+// twice and the holder must be told once.
+func TestNotifyHandler(t *testing.T) {
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	open := events.Command{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "open", Currency: "EUR"}
+	evs, err := events.Decide(events.State{}, open, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open"); err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	h, err := notifyHandler(store, slog.New(slog.NewJSONHandler(&logged, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := os.ReadFile("testdata/eventbridge-withdrawn.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := h.Invoke(context.Background(), payload); err != nil {
+			t.Fatalf("Invoke: %v", err)
+		}
+	}
+	if n := strings.Count(logged.String(), "12.34 EUR was withdrawn from account acc-1"); n != 1 {
+		t.Fatalf("logged the withdrawal %d times, want once:\n%s", n, logged.String())
 	}
 }

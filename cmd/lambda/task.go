@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
+	"os"
 	"slices"
 	"strings"
 
@@ -11,8 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/dynamostore"
 	"github.com/stepfold/stepfold/events/eventbridge"
+	"github.com/stepfold/stepfold/notify"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 )
@@ -35,6 +40,9 @@ func setup(ctx context.Context, getenv func(string) string) (lambda.Handler, err
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
+	if task == "notify" {
+		return newNotifier(ctx, getenv)
+	}
 	svc, err := newService(ctx, getenv)
 	if err != nil {
 		return nil, err
@@ -45,10 +53,7 @@ func setup(ctx context.Context, getenv func(string) string) (lambda.Handler, err
 // checkTask rejects a task name this binary does not serve, before any
 // AWS client is built.
 func checkTask(task string) error {
-	switch {
-	case task == "notify":
-		return fmt.Errorf("%s=notify: the notify subscriber is not in this build yet", envTask)
-	case !slices.Contains(taskNames, task):
+	if !slices.Contains(taskNames, task) {
 		return fmt.Errorf("%s=%q is not a task; want one of %s", envTask, task, strings.Join(taskNames, ", "))
 	}
 	return nil
@@ -76,6 +81,47 @@ func newService(ctx context.Context, getenv func(string) string) (*tasks.Service
 		return nil, err
 	}
 	return tasks.New(store, store, pub)
+}
+
+// seenCapacity bounds the event ids one notifier instance remembers.
+const seenCapacity = 10_000
+
+// newNotifier wires the notify subscriber: it reads each account's
+// currency from the events table and logs the notification as JSON.
+// EventBridge delivers at least once; the seen-set dedupes redeliveries
+// that reach the same instance.
+func newNotifier(ctx context.Context, getenv func(string) string) (lambda.Handler, error) {
+	if getenv(envEventsTable) == "" {
+		return nil, fmt.Errorf("environment variable %s is not set", envEventsTable)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the AWS configuration: %w", err)
+	}
+	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	if err != nil {
+		return nil, err
+	}
+	return notifyHandler(store, slog.New(slog.NewJSONHandler(os.Stdout, nil)))
+}
+
+// notifyHandler serves EventBridge events to a notify.Handler.
+func notifyHandler(store events.EventStore, log *slog.Logger) (lambda.Handler, error) {
+	seen, err := notify.NewMemorySeen(seenCapacity)
+	if err != nil {
+		return nil, err
+	}
+	sink, err := notify.NewLogSink(log)
+	if err != nil {
+		return nil, err
+	}
+	h, err := notify.NewHandler(notify.FromEventLog(store), seen, sink)
+	if err != nil {
+		return nil, err
+	}
+	return lambda.NewHandler(func(ctx context.Context, ev json.RawMessage) error {
+		return h.Handle(ctx, ev)
+	}), nil
 }
 
 // handlerFor returns the Lambda handler of task over svc.
