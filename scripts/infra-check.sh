@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# infra-check.sh checks the CDK app offline (no AWS account, no Docker):
+#   1. the pinned npm tools (aws-cdk, asl-validator) are installed;
+#   2. gofmt, go vet and the template tests of the infra module pass;
+#   3. `cdk synth` succeeds, which fails on any unsuppressed cdk-nag error;
+#   4. asl-validator accepts every statemachines/*.asl.json.
+# `make infra-check` runs `make lambdas` first; the synth needs
+# build/lambda/bootstrap. Safe to run again: it installs only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CDK_HOME="$PWD/.cdk" CDK_DISABLE_CLI_TELEMETRY=true
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+t0=$SECONDS
+step() { printf '==> %s\n' "$*"; }
+took() { printf '    ok (%ds)\n' "$((SECONDS - $1))"; }
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+step "npm tools (aws-cdk, asl-validator) from package-lock.json"
+t=$SECONDS
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+took $t
+
+if [[ ! -f build/lambda/bootstrap ]]; then
+	echo "build/lambda/bootstrap is missing: run \`make lambdas\` (or \`make infra-check\`)" >&2
+	exit 1
+fi
+
+step "gofmt and go vet (infra)"
+t=$SECONDS
+unformatted=$(cd infra && gofmt -l .)
+if [[ -n $unformatted ]]; then
+	echo "gofmt needed in infra/:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+(cd infra && go vet ./...)
+took $t
+
+step "template tests (cd infra && go test ./...)"
+t=$SECONDS
+if ! (cd infra && go test -count=1 -v ./...) >"$logs/test.log" 2>&1; then
+	grep -E '^(--- FAIL|FAIL|panic)|_test\.go:[0-9]+:' "$logs/test.log" >&2 || tail -50 "$logs/test.log" >&2
+	exit 1
+fi
+printf '    %d tests passed\n' "$(grep -c '^--- PASS' "$logs/test.log")"
+took $t
+
+step "cdk synth (cdk-nag AwsSolutions)"
+t=$SECONDS
+npx --no-install cdk synth -q --no-notices
+took $t
+
+step "asl-validator"
+t=$SECONDS
+for f in statemachines/*.asl.json; do
+	npx --no-install asl-validator --json-path "$f" >/dev/null
+	echo "    $f: valid"
+done
+took $t
+
+step "infra check passed in $((SECONDS - t0))s"
