@@ -130,7 +130,7 @@ func (l *loader) graph(o obj) *graph {
 // checkGraph verifies StartAt, every transition target, and that every
 // state is reachable from StartAt.
 func (l *loader) checkGraph(o, so obj, g *graph) {
-	if g.startAt != "" && g.states[g.startAt] == nil && so.has(g.startAt) == false {
+	if o.has("StartAt") && !so.has(g.startAt) {
 		l.addf(o.at("StartAt"), "StartAt %q is not a state", g.startAt)
 	}
 	for name, st := range g.states {

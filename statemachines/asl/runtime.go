@@ -9,6 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
+// MaxHistoryEvents is the most events an execution may record, as on AWS
+// Standard workflows; a run that reaches it fails with States.Runtime. It
+// also stops a definition that loops without waiting.
+const MaxHistoryEvents = 25000
+
 // run is one execution in progress.
 type run struct {
 	m     *Machine
@@ -47,6 +52,9 @@ func (fr *frame) runGraph(ctx context.Context, g *graph, in any) (any, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if fr.run.hist.len() >= MaxHistoryEvents {
+			return nil, newError(ErrorRuntime, fmt.Sprintf("The execution reached the limit of %d history events.", MaxHistoryEvents))
 		}
 		st := g.states[name]
 		out, next, err := fr.runState(ctx, st, in)

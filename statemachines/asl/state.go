@@ -50,7 +50,7 @@ func (l *loader) state(loc, name string, raw any) *state {
 	typ := o.str("Type", true)
 	fields, known := stateFields[typ]
 	if !known {
-		if typ != "" {
+		if o.has("Type") {
 			l.addf(o.at("Type"), "unknown state type %q", typ)
 		}
 		return nil
