@@ -85,3 +85,27 @@ func TestParseNotJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestGlobMatch(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"log-*.txt", "log-2024.txt", true},
+		{"log-*.txt", "log-2024.csv", false},
+		{"*", "", true},
+		{"a*b*c", "aXXbYYc", true},
+		{"a*b*c", "aXXcYYb", false},
+		{`a\*b`, "a*b", true},
+		{`a\*b`, "aXb", false},
+		{`a\\b`, `a\b`, true},
+		{"*a*a*a*a*a*a*a*a*b", strings.Repeat("a", 200), false},
+		{"", "", true},
+		{"", "x", false},
+	}
+	for _, tt := range tests {
+		if got := globMatch(tt.pattern, tt.s); got != tt.want {
+			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
+		}
+	}
+}

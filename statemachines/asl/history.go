@@ -16,7 +16,7 @@ type event struct {
 	typ       types.HistoryEventType
 	ts        time.Time
 	prev      int64
-	name      string // state name
+	name      string // state name; the region for TaskScheduled
 	input     any
 	output    any
 	hasInput  bool

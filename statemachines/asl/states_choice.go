@@ -320,21 +320,40 @@ func compareTimes(a, b any) (int, bool) {
 }
 
 // globMatch matches s against a StringMatches pattern: "*" matches any run
-// of characters, and "\*" and "\\" stand for "*" and "\".
+// of characters, and "\\*" and "\\\\" stand for "*" and "\\". It backtracks
+// only to the last star, so it runs in O(len(pattern)*len(s)).
 func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch {
-	case pattern[0] == '*':
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
+	var toks []byte  // literal bytes, or 0 with star set
+	var stars []bool // whether toks[i] is a star
+	for i := 0; i < len(pattern); i++ {
+		switch {
+		case pattern[i] == '\\' && i+1 < len(pattern):
+			i++
+			toks, stars = append(toks, pattern[i]), append(stars, false)
+		case pattern[i] == '*':
+			toks, stars = append(toks, 0), append(stars, true)
+		default:
+			toks, stars = append(toks, pattern[i]), append(stars, false)
 		}
-		return false
-	case pattern[0] == '\\' && len(pattern) > 1:
-		return s != "" && s[0] == pattern[1] && globMatch(pattern[2:], s[1:])
 	}
-	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
+	p, j, starP, starJ := 0, 0, -1, 0
+	for j < len(s) {
+		switch {
+		case p < len(toks) && stars[p]:
+			starP, starJ = p, j
+			p++
+		case p < len(toks) && toks[p] == s[j]:
+			p++
+			j++
+		case starP >= 0:
+			starJ++
+			p, j = starP+1, starJ
+		default:
+			return false
+		}
+	}
+	for p < len(toks) && stars[p] {
+		p++
+	}
+	return p == len(toks)
 }
