@@ -47,7 +47,10 @@ if ! (cd infra && go test -count=1 -v ./...) >"$logs/test.log" 2>&1; then
 	grep -E '^(--- FAIL|FAIL|panic)|_test\.go:[0-9]+:' "$logs/test.log" >&2 || tail -50 "$logs/test.log" >&2
 	exit 1
 fi
-printf '    %d tests passed\n' "$(grep -c '^--- PASS' "$logs/test.log")"
+printf '    %d tests passed, %d skipped\n' "$(grep -c '^--- PASS' "$logs/test.log")" "$(grep -c '^--- SKIP' "$logs/test.log" || true)"
+if grep -q 'skipping: .*velocity\|skipping: java' "$logs/test.log"; then
+	echo "    note: the mapping-template rendering tests need a JDK and Debian's velocity package (apt-get install velocity)"
+fi
 took $t
 
 step "cdk synth (cdk-nag AwsSolutions)"
