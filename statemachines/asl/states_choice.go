@@ -320,7 +320,7 @@ func compareTimes(a, b any) (int, bool) {
 }
 
 // globMatch matches s against a StringMatches pattern: "*" matches any run
-// of characters, and "\\*" and "\\\\" stand for "*" and "\\". It backtracks
+// of characters, and `\*` and `\\` stand for "*" and `\`. It backtracks
 // only to the last star, so it runs in O(len(pattern)*len(s)).
 func globMatch(pattern, s string) bool {
 	var toks []byte  // literal bytes, or 0 with star set
