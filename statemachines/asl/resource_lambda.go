@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 )
@@ -36,26 +35,62 @@ type FunctionError struct {
 // Error returns the error type and payload.
 func (e *FunctionError) Error() string { return e.Type + ": " + string(e.Payload) }
 
-// functions resolves function names and ARNs to Invokers. Each Invoker is
-// called by one caller at a time, as a Lambda runtime instance is, and its
-// result is copied before the next call: aws-lambda-go's Handler reuses its
-// output buffer once Invoke returns.
+// functions resolves function names and ARNs to their instances.
 type functions struct {
 	byARN map[string]*function
 }
 
-// function is one registered Invoker.
+func (fs *functions) add(arn string, f *function) { fs.byARN[arn] = f }
+
+// MaxIdleInstances bounds the idle instances a pooled function keeps.
+const MaxIdleInstances = 256
+
+// function is one registered function and its instances. An instance is
+// called by one caller at a time, as a Lambda execution environment is,
+// and its result is copied before it serves again: aws-lambda-go's Handler
+// returns bytes from a buffer it reuses once Invoke returns.
 type function struct {
-	mu  sync.Mutex
-	inv Invoker
+	idle  chan Invoker   // instances not serving a call
+	spawn func() Invoker // starts an instance; nil for a fixed one
 }
 
-func newFunctions(fns map[string]Invoker) *functions {
-	fs := &functions{byARN: make(map[string]*function, len(fns))}
-	for arn, inv := range fns {
-		fs.byARN[arn] = &function{inv: inv}
+// fixedInstance is a function with exactly one instance.
+func fixedInstance(inv Invoker) *function {
+	f := &function{idle: make(chan Invoker, 1)}
+	f.idle <- inv
+	return f
+}
+
+// pooledInstances is a function that starts instances on demand.
+func pooledInstances(newInstance func() Invoker) *function {
+	return &function{idle: make(chan Invoker, MaxIdleInstances), spawn: newInstance}
+}
+
+// acquire takes an idle instance, starts one, or waits for one.
+func (f *function) acquire(ctx context.Context) (Invoker, error) {
+	select {
+	case inv := <-f.idle:
+		return inv, nil
+	default:
 	}
-	return fs
+	if f.spawn != nil {
+		return f.spawn(), nil
+	}
+	select {
+	case inv := <-f.idle:
+		return inv, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release returns an instance to the idle set, retiring it when the set
+// is full.
+func (f *function) release(inv Invoker) {
+	select {
+	case f.idle <- inv:
+	default:
+	}
 }
 
 // resolve finds a function by ARN (optionally qualified with $LATEST) or by
@@ -71,15 +106,18 @@ func (fs *functions) resolve(t *Task, name string) (*function, string) {
 
 // call invokes the function, turning a panic into Lambda.Unknown.
 func (f *function) call(ctx context.Context, payload []byte) (out []byte, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	inv, err := f.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer f.release(inv)
 	defer func() {
 		if p := recover(); p != nil {
 			body, _ := json.Marshal(messages.InvokeResponse_Error{Message: fmt.Sprint(p), Type: goTypeName(p)})
 			out, err = nil, newError("Lambda.Unknown", "The cause could not be determined because Lambda did not return an error type. Returned payload: "+string(body))
 		}
 	}()
-	res, err := f.inv.Invoke(ctx, payload)
+	res, err := inv.Invoke(ctx, payload)
 	return append([]byte(nil), res...), err
 }
 

@@ -41,6 +41,7 @@ func (f TaskHandlerFunc) RunTask(ctx context.Context, t *Task) (any, error) { re
 type Registry struct {
 	exact    map[string]TaskHandler
 	prefixes []prefixHandler
+	fns      *functions // the Lambda functions, once any are registered
 }
 
 // prefixHandler serves every resource starting with prefix.
@@ -69,10 +70,35 @@ func (r *Registry) Handle(resource string, h TaskHandler) {
 // Functions registers Lambda functions, keyed by function ARN, for both
 // the optimized integration arn:aws:states:::lambda:invoke and Task states
 // whose Resource is a function ARN.
+//
+// Each Invoker is one instance, as a Lambda execution environment is: it
+// serves one call at a time, and concurrent calls to the same function
+// wait for it. Use FunctionPools for functions that scale out.
 func (r *Registry) Functions(fns map[string]Invoker) {
-	fs := newFunctions(fns)
-	r.Handle(ResourceLambdaInvoke, &lambdaInvoke{fns: fs})
-	r.Handle("arn:aws:lambda:*", &lambdaFunction{fns: fs})
+	for arn, inv := range fns {
+		r.functions().add(arn, fixedInstance(inv))
+	}
+}
+
+// FunctionPools registers Lambda functions that scale out as Lambda does:
+// a call takes an idle instance, or starts a new one with the function's
+// constructor when every instance is busy. Each instance serves one call
+// at a time; up to MaxIdleInstances idle instances are kept warm.
+func (r *Registry) FunctionPools(fns map[string]func() Invoker) {
+	for arn, newInstance := range fns {
+		r.functions().add(arn, pooledInstances(newInstance))
+	}
+}
+
+// functions returns the registry's function set, registering the two
+// Lambda resources the first time.
+func (r *Registry) functions() *functions {
+	if r.fns == nil {
+		r.fns = &functions{byARN: map[string]*function{}}
+		r.Handle(ResourceLambdaInvoke, &lambdaInvoke{fns: r.fns})
+		r.Handle("arn:aws:lambda:*", &lambdaFunction{fns: r.fns})
+	}
+	return r.fns
 }
 
 // SQS registers s for arn:aws:states:::sqs:sendMessage.
