@@ -143,11 +143,11 @@ func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Mac
 		t.Fatalf("parse %s: %v", statemachines.Account, err)
 	}
 	reg := asl.NewRegistry()
-	reg.Functions(map[string]asl.Invoker{
-		arnPrefix + "validate": lambdafn.Handler(svc.Validate),
-		arnPrefix + "persist":  lambdafn.Handler(svc.Persist),
-		arnPrefix + "publish":  lambdafn.Handler(svc.Publish),
-		arnPrefix + "fold":     lambdafn.Handler(svc.Fold),
+	reg.FunctionPools(map[string]func() asl.Invoker{
+		arnPrefix + "validate": func() asl.Invoker { return lambdafn.Handler(svc.Validate) },
+		arnPrefix + "persist":  func() asl.Invoker { return lambdafn.Handler(svc.Persist) },
+		arnPrefix + "publish":  func() asl.Invoker { return lambdafn.Handler(svc.Publish) },
+		arnPrefix + "fold":     func() asl.Invoker { return lambdafn.Handler(svc.Fold) },
 	})
 	reg.SQS(dlq{q})
 	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(&virtualClock{now: t0}))
