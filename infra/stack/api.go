@@ -112,12 +112,15 @@ func (a api) addWrite(res awsapigateway.IResource, r WriteRoute) {
 	if r.Path != "" {
 		params["method.request.path.id"] = jsii.Bool(true)
 	}
-	res.AddMethod(str("POST"), integration, &awsapigateway.MethodOptions{
+	opts := &awsapigateway.MethodOptions{
 		RequestParameters: &params,
 		RequestValidator:  a.validator,
-		RequestModels:     &map[string]awsapigateway.IModel{"application/json": a.body},
 		MethodResponses:   methodResponses(r.Status),
-	})
+	}
+	if !r.EmptyBody {
+		opts.RequestModels = &map[string]awsapigateway.IModel{"application/json": a.body}
+	}
+	res.AddMethod(str("POST"), integration, opts)
 }
 
 func jsonTemplate(t string) *map[string]*string {

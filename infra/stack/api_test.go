@@ -59,6 +59,10 @@ func TestWriteRoutesStartSyncExecution(t *testing.T) {
 		if !jsonEqual(in["Credentials"], role) {
 			t.Errorf("%s: Credentials = %v, want the start-execution role", r.Command, in["Credentials"])
 		}
+		models := b.props(t, method(t, b, routePath(r), "POST"))["RequestModels"]
+		if hasModel := strings.Contains(mustJSON(models), b.id(b.stack.API.Node().FindChild(str("CommandBody")))); hasModel == r.EmptyBody {
+			t.Errorf("%s: body model %v, want one unless the body may be empty", r.Command, models)
+		}
 		tmpl := mustJSON(in["RequestTemplates"])
 		if !strings.Contains(tmpl, `${q}`+r.Command+`${q}`) || !strings.Contains(tmpl, mustJSON(ref(b.id(b.stack.Pipeline.StateMachine)))) {
 			t.Errorf("%s: request template lacks the command type or the state machine ARN: %s", r.Command, tmpl)

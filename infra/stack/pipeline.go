@@ -49,7 +49,6 @@ func newPipeline(scope constructs.Construct, cfg Config, fns Functions) Pipeline
 			IncludeExecutionData: jsii.Bool(true),
 		},
 		TracingEnabled: jsii.Bool(true),
-		RemovalPolicy:  cfg.RemovalPolicy,
 	})
 	return Pipeline{StateMachine: sm, DeadLetterQueue: dlq}
 }

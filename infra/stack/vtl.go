@@ -14,6 +14,10 @@ type WriteRoute struct {
 	Command string
 	// Status is the HTTP status of a succeeded execution.
 	Status int
+	// EmptyBody lets the request have no body at all, so no body model is
+	// attached to the method; the command's fields then come from the
+	// path and headers alone.
+	EmptyBody bool
 }
 
 // WriteRoutes are the command routes, in the order the API declares them.
@@ -22,7 +26,7 @@ var WriteRoutes = []WriteRoute{
 	{Path: "deposits", Command: "Deposit", Status: 200},
 	{Path: "withdrawals", Command: "Withdraw", Status: 200},
 	{Path: "reversals", Command: "ReverseTransaction", Status: 200},
-	{Path: "close", Command: "CloseAccount", Status: 200},
+	{Path: "close", Command: "CloseAccount", Status: 200, EmptyBody: true},
 }
 
 // bodyFields are copied from the request body into the command as the JSON
