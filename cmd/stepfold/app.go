@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
@@ -131,7 +132,7 @@ func (a *app) build() error {
 	if err := a.openBus(); err != nil {
 		return err
 	}
-	var pub events.Publisher = a.bus
+	var pub events.Publisher = &serialPublisher{p: a.bus}
 	if a.cfg.publisher != nil {
 		pub = a.cfg.publisher(pub)
 	}
@@ -270,12 +271,12 @@ func (a *app) openMachine() error {
 	}
 	a.def = def.Text()
 	reg := asl.NewRegistry()
-	reg.Functions(map[string]asl.Invoker{
-		functionARN("validate"): lambdafn.Handler(a.svc.Validate),
-		functionARN("persist"):  lambdafn.Handler(a.svc.Persist),
-		functionARN("publish"):  lambdafn.Handler(a.svc.Publish),
-		functionARN("fold"):     lambdafn.Handler(a.svc.Fold),
-	})
+	reg.Handle(asl.ResourceLambdaInvoke, pipeline.NewFunctions(map[string]func() asl.Invoker{
+		functionARN("validate"): func() asl.Invoker { return lambdafn.Handler(a.svc.Validate) },
+		functionARN("persist"):  func() asl.Invoker { return lambdafn.Handler(a.svc.Persist) },
+		functionARN("publish"):  func() asl.Invoker { return lambdafn.Handler(a.svc.Publish) },
+		functionARN("fold"):     func() asl.Invoker { return lambdafn.Handler(a.svc.Fold) },
+	}))
 	reg.SQS(a.queues)
 	if a.recent, err = executions.New(a.cfg.history); err != nil {
 		return err
@@ -320,4 +321,20 @@ func (a *app) targetNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// serialPublisher lets one Publish run at a time. localbus.Bus matches
+// every event with one quamina.Quamina, which is not safe for concurrent
+// use (quamina's README: use Copy per goroutine); concurrent publishes
+// corrupt its matching state. Publish only queues deliveries, so holding a
+// lock around it costs little.
+type serialPublisher struct {
+	mu sync.Mutex
+	p  events.Publisher
+}
+
+func (s *serialPublisher) Publish(ctx context.Context, evs []events.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.p.Publish(ctx, evs)
 }

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -31,8 +33,9 @@ const shutdownGrace = 30 * time.Second
 
 // serveConfig is the parsed serve command line.
 type serveConfig struct {
-	app  appConfig
-	addr string
+	app   appConfig
+	addr  string
+	pprof bool
 }
 
 func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
@@ -44,6 +47,7 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	fs.Var(hooks, "webhook", "bus target NAME=URL, repeatable (env STEPFOLD_WEBHOOK_<NAME>=url)")
 	rulesPath := fs.String("rules", "", "EventBridge rules file (default: the embedded rules/rules.json)")
 	fs.IntVar(&c.app.history, "history", executions.DefaultCapacity, "executions kept for the console and DescribeExecution")
+	fs.BoolVar(&c.pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ (for profiling)")
 	level := fs.String("log-level", e.or("STEPFOLD_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := parse(fs, args, stderr); err != nil {
 		return c, err
@@ -79,7 +83,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error
 		_ = a.close(context.Background())
 		return err
 	}
-	return a.serveOn(ctx, ln, log)
+	return a.serveOn(ctx, ln, log, c.pprof)
 }
 
 // catchUp folds into the read model what the log has beyond it: after a
@@ -94,12 +98,15 @@ func catchUp(ctx context.Context, a *app, log *slog.Logger) error {
 }
 
 // serveOn serves on ln until ctx ends.
-func (a *app) serveOn(ctx context.Context, ln net.Listener, log *slog.Logger) error {
+func (a *app) serveOn(ctx context.Context, ln net.Listener, log *slog.Logger, profile bool) error {
 	h, err := a.handler(log)
 	if err != nil {
 		_ = ln.Close()
 		_ = a.close(context.Background())
 		return err
+	}
+	if profile {
+		h = withPprof(h)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	addr := ln.Addr().String()
@@ -170,4 +177,17 @@ func (a *app) handler(log *slog.Logger) (http.Handler, error) {
 			api.ServeHTTP(w, r)
 		}
 	}), nil
+}
+
+// withPprof adds the net/http/pprof handlers under /debug/pprof/, with
+// mutex and block profiling on.
+func withPprof(h http.Handler) http.Handler {
+	runtime.SetMutexProfileFraction(10)
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/", h)
+	return mux
 }
