@@ -68,7 +68,7 @@ func newRestAPI(scope constructs.Construct, cfg Config) awsapigateway.RestApi {
 		RemovalPolicy: cfg.RemovalPolicy,
 	})
 	t := jsii.Bool(true)
-	return awsapigateway.NewRestApi(scope, str("Api"), &awsapigateway.RestApiProps{
+	rest := awsapigateway.NewRestApi(scope, str("Api"), &awsapigateway.RestApiProps{
 		Description:          str("stepfold accounts API"),
 		EndpointTypes:        &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		DefaultMethodOptions: &awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_IAM},
@@ -88,6 +88,9 @@ func newRestAPI(scope constructs.Construct, cfg Config) awsapigateway.RestApi {
 			TracingEnabled: t,
 		},
 	})
+	// The stack's ApiUrl output replaces the construct's own Endpoint output.
+	rest.Node().TryRemoveChild(str("Endpoint"))
+	return rest
 }
 
 // addWrite adds POST to res: an AWS integration that calls
