@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -141,4 +142,59 @@ func load(t *testing.T, url string, clients int, warmup time.Duration, p *proces
 	mu.Lock()
 	defer mu.Unlock()
 	return append([]ack(nil), acks...)
+}
+
+// TestGracefulShutdown stops the server under load and checks that each
+// command answered 2xx is folded and archived: the executions in flight
+// finished, the bus drained, and the store closed cleanly.
+func TestGracefulShutdown(t *testing.T) {
+	dir := t.TempDir()
+	s := startMain(t, dir)
+	mustCall(t, 201, "POST", s.url+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`)
+	var (
+		wg  sync.WaitGroup
+		oks atomic.Int64
+	)
+	for c := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				req, _ := http.NewRequest("POST", s.url+"/accounts/acc-1/deposits", strings.NewReader(`{"amount":1}`))
+				req.Header.Set("Idempotency-Key", fmt.Sprintf("g-%d-%d", c, i))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // refused: the server stopped accepting
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					return
+				}
+				oks.Add(1)
+			}
+		})
+	}
+	for oks.Load() < 30 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if code := s.stop(t); code != 0 {
+		t.Fatalf("serve exited with %d:\n%s", code, s.stderr)
+	}
+	wg.Wait()
+	st := openStoreT(t, dir)
+	defer st.Close()
+	state, err := st.Get(context.Background(), "acc-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.Balance < oks.Load() {
+		t.Fatalf("%d deposits were acknowledged but the read model holds %d", oks.Load(), state.Balance)
+	}
+	checkFolded(t, st)
+	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(archived), "\n"); int64(lines) != state.Version {
+		t.Errorf("the archive holds %d events, the log %d: the bus did not drain", lines, state.Version)
+	}
+	t.Logf("%d deposits acknowledged, %d in the log", oks.Load(), state.Version-1)
 }
