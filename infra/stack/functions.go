@@ -36,20 +36,25 @@ type Functions struct {
 // newFunctions makes the functions and grants each exactly what its task
 // uses: validate reads events; persist reads and writes events; publish puts
 // events on the bus; fold reads events and reads and writes state; read
-// reads both tables; notify gets nothing beyond its logs.
+// reads both tables; notify reads events (for the account's currency).
+//
+// The environment follows cmd/lambda, which refuses to start a service
+// task without all of EVENTS_TABLE, STATE_TABLE and EVENT_BUS_NAME, and the
+// notifier without both table names. A name grants nothing; the grants do.
 func newFunctions(scope constructs.Construct, cfg Config, tables Tables, bus awsevents.EventBus) Functions {
 	events, state := tables.Events, tables.State
+	service := map[string]*string{
+		EnvEventsTable: events.TableName(), EnvStateTable: state.TableName(), EnvEventBusName: bus.EventBusName(),
+	}
 	fs := Functions{
-		Validate: newFunction(scope, "Validate", TaskValidate, cfg, map[string]*string{EnvEventsTable: events.TableName()}),
-		Persist:  newFunction(scope, "Persist", TaskPersist, cfg, map[string]*string{EnvEventsTable: events.TableName()}),
-		Publish:  newFunction(scope, "Publish", TaskPublish, cfg, map[string]*string{EnvEventBusName: bus.EventBusName()}),
-		Fold: newFunction(scope, "Fold", TaskFold, cfg, map[string]*string{
+		Validate: newFunction(scope, "Validate", TaskValidate, cfg, service),
+		Persist:  newFunction(scope, "Persist", TaskPersist, cfg, service),
+		Publish:  newFunction(scope, "Publish", TaskPublish, cfg, service),
+		Fold:     newFunction(scope, "Fold", TaskFold, cfg, service),
+		Read:     newFunction(scope, "Read", TaskRead, cfg, service),
+		Notify: newFunction(scope, "Notify", TaskNotify, cfg, map[string]*string{
 			EnvEventsTable: events.TableName(), EnvStateTable: state.TableName(),
 		}),
-		Read: newFunction(scope, "Read", TaskRead, cfg, map[string]*string{
-			EnvEventsTable: events.TableName(), EnvStateTable: state.TableName(),
-		}),
-		Notify: newFunction(scope, "Notify", TaskNotify, cfg, nil),
 	}
 	events.GrantReadData(fs.Validate)
 	events.GrantReadWriteData(fs.Persist)
@@ -58,6 +63,7 @@ func newFunctions(scope constructs.Construct, cfg Config, tables Tables, bus aws
 	state.GrantReadWriteData(fs.Fold)
 	events.GrantReadData(fs.Read)
 	state.GrantReadData(fs.Read)
+	events.GrantReadData(fs.Notify)
 	return fs
 }
 

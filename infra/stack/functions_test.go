@@ -40,13 +40,12 @@ func TestFunctionEnvironments(t *testing.T) {
 	b := defaultStack(t)
 	events, state := ref(b.id(b.stack.Tables.Events)), ref(b.id(b.stack.Tables.State))
 	bus := ref(b.id(b.stack.Bus.EventBus))
+	// cmd/lambda needs all three names for a service task, both table
+	// names for the notifier.
+	service := map[string]any{EnvEventsTable: events, EnvStateTable: state, EnvEventBusName: bus}
 	want := map[string]map[string]any{
-		TaskValidate: {EnvEventsTable: events},
-		TaskPersist:  {EnvEventsTable: events},
-		TaskPublish:  {EnvEventBusName: bus},
-		TaskFold:     {EnvEventsTable: events, EnvStateTable: state},
-		TaskRead:     {EnvEventsTable: events, EnvStateTable: state},
-		TaskNotify:   {},
+		TaskValidate: service, TaskPersist: service, TaskPublish: service, TaskFold: service, TaskRead: service,
+		TaskNotify: {EnvEventsTable: events, EnvStateTable: state},
 	}
 	for task, fn := range taskFunctions(b) {
 		env := map[string]any{EnvTask: task}
@@ -72,7 +71,7 @@ func TestFunctionGrantsAreLeastPrivilege(t *testing.T) {
 		TaskPublish:  {"bus=events:PutEvents"},
 		TaskFold:     {"events=read", "state=read+write"},
 		TaskRead:     {"events=read", "state=read"},
-		TaskNotify:   nil,
+		TaskNotify:   {"events=read"},
 	}
 	names := map[string]string{events: "events", state: "state", bus: "bus"}
 	for task, fn := range taskFunctions(b) {
