@@ -103,6 +103,10 @@ function layout(def) {
   }
   const layers = [];
   for (const n of order) (layers[layer[n]] = layers[layer[n]] || []).push(n);
+  // A state with an edge back up goes rightmost in its layer, so that the
+  // edge, drawn around the right, crosses no state.
+  const goesBack = (n) => transitions(states[n]).some((t) => back.has(n + "->" + t));
+  for (const l of layers) if (l) l.sort((a, b) => goesBack(a) - goesBack(b));
   const width = Math.max(...layers.map((l) => (l ? l.length : 0)));
   const pos = {};
   layers.forEach((names, i) => (names || []).forEach((n, j) => {
