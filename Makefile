@@ -3,7 +3,7 @@
 #   make test   runs every test, installing what the tests need
 GO ?= go
 
-.PHONY: run test lint unit lambdas infra-check asl-validate bench
+.PHONY: run test lint unit lambdas infra-check asl-validate tools deploy
 
 run:
 	$(GO) run ./cmd/stepfold serve
@@ -27,3 +27,17 @@ asl-validate:
 
 infra-check: lambdas
 	bash scripts/infra-check.sh
+
+# The pinned npm tools (the CDK CLI and asl-validator) live in .tools/, which
+# Go's ./... skips.
+CDK = .tools/node_modules/.bin/cdk
+
+tools: .tools/node_modules/.package-lock.json
+
+.tools/node_modules/.package-lock.json: .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+
+# deploy builds the Lambda binary and deploys the stack with the pinned CLI.
+# Pass CDK_ARGS, for example CDK_ARGS='-c removalPolicy=destroy'.
+deploy: lambdas tools
+	CDK_DISABLE_CLI_TELEMETRY=true $(CDK) deploy $(CDK_ARGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # asl-validate.sh checks every statemachines/*.asl.json against the Amazon
 # States Language schema with asl-validator 4.0.0 (offline). It uses the
-# copy pinned in the root package.json when node_modules has it, and the
+# copy pinned in .tools/package.json when it is installed, and the
 # pinned npx form otherwise. It exits non-zero if any definition is invalid.
 #
 # asl-validator's schema accepts BackoffRate < 1 and an unknown
@@ -12,8 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ -x node_modules/.bin/asl-validator ]]; then
-	validator=(node_modules/.bin/asl-validator)
+if [[ -x .tools/node_modules/.bin/asl-validator ]]; then
+	validator=(.tools/node_modules/.bin/asl-validator)
 else
 	validator=(npx --yes asl-validator@4.0.0)
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # infra-check.sh checks the CDK app offline (no AWS account, no Docker):
-#   1. the pinned npm tools (aws-cdk, asl-validator) are installed;
+#   1. the pinned npm tools (aws-cdk, asl-validator) are installed in .tools/;
 #   2. gofmt, go vet and the template tests of the infra module pass;
 #   3. `cdk synth` succeeds, which fails on any unsuppressed cdk-nag error;
 #   4. asl-validator accepts every statemachines/*.asl.json.
@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 
 export CDK_HOME="$PWD/.cdk" CDK_DISABLE_CLI_TELEMETRY=true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+# The pinned npm tools live in .tools/: Go's ./... skips dot-directories,
+# and the CDK CLI's package ships Go template files that would break it.
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 
 t0=$SECONDS
 step() { printf '==> %s\n' "$*"; }
@@ -18,10 +21,10 @@ took() { printf '    ok (%ds)\n' "$((SECONDS - $1))"; }
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-step "npm tools (aws-cdk, asl-validator) from package-lock.json"
+step "npm tools (aws-cdk, asl-validator) from .tools/package-lock.json"
 t=$SECONDS
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+if [[ ! -f .tools/node_modules/.package-lock.json || .tools/package-lock.json -nt .tools/node_modules/.package-lock.json ]]; then
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error >/dev/null
 fi
 took $t
 
@@ -55,13 +58,13 @@ took $t
 
 step "cdk synth (cdk-nag AwsSolutions)"
 t=$SECONDS
-npx --no-install cdk synth -q --no-notices
+cdk synth -q --no-notices
 took $t
 
 step "asl-validator"
 t=$SECONDS
 for f in statemachines/*.asl.json; do
-	npx --no-install asl-validator --json-path "$f" >/dev/null
+	asl-validator --json-path "$f" >/dev/null
 	echo "    $f: valid"
 done
 took $t

@@ -11,10 +11,26 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 step "lint: gofmt and go vet"
 make -s lint
 
+step "Debian packages the tests need: Chromium (console), Velocity (API mapping templates)"
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+[ -f /usr/share/java/velocity.jar ] || need+=(velocity)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+export STEPFOLD_CHROMIUM="$(command -v chromium)"
+export STEPFOLD_CHROMEDRIVER="$(command -v chromedriver)"
+export STEPFOLD_REQUIRE_VELOCITY=1
+
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
 
 step "state machine definitions: asl-validator"
 bash scripts/asl-validate.sh
+
+step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth"
+make -s infra-check
 
 step "all tests passed"

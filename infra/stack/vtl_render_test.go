@@ -21,6 +21,15 @@ var velocityJars = []string{
 	"/usr/share/java/commons-collections3.jar",
 }
 
+// missing skips the test, or fails it when the run requires Velocity.
+func missing(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("STEPFOLD_REQUIRE_VELOCITY") == "1" {
+		t.Fatalf(strings.TrimPrefix(format, "skipping: "), args...)
+	}
+	t.Skipf(format, args...)
+}
+
 var (
 	renderOnce sync.Once
 	renderDir  string
@@ -28,17 +37,18 @@ var (
 )
 
 // renderer compiles testdata/vtl/Render.java once, or skips the test with
-// what is missing.
+// what is missing. Under STEPFOLD_REQUIRE_VELOCITY=1 (the full test
+// command installs it) a missing tool fails the test instead.
 func renderer(t *testing.T) string {
 	t.Helper()
 	for _, tool := range []string{"java", "javac"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("skipping: %s is not installed (a JDK renders the mapping templates)", tool)
+			missing(t, "skipping: %s is not installed (a JDK renders the mapping templates)", tool)
 		}
 	}
 	for _, jar := range velocityJars {
 		if _, err := os.Stat(jar); err != nil {
-			t.Skipf("skipping: %s is missing (apt-get install velocity)", jar)
+			missing(t, "skipping: %s is missing (apt-get install velocity)", jar)
 		}
 	}
 	renderOnce.Do(func() {
