@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	"quamina.net/go/quamina"
 
@@ -23,9 +24,13 @@ type Rule struct {
 // implement. quamina also knows shellstyle, which EventBridge does not.
 var supported = []string{"prefix", "anything-but", "exists", "wildcard", "equals-ignore-case"}
 
-// matcher matches bus events against the rules' patterns.
+// matcher matches bus events against the rules' patterns. A quamina
+// instance may not match in two goroutines at once, so each match takes a
+// copy from a pool; copies share the compiled patterns.
 type matcher struct {
-	q *quamina.Quamina
+	mu   sync.Mutex // guards base.Copy
+	base *quamina.Quamina
+	pool sync.Pool
 }
 
 // newMatcher checks every rule's pattern and compiles them all. Errors are
@@ -43,12 +48,23 @@ func newMatcher(rules []Rule) (*matcher, error) {
 			return nil, events.Wrap(events.CodeInvalidArgument, err, fmt.Sprintf("localbus: rule %q: quamina rejects its pattern", r.Name))
 		}
 	}
-	return &matcher{q: q}, nil
+	m := &matcher{base: q}
+	m.pool.New = m.copy
+	return m, nil
+}
+
+func (m *matcher) copy() any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.base.Copy()
 }
 
 // match returns the names of the rules that event matches, in sorted order.
+// It is safe for concurrent use.
 func (m *matcher) match(event []byte) ([]string, error) {
-	xs, err := m.q.MatchesForEvent(event)
+	q := m.pool.Get().(*quamina.Quamina)
+	xs, err := q.MatchesForEvent(event)
+	m.pool.Put(q)
 	if err != nil {
 		return nil, err
 	}
