@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
@@ -132,7 +131,7 @@ func (a *app) build() error {
 	if err := a.openBus(); err != nil {
 		return err
 	}
-	var pub events.Publisher = &serialPublisher{p: a.bus}
+	var pub events.Publisher = a.bus
 	if a.cfg.publisher != nil {
 		pub = a.cfg.publisher(pub)
 	}
@@ -271,12 +270,12 @@ func (a *app) openMachine() error {
 	}
 	a.def = def.Text()
 	reg := asl.NewRegistry()
-	reg.Handle(asl.ResourceLambdaInvoke, pipeline.NewFunctions(map[string]func() asl.Invoker{
+	reg.FunctionPools(map[string]func() asl.Invoker{
 		functionARN("validate"): func() asl.Invoker { return lambdafn.Handler(a.svc.Validate) },
 		functionARN("persist"):  func() asl.Invoker { return lambdafn.Handler(a.svc.Persist) },
 		functionARN("publish"):  func() asl.Invoker { return lambdafn.Handler(a.svc.Publish) },
 		functionARN("fold"):     func() asl.Invoker { return lambdafn.Handler(a.svc.Fold) },
-	}))
+	})
 	reg.SQS(a.queues)
 	if a.recent, err = executions.New(a.cfg.history); err != nil {
 		return err
@@ -321,20 +320,4 @@ func (a *app) targetNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// serialPublisher lets one Publish run at a time. localbus.Bus matches
-// every event with one quamina.Quamina, which is not safe for concurrent
-// use (quamina's README: use Copy per goroutine); concurrent publishes
-// corrupt its matching state. Publish only queues deliveries, so holding a
-// lock around it costs little.
-type serialPublisher struct {
-	mu sync.Mutex
-	p  events.Publisher
-}
-
-func (s *serialPublisher) Publish(ctx context.Context, evs []events.Event) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.p.Publish(ctx, evs)
 }
