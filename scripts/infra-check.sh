@@ -63,10 +63,7 @@ took $t
 
 step "asl-validator"
 t=$SECONDS
-for f in statemachines/*.asl.json; do
-	asl-validator --json-path "$f" >/dev/null
-	echo "    $f: valid"
-done
+bash scripts/asl-validate.sh
 took $t
 
 step "infra check passed in $((SECONDS - t0))s"

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+mkdir -p build
+
 step "lint: gofmt and go vet"
 make -s lint
 
@@ -27,10 +29,11 @@ export STEPFOLD_REQUIRE_VELOCITY=1
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
 
-step "state machine definitions: asl-validator"
-bash scripts/asl-validate.sh
+step "ASL conformance: the AWS-recorded cases (FAIL and SKIP lines, then the count)"
+go test -count=1 -run '^TestConformance$' -v ./statemachines/asl >build/conformance.log
+grep -E '^(FAIL|SKIP) |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/conformance.log
 
-step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth"
+step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth, asl-validator"
 make -s infra-check
 
 step "all tests passed"
