@@ -107,22 +107,3 @@ func compactContainer(dec *json.Decoder, b *strings.Builder, open json.Delim) er
 	}
 	return nil
 }
-
-// typeName names a JSON value's type for messages.
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "unknown"
-}

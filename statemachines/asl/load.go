@@ -3,6 +3,7 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"sort"
 	"strings"
@@ -49,7 +50,7 @@ type obj struct {
 func (l *loader) asObj(loc string, v any) (obj, bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.addf(loc, "must be an object, not %s", typeName(v))
+		l.addf(loc, "must be an object, not %s", jsontype.Name(v))
 		return obj{l: l, loc: loc, m: map[string]any{}}, false
 	}
 	return obj{l: l, loc: loc, m: m}, true
@@ -88,7 +89,7 @@ func (o obj) str(k string, required bool) string {
 	}
 	s, isStr := v.(string)
 	if !isStr {
-		o.l.addf(o.at(k), "must be a string, not %s", typeName(v))
+		o.l.addf(o.at(k), "must be a string, not %s", jsontype.Name(v))
 	}
 	return s
 }
@@ -101,7 +102,7 @@ func (o obj) boolean(k string) bool {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		o.l.addf(o.at(k), "must be a boolean, not %s", typeName(v))
+		o.l.addf(o.at(k), "must be a boolean, not %s", jsontype.Name(v))
 	}
 	return b
 }
@@ -116,7 +117,7 @@ func (o obj) integer(k string, min int64) (int64, bool) {
 	i, err := n.Int64()
 	switch {
 	case !isNum:
-		o.l.addf(o.at(k), "must be an integer, not %s", typeName(v))
+		o.l.addf(o.at(k), "must be an integer, not %s", jsontype.Name(v))
 		return 0, false
 	case err != nil:
 		o.l.addf(o.at(k), "must be an integer, not %s", n)
@@ -137,7 +138,7 @@ func (o obj) number(k string) (float64, bool) {
 	n, isNum := v.(json.Number)
 	f, err := n.Float64()
 	if !isNum || err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		o.l.addf(o.at(k), "must be a number, not %s", typeName(v))
+		o.l.addf(o.at(k), "must be a number, not %s", jsontype.Name(v))
 		return 0, false
 	}
 	return f, true
@@ -158,7 +159,7 @@ func (o obj) path(k string, nullable, reference bool) optPath {
 	}
 	s, isStr := v.(string)
 	if !isStr {
-		o.l.addf(o.at(k), "must be a JSONPath string, not %s", typeName(v))
+		o.l.addf(o.at(k), "must be a JSONPath string, not %s", jsontype.Name(v))
 		return optPath{}
 	}
 	p := o.l.compilePath(o.at(k), s, reference)
@@ -199,7 +200,7 @@ func (o obj) strings(k string) []string {
 	for i, e := range arr {
 		s, isStr := e.(string)
 		if !isStr {
-			o.l.addf(pointer(o.at(k), i), "must be a string, not %s", typeName(e))
+			o.l.addf(pointer(o.at(k), i), "must be a string, not %s", jsontype.Name(e))
 			continue
 		}
 		out = append(out, s)

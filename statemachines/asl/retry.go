@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"strings"
 	"time"
@@ -133,7 +134,7 @@ func (l *loader) array(o obj, k string) ([]any, bool) {
 	}
 	arr, isArr := v.([]any)
 	if !isArr {
-		l.addf(o.at(k), "must be an array, not %s", typeName(v))
+		l.addf(o.at(k), "must be an array, not %s", jsontype.Name(v))
 	}
 	return arr, isArr
 }

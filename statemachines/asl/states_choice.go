@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"encoding/json"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math/big"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func (l *loader) dataTest(o obj, r *rule, op string) {
 		r.operand = t
 		return
 	}
-	if got := typeName(v); got != want {
+	if got := jsontype.Name(v); got != want {
 		l.addf(o.at(op), "must be a %s, not %s", want, got)
 	}
 	r.operand = v

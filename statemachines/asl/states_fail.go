@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 
 	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
@@ -82,7 +83,7 @@ func (d *dynamicString) eval(sc *stateCtx, in any) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", sc.runtimef("The value of the field '%s' must be a string, not %s", d.field, typeName(v))
+		return "", sc.runtimef("The value of the field '%s' must be a string, not %s", d.field, jsontype.Name(v))
 	}
 	return s, nil
 }

@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"encoding/json"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
@@ -84,7 +85,7 @@ func (m *mapState) items(sc *stateCtx, eff any) ([]any, error) {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, sc.runtimef("Item selection failed: the ItemsPath field must point to a JSON array, not %s", typeName(v))
+		return nil, sc.runtimef("Item selection failed: the ItemsPath field must point to a JSON array, not %s", jsontype.Name(v))
 	}
 	return arr, nil
 }

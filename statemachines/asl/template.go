@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"strings"
 
 	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
@@ -81,7 +82,7 @@ func (l *loader) tobject(loc string, m map[string]any) tnode {
 		}
 		s, ok := v.(string)
 		if !ok {
-			l.addf(at, "the value of a field ending in \".$\" must be a string, not %s", typeName(v))
+			l.addf(at, "the value of a field ending in \".$\" must be a string, not %s", jsontype.Name(v))
 			continue
 		}
 		obj.fields = append(obj.fields, tfield{strings.TrimSuffix(k, ".$"), l.dynamic(at, k, s)})

@@ -2,6 +2,7 @@ package intrinsic
 
 import (
 	"encoding/json"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"os"
 	"regexp"
 	"testing"
@@ -39,15 +40,15 @@ func TestAWSRecordedCases(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Compile(%q): %v", c.Expr, err)
 			}
-			got, err := e.Eval(decode(t, c.Input), decode(t, c.Context), Env{})
+			got, err := e.Eval(jsontest.Decode(t, c.Input), jsontest.Decode(t, c.Context), Env{})
 			if err != nil {
 				t.Fatalf("Eval: %v", err)
 			}
 			if c.Random {
-				checkRandomShape(t, c.Expr, decode(t, c.Input), got)
+				checkRandomShape(t, c.Expr, jsontest.Decode(t, c.Input), got)
 				return
 			}
-			assertJSON(t, got, decode(t, c.Want))
+			jsontest.Equal(t, got, jsontest.Decode(t, c.Want))
 		})
 	}
 }

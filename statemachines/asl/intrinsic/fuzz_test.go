@@ -2,6 +2,7 @@ package intrinsic
 
 import (
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"testing"
 
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
@@ -17,7 +18,7 @@ func FuzzIntrinsic(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	input := decode(f, []byte(`{"a":"x","s":"a,b","n":2,"arr":[1,2,3],"o":{"k":[1]}}`))
+	input := jsontest.Decode(f, []byte(`{"a":"x","s":"a,b","n":2,"arr":[1,2,3],"o":{"k":[1]}}`))
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := Compile(s)
 		if err != nil {

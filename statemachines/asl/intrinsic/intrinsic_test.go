@@ -2,6 +2,7 @@ package intrinsic
 
 import (
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestEval(t *testing.T) {
 		{`States.ArrayLength($..k)`, `2`},
 		{` States.Array( 1 , 2 ) `, `[1,2]`},
 	}
-	input := decode(t, []byte(doc))
+	input := jsontest.Decode(t, []byte(doc))
 	ctx := map[string]any{"Execution": map[string]any{"Name": "exec"}}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -65,7 +66,7 @@ func TestEval(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Eval: %v", err)
 			}
-			assertJSON(t, got, decode(t, []byte(tt.want)))
+			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
 		})
 	}
 }
@@ -95,7 +96,7 @@ func TestEvalFailures(t *testing.T) {
 		{`States.MathRandom(5, 5)`, "less than the end"},
 		{`States.StringSplit($.arr, ',')`, "must be a string"},
 	}
-	input := decode(t, []byte(doc))
+	input := jsontest.Decode(t, []byte(doc))
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			e, err := Compile(tt.expr)

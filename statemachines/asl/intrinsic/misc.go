@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"hash"
 	"maps"
 	"math/rand/v2"
@@ -113,13 +114,13 @@ func runJSONMerge(_ *evaluator, c *call, args []any) (any, error) {
 	for i := range objs {
 		m, ok := args[i].(map[string]any)
 		if !ok {
-			return nil, failf("%s: argument %d must be an object, got %s", c.name, i+1, typeName(args[i]))
+			return nil, failf("%s: argument %d must be an object, got %s", c.name, i+1, jsontype.Name(args[i]))
 		}
 		objs[i] = m
 	}
 	deep, ok := args[2].(bool)
 	if !ok {
-		return nil, failf("%s: argument 3 must be a boolean, got %s", c.name, typeName(args[2]))
+		return nil, failf("%s: argument 3 must be a boolean, got %s", c.name, jsontype.Name(args[2]))
 	}
 	if deep {
 		return nil, failf("%s: deep merging is not supported; the third argument must be false", c.name)
@@ -161,7 +162,7 @@ func runMathAdd(_ *evaluator, c *call, args []any) (any, error) {
 	for i := range args {
 		n, ok := args[i].(json.Number)
 		if !ok {
-			return nil, failf("%s: argument %d must be a number, got %s", c.name, i+1, typeName(args[i]))
+			return nil, failf("%s: argument %d must be a number, got %s", c.name, i+1, jsontype.Name(args[i]))
 		}
 		v, ok := roundHalfUp(n)
 		if !ok || outOfInt32(v) {

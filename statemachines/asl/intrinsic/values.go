@@ -3,6 +3,7 @@ package intrinsic
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"math/big"
 	"reflect"
@@ -14,30 +15,11 @@ func failf(format string, a ...any) error {
 	return &Error{Message: fmt.Sprintf(format, a...)}
 }
 
-// typeName names a JSON value's type for error messages.
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // argString returns args[i] as a string or a typed failure.
 func argString(c *call, args []any, i int) (string, error) {
 	s, ok := args[i].(string)
 	if !ok {
-		return "", failf("%s: argument %d must be a string, got %s", c.name, i+1, typeName(args[i]))
+		return "", failf("%s: argument %d must be a string, got %s", c.name, i+1, jsontype.Name(args[i]))
 	}
 	return s, nil
 }
@@ -46,7 +28,7 @@ func argString(c *call, args []any, i int) (string, error) {
 func argArray(c *call, args []any, i int) ([]any, error) {
 	a, ok := args[i].([]any)
 	if !ok {
-		return nil, failf("%s: argument %d must be an array, got %s", c.name, i+1, typeName(args[i]))
+		return nil, failf("%s: argument %d must be an array, got %s", c.name, i+1, jsontype.Name(args[i]))
 	}
 	return a, nil
 }
@@ -56,7 +38,7 @@ func argArray(c *call, args []any, i int) ([]any, error) {
 func argInt(c *call, args []any, i int) (int64, error) {
 	n, ok := args[i].(json.Number)
 	if !ok {
-		return 0, failf("%s: argument %d must be an integer, got %s", c.name, i+1, typeName(args[i]))
+		return 0, failf("%s: argument %d must be an integer, got %s", c.name, i+1, jsontype.Name(args[i]))
 	}
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok || !r.IsInt() || !r.Num().IsInt64() || outOfInt32(r.Num().Int64()) {

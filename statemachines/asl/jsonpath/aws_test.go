@@ -3,6 +3,7 @@ package jsonpath
 import (
 	"encoding/json"
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"os"
 	"testing"
 )
@@ -37,7 +38,7 @@ func TestAWSRecordedCases(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Compile(%q): %v", c.Path, err)
 			}
-			got, err := p.Get(decode(t, c.Input), decode(t, c.Context))
+			got, err := p.Get(jsontest.Decode(t, c.Input), jsontest.Decode(t, c.Context))
 			if c.NoMatch {
 				checkNoMatch(t, err, c.Message)
 				return
@@ -45,7 +46,7 @@ func TestAWSRecordedCases(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Get: %v", err)
 			}
-			assertJSON(t, got, decode(t, c.Want))
+			jsontest.Equal(t, got, jsontest.Decode(t, c.Want))
 		})
 	}
 }

@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func FuzzCompile(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	input := decode(f, []byte(`{"a":{"b":[1,{"c":"x"},null],"c":2},"x y":[true,1.5,"s"]}`))
+	input := jsontest.Decode(f, []byte(`{"a":{"b":[1,{"c":"x"},null],"c":2},"x y":[true,1.5,"s"]}`))
 	f.Fuzz(func(t *testing.T, expr string) {
 		p, err := Compile(expr)
 		if err != nil {

@@ -3,6 +3,7 @@ package jsonpath
 import (
 	"encoding/json"
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"strings"
 	"testing"
 )
@@ -64,7 +65,7 @@ func TestGet(t *testing.T) {
 		{`$['a','n']`, `{"a":{"b":[1,2,3],"c":null},"n":5}`},
 		{`$.a.b[0:2]`, `[1,2]`},
 	}
-	input := decode(t, []byte(doc))
+	input := jsontest.Decode(t, []byte(doc))
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			p, err := Compile(tt.path)
@@ -81,7 +82,7 @@ func TestGet(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Get: %v", err)
 			}
-			assertJSON(t, got, decode(t, []byte(tt.want)))
+			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
 		})
 	}
 }
@@ -102,7 +103,7 @@ func TestGetNoMatchMessages(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := map[string]any{"Execution": map[string]any{"Input": map[string]any{}}}
-			_, err = p.Get(decode(t, []byte(tt.input)), ctx)
+			_, err = p.Get(jsontest.Decode(t, []byte(tt.input)), ctx)
 			var me *MatchError
 			if !errors.As(err, &me) || !errors.Is(err, ErrNoMatch) {
 				t.Fatalf("err = %v, want *MatchError", err)

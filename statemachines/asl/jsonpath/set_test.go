@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"errors"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"testing"
 )
 
@@ -20,14 +21,14 @@ func TestSet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			root := decode(t, []byte(tt.root))
-			before := mustJSON(t, root)
-			got, err := mustCompile(t, tt.path).Set(root, decode(t, []byte(tt.value)))
+			root := jsontest.Decode(t, []byte(tt.root))
+			before := jsontest.Marshal(t, root)
+			got, err := mustCompile(t, tt.path).Set(root, jsontest.Decode(t, []byte(tt.value)))
 			if err != nil {
 				t.Fatalf("Set: %v", err)
 			}
-			assertJSON(t, got, decode(t, []byte(tt.want)))
-			if after := mustJSON(t, root); after != before {
+			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
+			if after := jsontest.Marshal(t, root); after != before {
 				t.Fatalf("Set modified its input: %s became %s", before, after)
 			}
 		})
@@ -50,7 +51,7 @@ func TestSetFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path+" on "+tt.root, func(t *testing.T) {
-			_, err := mustCompile(t, tt.path).Set(decode(t, []byte(tt.root)), "v")
+			_, err := mustCompile(t, tt.path).Set(jsontest.Decode(t, []byte(tt.root)), "v")
 			var se *SetError
 			if !errors.Is(err, ErrCannotSet) || !errors.As(err, &se) {
 				t.Fatalf("err = %v, want ErrCannotSet", err)

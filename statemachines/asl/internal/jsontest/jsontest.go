@@ -1,4 +1,7 @@
-package jsonpath
+// Package jsontest holds the JSON test helpers of the interpreter's packages:
+// values decoded as the interpreter decodes them (UseNumber) and compared by
+// JSON value.
+package jsontest
 
 import (
 	"encoding/json"
@@ -7,8 +10,8 @@ import (
 	"testing"
 )
 
-// decode parses JSON the way the interpreter does (UseNumber).
-func decode(t testing.TB, raw []byte) any {
+// Decode parses JSON the way the interpreter does (UseNumber).
+func Decode(t testing.TB, raw []byte) any {
 	t.Helper()
 	if len(raw) == 0 {
 		return nil
@@ -22,17 +25,17 @@ func decode(t testing.TB, raw []byte) any {
 	return v
 }
 
-// assertJSON checks got holds only UseNumber types and equals want by
+// Equal checks got holds only UseNumber types and equals want by
 // JSON value (numbers by value).
-func assertJSON(t *testing.T, got, want any) {
+func Equal(t testing.TB, got, want any) {
 	t.Helper()
 	assertTypes(t, got)
 	if !reflect.DeepEqual(canonical(t, got), canonical(t, want)) {
-		t.Fatalf("got %s, want %s", mustJSON(t, got), mustJSON(t, want))
+		t.Fatalf("got %s, want %s", Marshal(t, got), Marshal(t, want))
 	}
 }
 
-func assertTypes(t *testing.T, v any) {
+func assertTypes(t testing.TB, v any) {
 	t.Helper()
 	switch x := v.(type) {
 	case nil, bool, json.Number, string:
@@ -49,15 +52,16 @@ func assertTypes(t *testing.T, v any) {
 	}
 }
 
-func canonical(t *testing.T, v any) any {
+func canonical(t testing.TB, v any) any {
 	var out any
-	if err := json.Unmarshal([]byte(mustJSON(t, v)), &out); err != nil {
+	if err := json.Unmarshal([]byte(Marshal(t, v)), &out); err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-func mustJSON(t *testing.T, v any) string {
+// Marshal encodes v, failing the test if it cannot.
+func Marshal(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
