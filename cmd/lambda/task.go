@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -59,20 +60,9 @@ func checkTask(task string) error {
 	return nil
 }
 
-// newService wires the tasks to DynamoDB and EventBridge, with the default
-// AWS configuration (which honours AWS_ENDPOINT_URL_DYNAMODB and
-// AWS_ENDPOINT_URL_EVENTBRIDGE; the SDK does not read AWS_ENDPOINT_URL_EVENTS).
+// newService wires the tasks to DynamoDB and EventBridge.
 func newService(ctx context.Context, getenv func(string) string) (*tasks.Service, error) {
-	for _, name := range []string{envEventsTable, envStateTable, envEventBus} {
-		if getenv(name) == "" {
-			return nil, fmt.Errorf("environment variable %s is not set", name)
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load the AWS configuration: %w", err)
-	}
-	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	store, cfg, err := openStore(ctx, getenv, envEventBus)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +73,24 @@ func newService(ctx context.Context, getenv func(string) string) (*tasks.Service
 	return tasks.New(store, store, pub)
 }
 
+// openStore checks that the tables and any other named variables are set,
+// loads the default AWS configuration (which honours
+// AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_EVENTBRIDGE; the SDK does
+// not read AWS_ENDPOINT_URL_EVENTS) and opens the DynamoDB store.
+func openStore(ctx context.Context, getenv func(string) string, more ...string) (*dynamostore.Store, aws.Config, error) {
+	for _, name := range append([]string{envEventsTable, envStateTable}, more...) {
+		if getenv(name) == "" {
+			return nil, aws.Config{}, fmt.Errorf("environment variable %s is not set", name)
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, aws.Config{}, fmt.Errorf("load the AWS configuration: %w", err)
+	}
+	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	return store, cfg, err
+}
+
 // seenCapacity bounds the event ids one notifier instance remembers.
 const seenCapacity = 10_000
 
@@ -91,14 +99,7 @@ const seenCapacity = 10_000
 // EventBridge delivers at least once; the seen-set dedupes redeliveries
 // that reach the same instance.
 func newNotifier(ctx context.Context, getenv func(string) string) (lambda.Handler, error) {
-	if getenv(envEventsTable) == "" {
-		return nil, fmt.Errorf("environment variable %s is not set", envEventsTable)
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load the AWS configuration: %w", err)
-	}
-	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	store, _, err := openStore(ctx, getenv)
 	if err != nil {
 		return nil, err
 	}
