@@ -3,11 +3,11 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"sort"
 	"strings"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

@@ -3,10 +3,11 @@ package asl
 import (
 	"context"
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 )
 
 // retrier is one element of a state's Retry field.

@@ -3,11 +3,11 @@ package asl
 import (
 	"context"
 	"encoding/json"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math/big"
 	"strings"
 	"time"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

@@ -3,8 +3,8 @@ package asl
 import (
 	"context"
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )

@@ -3,9 +3,9 @@ package asl
 import (
 	"context"
 	"encoding/json"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

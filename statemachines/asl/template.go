@@ -3,9 +3,9 @@ package asl
 import (
 	"errors"
 	"fmt"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"strings"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )

@@ -2,10 +2,11 @@ package intrinsic
 
 import (
 	"encoding/json"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"os"
 	"regexp"
 	"testing"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 )
 
 // awsCase is one intrinsic call recorded on AWS Step Functions, taken from

@@ -2,9 +2,9 @@ package intrinsic
 
 import (
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"testing"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

@@ -2,10 +2,10 @@ package intrinsic
 
 import (
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"strings"
 	"testing"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

@@ -9,12 +9,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"hash"
 	"maps"
 	"math/rand/v2"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 )
 
 // maxEncodedInput is the documented limit on Base64Encode, Base64Decode

@@ -3,11 +3,12 @@ package intrinsic
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 	"math"
 	"math/big"
 	"reflect"
 	"strings"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
 )
 
 // failf builds a runtime *Error.

@@ -3,9 +3,10 @@ package jsonpath
 import (
 	"encoding/json"
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"os"
 	"testing"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 )
 
 // awsCase is one path evaluation recorded on AWS Step Functions, taken from

@@ -3,9 +3,10 @@ package jsonpath
 import (
 	"encoding/json"
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"strings"
 	"testing"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 )
 
 const doc = `{

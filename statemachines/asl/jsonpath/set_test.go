@@ -2,8 +2,9 @@ package jsonpath
 
 import (
 	"errors"
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 	"testing"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
 )
 
 func TestSet(t *testing.T) {
