@@ -143,27 +143,6 @@ func readJSON(tb testing.TB, name string, v any) {
 	}
 }
 
-// jsonEqual fails unless got encodes to the same JSON value as want.
-func jsonEqual(tb testing.TB, got any, want []byte) {
-	tb.Helper()
-	g, err := json.Marshal(got)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var gv, wv any
-	if err := json.Unmarshal(g, &gv); err != nil {
-		tb.Fatal(err)
-	}
-	if err := json.Unmarshal(want, &wv); err != nil {
-		tb.Fatalf("want is not JSON: %v", err)
-	}
-	gj, _ := json.Marshal(gv)
-	wj, _ := json.Marshal(wv)
-	if string(gj) != string(wj) {
-		tb.Errorf("JSON differs\n got: %s\nwant: %s", gj, wj)
-	}
-}
-
 func types(evs []events.Event) []events.EventType {
 	var out []events.EventType
 	for _, e := range evs {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks"
 )
 
@@ -76,7 +76,7 @@ func TestHandlers(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Invoke: %v", err)
 			}
-			jsonEqual(t, out, readFile(t, tt.want))
+			jsontest.EqualText(t, out, readFile(t, tt.want))
 		})
 	}
 }
@@ -165,22 +165,6 @@ func readFile(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func jsonEqual(t *testing.T, got, want []byte) {
-	t.Helper()
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("got is not JSON: %v: %s", err, got)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatalf("want is not JSON: %v", err)
-	}
-	gj, _ := json.Marshal(g)
-	wj, _ := json.Marshal(w)
-	if string(gj) != string(wj) {
-		t.Errorf("JSON differs\n got: %s\nwant: %s", gj, wj)
-	}
 }
 
 // TestNotifyHandler serves a real EventBridge event to the notify handler

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 )
@@ -110,7 +111,7 @@ func TestHandler(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Invoke: %v", err)
 			}
-			jsonEqual(t, out, tc.Want)
+			jsontest.EqualText(t, out, tc.Want)
 		})
 	}
 }
@@ -159,22 +160,5 @@ func readJSON(t *testing.T, name string, v any) {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", name, err)
-	}
-}
-
-// jsonEqual fails unless got and want hold the same JSON value.
-func jsonEqual(t *testing.T, got, want []byte) {
-	t.Helper()
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("got is not JSON: %v: %s", err, got)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatalf("want is not JSON: %v", err)
-	}
-	gj, _ := json.Marshal(g)
-	wj, _ := json.Marshal(w)
-	if string(gj) != string(wj) {
-		t.Errorf("JSON differs\n got: %s\nwant: %s", gj, wj)
 	}
 }

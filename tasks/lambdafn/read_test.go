@@ -10,6 +10,7 @@ import (
 	apigw "github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 )
 
@@ -40,7 +41,7 @@ func TestRead(t *testing.T) {
 			if resp.StatusCode != tc.Status || resp.Headers["Content-Type"] != "application/json" {
 				t.Errorf("status %d, content type %q; want %d, application/json", resp.StatusCode, resp.Headers["Content-Type"], tc.Status)
 			}
-			jsonEqual(t, []byte(resp.Body), tc.Body)
+			jsontest.EqualText(t, []byte(resp.Body), tc.Body)
 		})
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
+	"github.com/stepfold/stepfold/internal/jsontest"
 )
 
 // awsCase is one intrinsic call recorded on AWS Step Functions, taken from

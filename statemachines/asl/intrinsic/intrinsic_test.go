@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
+	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
+	"github.com/stepfold/stepfold/internal/jsontest"
 )
 
 // awsCase is one path evaluation recorded on AWS Step Functions, taken from

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
+	"github.com/stepfold/stepfold/internal/jsontest"
 )
 
 func FuzzCompile(f *testing.F) {

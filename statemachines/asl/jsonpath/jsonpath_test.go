@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontest"
+	"github.com/stepfold/stepfold/internal/jsontest"
 )
 
 const doc = `{

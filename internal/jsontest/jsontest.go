@@ -1,6 +1,6 @@
-// Package jsontest holds the JSON test helpers of the interpreter's packages:
-// values decoded as the interpreter decodes them (UseNumber) and compared by
-// JSON value.
+// Package jsontest holds JSON test helpers: values decoded as the
+// interpreter decodes them (UseNumber) and compared by JSON value, so that
+// key order and number spelling do not matter.
 package jsontest
 
 import (
@@ -68,4 +68,10 @@ func Marshal(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// EqualText checks that got and want are JSON texts holding the same value.
+func EqualText(t testing.TB, got, want []byte) {
+	t.Helper()
+	Equal(t, Decode(t, got), Decode(t, want))
 }
