@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/tasks"
 )
 
@@ -112,10 +113,10 @@ func TestPublish(t *testing.T) {
 	if _, err := e.svc.Publish(ctx, tasks.EventsInput{Events: evs[1:]}); err != nil {
 		t.Fatalf("publish again: %v", err)
 	}
-	if ids := e.pub.ids(); len(ids) != 3 || ids[0] != "acc-1:1" || ids[1] != "acc-1:2" || ids[2] != "acc-1:2" {
+	if ids := e.pub.IDs(); len(ids) != 3 || ids[0] != "acc-1:1" || ids[1] != "acc-1:2" || ids[2] != "acc-1:2" {
 		t.Errorf("published ids = %v, want acc-1:1 acc-1:2 acc-1:2", ids)
 	}
-	if got, err := e.svc.Publish(ctx, tasks.EventsInput{}); err != nil || got.Published != 0 || len(e.pub.ids()) != 3 {
+	if got, err := e.svc.Publish(ctx, tasks.EventsInput{}); err != nil || got.Published != 0 || len(e.pub.IDs()) != 3 {
 		t.Errorf("Publish of nothing = %+v, %v; want 0 and no call", got, err)
 	}
 
@@ -130,7 +131,7 @@ func TestPublish(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	st := openStore(t)
-	pub := &recorder{}
+	pub := &eventstest.Recorder{}
 	tests := []struct {
 		name   string
 		store  events.EventStore

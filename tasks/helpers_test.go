@@ -6,12 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/tasks"
 )
 
@@ -31,40 +31,17 @@ func openStore(tb testing.TB) *boltstore.Store {
 	return st
 }
 
-// recorder is a Publisher that keeps what it was given.
-type recorder struct {
-	mu  sync.Mutex
-	evs []events.Event
-}
-
-func (r *recorder) Publish(_ context.Context, evs []events.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.evs = append(r.evs, evs...)
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var ids []string
-	for _, e := range r.evs {
-		ids = append(ids, e.ID)
-	}
-	return ids
-}
-
 // env is a service over a real store and a recording publisher.
 type env struct {
 	svc   *tasks.Service
 	store *boltstore.Store
-	pub   *recorder
+	pub   *eventstest.Recorder
 }
 
 func newEnv(tb testing.TB, opts ...tasks.Option) env {
 	tb.Helper()
 	st := openStore(tb)
-	pub := &recorder{}
+	pub := &eventstest.Recorder{}
 	svc, err := tasks.New(st, st, pub, append([]tasks.Option{tasks.WithClock(clock)}, opts...)...)
 	if err != nil {
 		tb.Fatalf("tasks.New: %v", err)

@@ -121,7 +121,7 @@ func TestTransientFailures(t *testing.T) {
 			if err != nil || st.Balance != 300 || st.Version != 2 {
 				t.Errorf("read model = %+v, %v; want balance 300 at version 2", st, err)
 			}
-			if ids := h.pub.ids(); len(ids) != 2 || ids[1] != "acc-1:2" {
+			if ids := h.pub.IDs(); len(ids) != 2 || ids[1] != "acc-1:2" {
 				t.Errorf("published %v, want acc-1:1 and acc-1:2 once each", ids)
 			}
 			if ls := h.letters(t); len(ls) != 0 {

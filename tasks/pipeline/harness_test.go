@@ -13,6 +13,7 @@ import (
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
 	"github.com/stepfold/stepfold/tasks"
@@ -54,29 +55,6 @@ func (c *virtualClock) WithTimeout(ctx context.Context, _ time.Duration) (contex
 	return context.WithCancel(ctx)
 }
 
-// recorder is a Publisher that keeps what it was given.
-type recorder struct {
-	mu  sync.Mutex
-	evs []events.Event
-}
-
-func (r *recorder) Publish(_ context.Context, evs []events.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.evs = append(r.evs, evs...)
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ids := []string{}
-	for _, e := range r.evs {
-		ids = append(ids, e.ID)
-	}
-	return ids
-}
-
 // dlq puts the bbolt dead-letter queue behind the interpreter's SQS
 // interface, for the one queue URL of the definition.
 type dlq struct{ q events.DeadLetters }
@@ -101,7 +79,7 @@ type harness struct {
 	m     *asl.Machine
 	store *boltstore.Store
 	dlq   events.DeadLetters
-	pub   *recorder
+	pub   *eventstest.Recorder
 }
 
 // newHarness builds the harness; wrap, if not nil, replaces the ports the
@@ -113,7 +91,7 @@ func newHarness(t *testing.T, wrap func(ports) ports) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	h := &harness{store: st, dlq: st.DeadLetters(), pub: &recorder{}}
+	h := &harness{store: st, dlq: st.DeadLetters(), pub: &eventstest.Recorder{}}
 	p := ports{store: st, states: st, pub: h.pub}
 	if wrap != nil {
 		p = wrap(p)

@@ -112,7 +112,7 @@ func TestDuplicateCommand(t *testing.T) {
 		t.Errorf("log grew from %d to %d events", len(before), len(after))
 	}
 	want := []string{"acc-1:1", "acc-1:2", "acc-1:3", "acc-1:2"}
-	if got := h.pub.ids(); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := h.pub.IDs(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("published %v, want %v", got, want)
 	}
 	if ls := h.letters(t); len(ls) != 0 {
@@ -147,7 +147,7 @@ func TestRejections(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, nil)
 			h.mustSucceed(t, tt.setup...)
-			before, published := len(h.log(t, "acc-1")), len(h.pub.ids())
+			before, published := len(h.log(t, "acc-1")), len(h.pub.IDs())
 			ex := h.run(t, tt.cmd)
 			if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != tt.name {
 				t.Fatalf("execution %s %s, want FAILED %s", ex.Status, deref(ex.Error), tt.name)
@@ -159,8 +159,8 @@ func TestRejections(t *testing.T) {
 			if got := h.scheduled(t, ex); got["validate"] != 1 || len(got) != 1 {
 				t.Errorf("tasks scheduled = %v, want validate once and nothing else", got)
 			}
-			if after := len(h.log(t, "acc-1")); after != before || len(h.pub.ids()) != published {
-				t.Errorf("log %d→%d events, published %d→%d", before, after, published, len(h.pub.ids()))
+			if after := len(h.log(t, "acc-1")); after != before || len(h.pub.IDs()) != published {
+				t.Errorf("log %d→%d events, published %d→%d", before, after, published, len(h.pub.IDs()))
 			}
 			if ls := h.letters(t); len(ls) != 0 {
 				t.Errorf("dead letters: %v", ls)
