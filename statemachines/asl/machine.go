@@ -38,9 +38,10 @@ type Machine struct {
 	rand    *lockedRand
 	express bool
 
-	base   context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	base    context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	workers *workers
 
 	mu      sync.Mutex
 	closed  bool
@@ -80,6 +81,7 @@ func New(def *Definition, opts ...Option) (*Machine, error) {
 		return nil, err
 	}
 	m.base, m.cancel = context.WithCancel(context.Background())
+	m.workers = newWorkers(m.base.Done())
 	return m, nil
 }
 

@@ -96,7 +96,7 @@ func (t *taskState) call(ctx context.Context, sc *stateCtx, params any, timeout 
 	sc.fr.record(event{typ: evs.started, resource: t.resource})
 	h := r.m.cfg.registry.lookup(t.resource)
 	task := &Task{Resource: t.resource, State: sc.st.name, Input: params, Region: r.m.cfg.region, Account: r.m.cfg.account, RequestID: r.m.cfg.uuid()}
-	result, err := t.invoke(ctx, r.clock, h, task, timeout)
+	result, err := t.invoke(ctx, r, h, task, timeout)
 	switch {
 	case err == nil:
 		sc.fr.record(event{typ: evs.succeeded, resource: t.resource, output: result, hasOutput: true})
@@ -115,13 +115,13 @@ func (t *taskState) call(ctx context.Context, sc *stateCtx, params any, timeout 
 
 // invoke calls the handler, giving up with States.Timeout when the task
 // timeout passes first.
-func (t *taskState) invoke(ctx context.Context, clock Clock, h TaskHandler, task *Task, timeout int64) (any, error) {
+func (t *taskState) invoke(ctx context.Context, r *run, h TaskHandler, task *Task, timeout int64) (any, error) {
 	if h == nil {
 		return nil, newError(ErrorRuntime, "no handler is registered for resource "+task.Resource)
 	}
 	tctx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
-		tctx, cancel = clock.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+		tctx, cancel = r.clock.WithTimeout(ctx, time.Duration(timeout)*time.Second)
 	}
 	defer cancel()
 	type outcome struct {
@@ -129,7 +129,7 @@ func (t *taskState) invoke(ctx context.Context, clock Clock, h TaskHandler, task
 		err error
 	}
 	done := make(chan outcome, 1)
-	go func() {
+	r.m.workers.do(func() {
 		defer func() {
 			if p := recover(); p != nil {
 				done <- outcome{nil, newError(ErrorTaskFailed, "the task handler panicked")}
@@ -137,7 +137,7 @@ func (t *taskState) invoke(ctx context.Context, clock Clock, h TaskHandler, task
 		}()
 		v, err := h.RunTask(tctx, task)
 		done <- outcome{v, err}
-	}()
+	})
 	select {
 	case o := <-done:
 		if o.err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stepfold/stepfold/events"
+)
+
+// BenchmarkCommand runs deposits through the whole local system (state
+// machine, tasks, bbolt, bus, archive, notifier) without HTTP, spread over
+// 100 accounts, from GOMAXPROCS×4 goroutines.
+func BenchmarkCommand(b *testing.B) {
+	a, err := openApp(appConfig{data: b.TempDir(), history: 1000, log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = a.close(context.Background()) })
+	ctx := context.Background()
+	const accounts = 100
+	for i := range accounts {
+		cmd := events.Command{Type: events.OpenAccount, AccountID: fmt.Sprintf("acc-%d", i), CommandID: fmt.Sprintf("open-%d", i), Currency: "EUR"}
+		if o, err := a.pipe.Run(ctx, cmd); err != nil || !o.Succeeded() {
+			b.Fatalf("open: %v %+v", err, o)
+		}
+	}
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			cmd := events.Command{Type: events.Deposit, AccountID: fmt.Sprintf("acc-%d", i%accounts), CommandID: fmt.Sprintf("dep-%d", i), Amount: 100}
+			o, err := a.pipe.Run(ctx, cmd)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !o.Succeeded() && o.Error != string(events.CodeVersionConflict) {
+				b.Fatalf("deposit: %s %s", o.Error, o.Cause)
+			}
+		}
+	})
+	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the CPU time this process has used, user and system. Wall
+// time on a shared 2-core machine swings with the neighbours; CPU time per
+// command is the steadier figure to compare.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
