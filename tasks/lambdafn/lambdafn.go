@@ -1,6 +1,7 @@
 package lambdafn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,28 +13,37 @@ import (
 )
 
 // Handler returns fn as a Lambda handler: it decodes the JSON payload into
-// In, runs fn and encodes its Out on the Lambda runtime's JSON path. A
-// failure is returned as InvokeError(err); a payload that does not decode
-// into In fails with InvalidCommand.
+// In, runs fn and encodes its Out as the Lambda Go runtime does (no HTML
+// escaping, no trailing newline). A failure is returned as InvokeError(err);
+// a payload that does not decode into In fails with InvalidCommand.
+//
+// It implements lambda.Handler itself rather than going through
+// lambda.NewHandler's reflection, which decoded every payload twice; the
+// bytes on the wire are the same.
 func Handler[In, Out any](fn func(context.Context, In) (Out, error)) lambda.Handler {
-	return lambda.NewHandler(Adapt(fn))
+	return handler[In, Out](fn)
 }
 
-// Adapt returns fn as a handler function for lambda.NewHandler or
-// lambda.Start, with the error naming of Handler.
-func Adapt[In, Out any](fn func(context.Context, In) (Out, error)) func(context.Context, json.RawMessage) (Out, error) {
-	return func(ctx context.Context, payload json.RawMessage) (Out, error) {
-		var in In
-		if err := json.Unmarshal(payload, &in); err != nil {
-			var zero Out
-			return zero, InvokeError(decodeError(err))
-		}
-		out, err := fn(ctx, in)
-		if err != nil {
-			return out, InvokeError(err)
-		}
-		return out, nil
+// handler is a typed task function as a lambda.Handler.
+type handler[In, Out any] func(context.Context, In) (Out, error)
+
+// Invoke runs the function on one JSON payload.
+func (h handler[In, Out]) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var in In
+	if err := json.Unmarshal(payload, &in); err != nil {
+		return nil, InvokeError(decodeError(err))
 	}
+	out, err := h(ctx, in)
+	if err != nil {
+		return nil, InvokeError(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, InvokeError(events.Wrap(events.CodeInternal, err, "cannot encode the result"))
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // decodeError names the JSON problem in the payload's own terms.

@@ -162,3 +162,38 @@ func readJSON(t *testing.T, name string, v any) {
 		t.Fatalf("%s: %v", name, err)
 	}
 }
+
+// TestHandlerMatchesTheRuntimeEncoding checks that Handler answers with the
+// bytes lambda.NewHandler's reflection path gives for the same function:
+// same result encoding (no HTML escaping, no trailing newline) and the same
+// error for a failure and for a payload that does not decode.
+func TestHandlerMatchesTheRuntimeEncoding(t *testing.T) {
+	echo := func(_ context.Context, in map[string]any) (map[string]any, error) {
+		if in["fail"] != nil {
+			return nil, events.Errorf(events.CodeInsufficientFunds, "balance <%v> & more", in["fail"])
+		}
+		return map[string]any{"got": in, "html": "<a href=\"x\">&</a>", "unicode": "\u2028é"}, nil
+	}
+	viaReflection := lambda.NewHandler(func(ctx context.Context, p json.RawMessage) (map[string]any, error) {
+		var in map[string]any
+		if err := json.Unmarshal(p, &in); err != nil {
+			return nil, err
+		}
+		out, err := echo(ctx, in)
+		if err != nil {
+			return nil, lambdafn.InvokeError(err)
+		}
+		return out, nil
+	})
+	ours := lambdafn.Handler(echo)
+	for _, payload := range []string{`{"a":1,"b":[true,null,"<x>"]}`, `{"fail":"x"}`, `{}`} {
+		want, wantErr := viaReflection.Invoke(context.Background(), []byte(payload))
+		got, gotErr := ours.Invoke(context.Background(), []byte(payload))
+		if string(got) != string(want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("payload %s:\n ours    %q, %v\n runtime %q, %v", payload, got, gotErr, want, wantErr)
+		}
+	}
+	if _, err := ours.Invoke(context.Background(), []byte(`[1]`)); !errors.As(err, new(messages.InvokeResponse_Error)) || err.(messages.InvokeResponse_Error).Type != string(events.CodeInvalidCommand) {
+		t.Errorf("a payload of the wrong shape: got %v, want an InvalidCommand InvokeResponse_Error", err)
+	}
+}
