@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -260,16 +261,20 @@ func invokePayload(p any) ([]byte, error) {
 // invokeEnvelope builds the Lambda Invoke response as Step Functions
 // returns it.
 func invokeEnvelope(payload any, size int, requestID string, tail bool) map[string]any {
+	length := strconv.Itoa(size)
 	headers := map[string]any{
 		"Connection":             "keep-alive",
-		"Content-Length":         fmt.Sprint(size),
+		"Content-Length":         length,
 		"Content-Type":           "application/json",
 		"X-Amz-Executed-Version": "$LATEST",
 		"x-amzn-RequestId":       requestID,
 	}
-	all := map[string]any{}
-	for k, v := range headers {
-		all[k] = []any{v}
+	all := map[string]any{
+		"Connection":             []any{"keep-alive"},
+		"Content-Length":         []any{length},
+		"Content-Type":           []any{"application/json"},
+		"X-Amz-Executed-Version": []any{"$LATEST"},
+		"x-amzn-RequestId":       []any{requestID},
 	}
 	env := map[string]any{
 		"ExecutedVersion":     "$LATEST",
