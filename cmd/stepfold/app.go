@@ -28,6 +28,7 @@ import (
 // Files in the data directory.
 const (
 	storeFile         = "stepfold.db"
+	readModelFile     = "readmodel.db"
 	archiveFile       = "archive.jsonl"
 	notificationsFile = "notifications.jsonl"
 	serverFile        = "server.json"
@@ -58,7 +59,8 @@ type appConfig struct {
 // app is every part of the local system, wired together.
 type app struct {
 	cfg      appConfig
-	store    *boltstore.Store
+	store    *boltstore.Store // the event log, command ids and dead letters
+	states   *boltstore.Store // the read model, unsynced: rebuilt from store
 	queues   *deadletter.Queues
 	bus      *localbus.Bus
 	rules    rules.Set
@@ -120,6 +122,10 @@ func openApp(cfg appConfig) (*app, error) {
 		return nil, err
 	}
 	a := &app{cfg: cfg, store: store, queues: deadletter.New(store.DeadLetters())}
+	if a.states, err = boltstore.Open(filepath.Join(cfg.data, readModelFile), boltstore.WithoutSync()); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
 	if err := a.build(); err != nil {
 		_ = a.close(context.Background())
 		return nil, err
@@ -135,7 +141,7 @@ func (a *app) build() error {
 	if a.cfg.publisher != nil {
 		pub = a.cfg.publisher(pub)
 	}
-	svc, err := tasks.New(a.store, a.store, pub)
+	svc, err := tasks.New(a.store, a.states, pub)
 	if err != nil {
 		return err
 	}
@@ -308,7 +314,7 @@ func (a *app) closeParts() error {
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		errs = append(errs, a.closers[i]())
 	}
-	errs = append(errs, a.store.Close())
+	errs = append(errs, a.states.Close(), a.store.Close())
 	return errors.Join(errs...)
 }
 

@@ -46,6 +46,9 @@ func TestCrashLosesNoAcknowledgedCommand(t *testing.T) {
 	if !strings.Contains(p.log.String(), `"msg":"read model caught up"`) {
 		t.Errorf("the restart did not catch up:\n%s", p.log)
 	}
+	if !strings.Contains(p.log.String(), "the read model was not closed cleanly") {
+		t.Errorf("the restart kept the read model of a killed server:\n%s", p.log)
+	}
 	s := openStoreT(t, dir)
 	defer s.Close()
 	ctx := context.Background()
@@ -55,7 +58,7 @@ func TestCrashLosesNoAcknowledgedCommand(t *testing.T) {
 			t.Errorf("acknowledged command %s on %s is not in the log (%v)", a.commandID, a.account, err)
 		}
 	}
-	n := checkFolded(t, s)
+	n := checkFolded(t, s, openStatesT(t, dir))
 	t.Logf("%d acknowledged commands over %d accounts survived the kill", len(acks), n)
 }
 
@@ -181,14 +184,15 @@ func TestGracefulShutdown(t *testing.T) {
 	wg.Wait()
 	st := openStoreT(t, dir)
 	defer st.Close()
-	state, err := st.Get(context.Background(), "acc-1")
+	states := openStatesT(t, dir)
+	state, err := states.Get(context.Background(), "acc-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if state.Balance < oks.Load() {
 		t.Fatalf("%d deposits were acknowledged but the read model holds %d", oks.Load(), state.Balance)
 	}
-	checkFolded(t, st)
+	checkFolded(t, st, states)
 	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
 	if err != nil {
 		t.Fatal(err)

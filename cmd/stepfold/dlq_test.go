@@ -79,7 +79,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 		t.Fatalf("redriving a deleted message: %d %q", code, errOut)
 	}
 	s := openStoreT(t, dir)
-	st, err := s.Get(ctx, "acc-1")
+	st, err := openStatesT(t, dir).Get(ctx, "acc-1")
 	if err != nil || st.Balance != 700 || st.Version != 2 {
 		t.Fatalf("after redrive: %+v %v", st, err)
 	}
@@ -147,11 +147,27 @@ func TestBusDeadLetterRedrive(t *testing.T) {
 	}
 }
 
+// openStoreT opens the event log of a data directory no server holds.
 func openStoreT(t *testing.T, dir string) *boltstore.Store {
 	t.Helper()
 	s, err := boltstore.Open(filepath.Join(dir, storeFile))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// openStatesT opens the read model of a data directory no server holds.
+// It is closed when t ends, if the test has not closed it first.
+func openStatesT(t *testing.T, dir string) *boltstore.Store {
+	t.Helper()
+	s, err := boltstore.Open(filepath.Join(dir, readModelFile), boltstore.WithoutSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Discarded() {
+		t.Fatal("the server left a read model that was not closed cleanly")
+	}
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }

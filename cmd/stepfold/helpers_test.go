@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 )
 
 // fastClock is the wall clock with retry delays skipped, so that a run
@@ -93,12 +92,13 @@ func mustCall(t *testing.T, want int, method, url, body string, header ...string
 	return m
 }
 
-// dump renders everything the store holds: every account's events and
+// dump renders everything the app holds: every account's events and
 // read-model state, and the dead letters.
-func dump(t *testing.T, s *boltstore.Store) string {
+func dump(t *testing.T, a *app) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
+	s := a.store
 	ids, err := s.Accounts(ctx, "", events.MaxReadLimit)
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func dump(t *testing.T, s *boltstore.Store) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := s.Get(ctx, id)
+		st, err := a.states.Get(ctx, id)
 		fmt.Fprintf(&b, "%s events=%s state=%+v err=%v\n", id, mustJSON(t, evs), st, err)
 	}
 	dls, err := s.DeadLetters().List(ctx)

@@ -135,7 +135,7 @@ func TestBadInput(t *testing.T) {
 	a, u := newTestApp(t, t.TempDir(), nil)
 	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`)
 	mustCall(t, 200, "POST", u+"/accounts/acc-1/deposits", `{"amount":100}`)
-	before := dump(t, a.store)
+	before := dump(t, a)
 	tests := []struct {
 		name, method, path, body string
 		status                   int
@@ -178,7 +178,7 @@ func TestBadInput(t *testing.T) {
 			if msg, _ := body["message"].(string); !strings.Contains(msg, tc.message) {
 				t.Errorf("message %q does not mention %q", msg, tc.message)
 			}
-			if after := dump(t, a.store); after != before {
+			if after := dump(t, a); after != before {
 				t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
 			}
 		})
@@ -189,7 +189,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("Idempotency-Key %d: %d %v", i, status, body)
 		}
 	}
-	if after := dump(t, a.store); after != before {
+	if after := dump(t, a); after != before {
 		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
 	}
 }

@@ -71,7 +71,7 @@ func runReplay(ctx context.Context, a *app, opt rebuild.Options, stdout io.Write
 	}
 	p := newProgress(stdout, total)
 	opt.Progress = p.update
-	st, err := rebuild.Run(ctx, a.store, a.store, opt)
+	st, err := rebuild.Run(ctx, a.store, a.states, opt)
 	p.finish(st)
 	if err != nil {
 		return err

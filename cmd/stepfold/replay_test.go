@@ -51,7 +51,7 @@ func appendDirect(t *testing.T, s *boltstore.Store, account string, n int) {
 
 // checkFolded asserts that the read model equals the fold of the log for
 // every account.
-func checkFolded(t *testing.T, s *boltstore.Store) int {
+func checkFolded(t *testing.T, s, states *boltstore.Store) int {
 	t.Helper()
 	ctx := context.Background()
 	ids, err := s.Accounts(ctx, "", events.MaxReadLimit)
@@ -67,7 +67,7 @@ func checkFolded(t *testing.T, s *boltstore.Store) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Get(ctx, id)
+		got, err := states.Get(ctx, id)
 		if err != nil || mustJSON(t, got) != mustJSON(t, want) {
 			t.Errorf("%s: read model %+v (%v), fold of the log %+v", id, got, err, want)
 		}
@@ -93,10 +93,12 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("replay: %d\n%s%s", code, out, errOut)
 	}
 	s = openStoreT(t, dir)
-	if n := checkFolded(t, s); n != 5 {
+	states := openStatesT(t, dir)
+	if n := checkFolded(t, s, states); n != 5 {
 		t.Fatalf("%d accounts", n)
 	}
 	_ = s.Close()
+	_ = states.Close()
 	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
 	if err != nil || strings.Count(string(archived), "\n") != 105 {
 		t.Fatalf("the archive holds %d lines, want the 105 republished events (%v)", strings.Count(string(archived), "\n"), err)
@@ -139,5 +141,5 @@ func TestCatchUpOnStart(t *testing.T) {
 	}
 	st = openStoreT(t, dir)
 	defer st.Close()
-	checkFolded(t, st)
+	checkFolded(t, st, openStatesT(t, dir))
 }

@@ -87,9 +87,13 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error
 }
 
 // catchUp folds into the read model what the log has beyond it: after a
-// crash, commands may be persisted but not folded.
+// crash, commands may be persisted but not folded, and the unsynced read
+// model itself is discarded and folded again from the start.
 func catchUp(ctx context.Context, a *app, log *slog.Logger) error {
-	st, err := rebuild.Run(ctx, a.store, a.store, rebuild.Options{CatchUp: true})
+	if a.states.Discarded() {
+		log.Warn("the read model was not closed cleanly; folding it again from the event log", "file", readModelFile)
+	}
+	st, err := rebuild.Run(ctx, a.store, a.states, rebuild.Options{CatchUp: true})
 	if err != nil {
 		return fmt.Errorf("catching up the read model: %w", err)
 	}

@@ -2,7 +2,10 @@
 // events.DeadLetters in one embedded bbolt file, for running stepfold on a
 // laptop in one process.
 //
-// Every commit is fsynced (bbolt's default). Concurrent writes share one
+// Every commit is fsynced (bbolt's default), unless the store is opened
+// WithoutSync, which is meant for a read model that can be folded again
+// from the log: then only Close syncs, and Open discards a file that was
+// not closed cleanly. Concurrent writes share one
 // transaction and one fsync through a group commit: the first writer to
 // arrive commits for everyone who queued while the previous commit ran, so
 // a lone writer never waits for a fixed delay and many writers amortise the
@@ -12,13 +15,14 @@
 //
 // # Layout
 //
-// The file holds five top-level buckets:
+// The file holds six top-level buckets:
 //
 //	events     <account> 0x00 <version>    one event, in the binary form of codec.go
 //	snapshots  <account> 0x00 <version>    the JSON events.State at that version
 //	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes)
 //	state      <account>                   the JSON events.State of the read model
 //	dlq        <sequence>                  one JSON events.DeadLetter
+//	meta       "closed-cleanly"            present after a clean Close (WithoutSync only)
 //
 // Versions and sequences are 8-byte big-endian integers, so a cursor visits
 // them in numeric order. No account id holds 0x00, so one account's keys

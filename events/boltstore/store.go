@@ -30,15 +30,18 @@ var (
 // Store is an event store, read model and dead-letter queue in one bbolt
 // file. It is safe for concurrent use. Build it with Open.
 type Store struct {
-	db    *bolt.DB
-	path  string
-	now   func() time.Time
-	group group
+	db        *bolt.DB
+	path      string
+	now       func() time.Time
+	group     group
+	noSync    bool
+	discarded bool
 }
 
 type config struct {
 	lockTimeout time.Duration
 	now         func() time.Time
+	noSync      bool
 }
 
 // Option configures Open. An option with an invalid value makes Open fail
@@ -81,7 +84,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: c.lockTimeout})
+	db, discarded, err := openDB(path, c)
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -89,9 +92,19 @@ func Open(path string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, events.Wrap(events.CodeStoreUnavailable, err, "cannot initialise "+path)
 	}
-	s := &Store{db: db, path: path, now: c.now}
+	s := &Store{db: db, path: path, now: c.now, noSync: c.noSync, discarded: discarded}
 	s.group.commit = s.commit
 	return s, nil
+}
+
+// openDB opens the bbolt file as the configuration says.
+func openDB(path string, c config) (*bolt.DB, bool, error) {
+	opts := &bolt.Options{Timeout: c.lockTimeout, NoSync: c.noSync}
+	if c.noSync {
+		return openUnsynced(path, opts)
+	}
+	db, err := bolt.Open(path, 0o600, opts)
+	return db, false, err
 }
 
 func openError(path string, err error) error {
@@ -106,7 +119,7 @@ func openError(path string, err error) error {
 
 func createBuckets(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketEvents, bucketSnapshots, bucketCommands, bucketState, bucketDLQ} {
+		for _, name := range [][]byte{bucketEvents, bucketSnapshots, bucketCommands, bucketState, bucketDLQ, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -115,9 +128,16 @@ func createBuckets(db *bolt.DB) error {
 	})
 }
 
-// Close waits for the running commit and closes the file. Later calls fail
-// with StoreUnavailable.
+// Close waits for the running commit and closes the file; a store opened
+// WithoutSync is synced and marked as closed cleanly first. Later calls
+// fail with StoreUnavailable.
 func (s *Store) Close() error {
+	if s.noSync {
+		if err := s.markClean(); err != nil {
+			_ = s.db.Close()
+			return err
+		}
+	}
 	if err := s.db.Close(); err != nil {
 		return events.Wrap(events.CodeStoreUnavailable, err, "cannot close "+s.path)
 	}
