@@ -17,9 +17,9 @@ import (
 )
 
 // openBench opens a fresh store for a benchmark.
-func openBench(b *testing.B) *boltstore.Store {
+func openBench(b *testing.B, opts ...boltstore.Option) *boltstore.Store {
 	b.Helper()
-	s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"))
+	s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -209,4 +209,28 @@ func BenchmarkBaselineBoltUpdate(b *testing.B) {
 		}
 	}
 	reportRate(b, b.N, "tx/s")
+}
+
+// BenchmarkPut is one writer storing read-model states over 1000 accounts,
+// each Put its own commit: fsynced (the default) and WithoutSync, the way
+// the local server keeps its read model.
+func BenchmarkPut(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts []boltstore.Option
+	}{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := openBench(b, bc.opts...)
+			ctx := context.Background()
+			v := int64(0)
+			for b.Loop() {
+				v++
+				st := events.State{Account: fmt.Sprintf("acc-%d", v%1000), Version: v, Status: events.StatusOpen, Currency: "EUR", Balance: v}
+				if _, err := s.Put(ctx, st); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b, b.N, "puts/s")
+		})
+	}
 }

@@ -99,7 +99,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 
 // openDB opens the bbolt file as the configuration says.
 func openDB(path string, c config) (*bolt.DB, bool, error) {
-	opts := &bolt.Options{Timeout: c.lockTimeout, NoSync: c.noSync}
+	opts := &bolt.Options{Timeout: c.lockTimeout, NoSync: c.noSync, NoFreelistSync: c.noSync}
 	if c.noSync {
 		return openUnsynced(path, opts)
 	}
