@@ -22,6 +22,7 @@ type benchConfig struct {
 	base     string
 	clients  int
 	duration time.Duration
+	reads    time.Duration
 	accounts int
 }
 
@@ -31,12 +32,16 @@ func parseBench(args []string, stderr io.Writer, e env) (benchConfig, error) {
 	addr := fs.String("addr", e.or("STEPFOLD_ADDR", defaultAddr), "address of a running stepfold serve")
 	fs.IntVar(&c.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each phase (writes, then reads) runs")
+	fs.DurationVar(&c.reads, "read-duration", -1, "how long the read phase runs, if not --duration; 0 skips it")
 	fs.IntVar(&c.accounts, "accounts", 1000, "accounts to open and spread the load over")
 	if err := parse(fs, args, stderr); err != nil {
 		return c, err
 	}
 	if c.clients < 1 || c.duration <= 0 || c.accounts < 1 {
 		return c, errors.New("--clients and --accounts must be at least 1 and --duration positive")
+	}
+	if c.reads < 0 {
+		c.reads = c.duration
 	}
 	c.base = "http://" + strings.TrimPrefix(*addr, "http://")
 	return c, nil
@@ -62,7 +67,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, e env) 
 	}
 	writes := b.phase(ctx, func(cl, i int) (bool, int) { return true, b.transact(ctx, cl, i) }, c.duration)
 	report(stdout, "commands", writes)
-	reads := b.phase(ctx, func(cl, i int) (bool, int) { return true, b.read(ctx, cl, i) }, c.duration)
+	if c.reads == 0 {
+		return nil
+	}
+	reads := b.phase(ctx, func(cl, i int) (bool, int) { return true, b.read(ctx, cl, i) }, c.reads)
 	report(stdout, "reads", reads)
 	return nil
 }
