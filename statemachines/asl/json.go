@@ -3,36 +3,21 @@ package asl
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"strings"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 )
 
-// decodeJSON parses one JSON value, keeping numbers as json.Number.
+// decodeJSON parses one JSON value, keeping numbers as json.Number; it
+// accepts and yields exactly what a json.Decoder with UseNumber does.
 func decodeJSON(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON value")
-	}
-	return v, nil
+	return jsonvalue.Decode(data)
 }
 
 // encodeJSON renders v compactly, without HTML escaping, as Step Functions
-// does.
+// does; the bytes are those of a json.Encoder with SetEscapeHTML(false).
 func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	out := b.Bytes()
-	return out[:len(out)-1], nil
+	return jsonvalue.Append(nil, v)
 }
 
 // jsonText renders v for messages and history; values built by this package
