@@ -1,0 +1,89 @@
+package jsonvalue
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+)
+
+// fuzzSeeds returns documents that reach the corners of the grammar.
+func fuzzSeeds() []string {
+	return []string{
+		`null`, `true`, ` false `, `0`, `-0.0e+0`, `1E400`, `01`, `1.`, `-`, `.5`, `+1`, `1e`,
+		`""`, `"\"\\\/\b\f\n\r\t"`, `"\u00e9\ud83d\ude00"`, `"\ud83d"`, `"\ude00\ud83d\u0041"`,
+		`"\ud83d\ud83d\ude00"`, "\"\xff\xe2\x82\xed\xa0\x80\x7f\"", "\"\x01\"", `"\'"`, `"\u12G4"`,
+		`[]`, `[1,[2,[3]],{}]`, `[1,]`, `{"a":1,"a":2}`, `{"\u0061":{"b":[null]}}`, `{"a" 1}`, `{1:1}`,
+		`1 2`, `[1]]`, "1\x00", `[[[[[[[[[[]]]]]]]]]]`, `"\uDBFF\uDFFF\uD800\uDC00"`, `"\u2028\u2029"`,
+		"{\"a\":[1,{\"b\":null}],\r\n\t\"c\":\"\xe2\x80\xa8\"}", `[-]`, `-0e-0`, `1E+2`, `[1e1.5]`, `{"a":1}}`,
+	}
+}
+
+// FuzzDecode feeds any bytes to Decode and to encoding/json: both must
+// accept or both reject, and the values must be deeply equal.
+func FuzzDecode(f *testing.F) {
+	for _, s := range fuzzSeeds() {
+		f.Add([]byte(s))
+	}
+	f.Add(readTestdata(f, "lambda_envelope.json"))
+	f.Add(readTestdata(f, "definition.json"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(data)
+		want, stdErr := stdDecode(data)
+		if (err != nil) != (stdErr != nil) {
+			t.Fatalf("Decode(%q) error = %v, encoding/json error = %v", data, err, stdErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decode(%q) = %#v, encoding/json = %#v", data, got, want)
+		}
+	})
+}
+
+// FuzzAppend round-trips any document encoding/json accepts: both encoders
+// must write the same bytes for the decoded value.
+func FuzzAppend(f *testing.F) {
+	for _, s := range fuzzSeeds() {
+		f.Add([]byte(s))
+	}
+	f.Add(readTestdata(f, "lambda_envelope.json"))
+	f.Add(readTestdata(f, "definition.json"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := stdDecode(data)
+		if err != nil {
+			return
+		}
+		checkAppend(t, v)
+	})
+}
+
+// FuzzAppendScalars covers what decoding never yields: strings with invalid
+// UTF-8, Number text that is not a number, and the Go numbers the
+// interpreter produces.
+func FuzzAppendScalars(f *testing.F) {
+	f.Add("a\xff\u2028<>&\x00\x7f", "-1.5e+07", 1e21, int64(-1))
+	f.Add("", "", 1e-7, int64(math.MaxInt64))
+	f.Add("\xed\xa0\x80", "01", math.Copysign(0, -1), int64(0))
+	f.Add("\b\f\n\r\t\"\\", "1.", math.NaN(), int64(math.MinInt64))
+	f.Fuzz(func(t *testing.T, s, n string, x float64, i int64) {
+		checkAppend(t, s)
+		checkAppend(t, json.Number(n))
+		checkAppend(t, x)
+		checkAppend(t, i)
+		checkAppend(t, int(i))
+		checkAppend(t, map[string]any{s: []any{json.Number(n), x, i, s}, n: s})
+	})
+}
+
+// checkAppend fails t unless Append and encoding/json agree on v.
+func checkAppend(t *testing.T, v any) {
+	t.Helper()
+	got, err := Append(nil, v)
+	want, stdErr := stdEncode(v)
+	if (err != nil) != (stdErr != nil) {
+		t.Fatalf("Append(%#v) error = %v, encoding/json error = %v", v, err, stdErr)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("Append(%#v) = %q, encoding/json = %q", v, got, want)
+	}
+}
