@@ -14,15 +14,22 @@ import (
 
 // BenchmarkCommand runs deposits through the whole local system (state
 // machine, tasks, bbolt, bus, archive, notifier) without HTTP, spread over
-// 100 accounts, from GOMAXPROCS×4 goroutines.
+// 1000 accounts: one at a time, and from GOMAXPROCS×4 goroutines.
 func BenchmarkCommand(b *testing.B) {
+	b.Run("serial", func(b *testing.B) { benchCommand(b, 0) })
+	b.Run("parallel", func(b *testing.B) { benchCommand(b, 4) })
+}
+
+// benchCommand runs the commands on one goroutine (parallelism 0) or on
+// b.RunParallel with that parallelism.
+func benchCommand(b *testing.B, parallelism int) {
 	a, err := openApp(appConfig{data: b.TempDir(), history: 1000, log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = a.close(context.Background()) })
 	ctx := context.Background()
-	const accounts = 100
+	const accounts = 1000
 	for i := range accounts {
 		cmd := events.Command{Type: events.OpenAccount, AccountID: fmt.Sprintf("acc-%d", i), CommandID: fmt.Sprintf("open-%d", i), Currency: "EUR"}
 		if o, err := a.pipe.Run(ctx, cmd); err != nil || !o.Succeeded() {
@@ -30,23 +37,32 @@ func BenchmarkCommand(b *testing.B) {
 		}
 	}
 	var n atomic.Int64
-	b.SetParallelism(4)
+	deposit := func() {
+		i := n.Add(1)
+		cmd := events.Command{Type: events.Deposit, AccountID: fmt.Sprintf("acc-%d", i%accounts), CommandID: fmt.Sprintf("dep-%d", i), Amount: 100}
+		o, err := a.pipe.Run(ctx, cmd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !o.Succeeded() && o.Error != string(events.CodeVersionConflict) {
+			b.Fatalf("deposit: %s %s", o.Error, o.Cause)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime(b)
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			cmd := events.Command{Type: events.Deposit, AccountID: fmt.Sprintf("acc-%d", i%accounts), CommandID: fmt.Sprintf("dep-%d", i), Amount: 100}
-			o, err := a.pipe.Run(ctx, cmd)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if !o.Succeeded() && o.Error != string(events.CodeVersionConflict) {
-				b.Fatalf("deposit: %s %s", o.Error, o.Cause)
-			}
+	if parallelism == 0 {
+		for b.Loop() {
+			deposit()
 		}
-	})
+	} else {
+		b.SetParallelism(parallelism)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				deposit()
+			}
+		})
+	}
 	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
 }
 
