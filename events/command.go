@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"time"
 )
 
@@ -46,11 +45,28 @@ const (
 	MaxReferenceLength = 256
 )
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
-
 // ValidID reports whether s can name an account or a command: 1 to 64
 // letters, digits, '_', '.' or '-'.
-func ValidID(s string) bool { return idPattern.MatchString(s) }
+func ValidID(s string) bool {
+	if len(s) < 1 || len(s) > MaxIDLength {
+		return false
+	}
+	for i := range len(s) {
+		if !idByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// idByte reports whether c may appear in an id.
+func idByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return c == '_' || c == '.' || c == '-'
+}
 
 // Validate checks the command's shape, independent of any state. It returns
 // an InvalidCommand *Error naming the first problem.
