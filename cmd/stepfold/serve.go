@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -63,6 +64,12 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	return c, err
 }
 
+// gcPercent is the garbage collector's target when GOGC is not set. A
+// command allocates about 80 KB and the live heap is small, so the default
+// of 100 collects very often; 200 took about 15% off the CPU of a command
+// in BenchmarkCommand, for a heap up to twice as large.
+const gcPercent = 200
+
 // serve runs the server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error {
 	c, err := parseServe(args, stderr, e)
@@ -70,6 +77,9 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error
 		return err
 	}
 	log := c.app.log
+	if e.or("GOGC", "") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	a, err := openApp(c.app)
 	if err != nil {
 		return err
