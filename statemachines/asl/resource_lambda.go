@@ -261,26 +261,28 @@ func invokePayload(p any) ([]byte, error) {
 // invokeEnvelope builds the Lambda Invoke response as Step Functions
 // returns it.
 func invokeEnvelope(payload any, size int, requestID string, tail bool) map[string]any {
-	length := strconv.Itoa(size)
+	var length, id any = strconv.Itoa(size), requestID
 	headers := map[string]any{
 		"Connection":             "keep-alive",
 		"Content-Length":         length,
 		"Content-Type":           "application/json",
 		"X-Amz-Executed-Version": "$LATEST",
-		"x-amzn-RequestId":       requestID,
+		"x-amzn-RequestId":       id,
 	}
+	// One array backs the five one-element header lists.
+	lists := [5]any{"keep-alive", length, "application/json", "$LATEST", id}
 	all := map[string]any{
-		"Connection":             []any{"keep-alive"},
-		"Content-Length":         []any{length},
-		"Content-Type":           []any{"application/json"},
-		"X-Amz-Executed-Version": []any{"$LATEST"},
-		"x-amzn-RequestId":       []any{requestID},
+		"Connection":             lists[0:1:1],
+		"Content-Length":         lists[1:2:2],
+		"Content-Type":           lists[2:3:3],
+		"X-Amz-Executed-Version": lists[3:4:4],
+		"x-amzn-RequestId":       lists[4:5:5],
 	}
 	env := map[string]any{
 		"ExecutedVersion":     "$LATEST",
 		"Payload":             payload,
 		"SdkHttpMetadata":     map[string]any{"AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": json.Number("200")},
-		"SdkResponseMetadata": map[string]any{"RequestId": requestID},
+		"SdkResponseMetadata": map[string]any{"RequestId": id},
 		"StatusCode":          json.Number("200"),
 	}
 	if tail {
