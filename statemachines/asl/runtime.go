@@ -73,7 +73,7 @@ func (fr *frame) runGraph(ctx context.Context, g *graph, in any) (any, error) {
 func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next string, err error) {
 	now := fr.run.clock.Now()
 	sc := &stateCtx{fr: fr, st: st, entered: now}
-	sc.enteredID = fr.record(event{typ: enteredType(st.typ), ts: now, name: st.name, input: in, hasInput: true})
+	sc.enteredID = fr.record(event{typ: st.entered, ts: now, name: st.name, input: in, hasInput: true})
 	sc.inspect("input", in)
 	defer func() {
 		if p := recover(); p != nil {
@@ -84,7 +84,7 @@ func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next
 	if err != nil || st.typ == "Fail" {
 		return nil, "", err
 	}
-	fr.record(event{typ: exitedType(st.typ), name: st.name, output: out, hasOutput: true})
+	fr.record(event{typ: st.exited, name: st.name, output: out, hasOutput: true})
 	return out, next, nil
 }
 

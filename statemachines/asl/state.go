@@ -2,6 +2,8 @@ package asl
 
 import (
 	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
 // state is one loaded state: the fields every state type shares, and its
@@ -10,6 +12,8 @@ type state struct {
 	name string
 	typ  string
 	next string // "" when the state ends its scope
+
+	entered, exited types.HistoryEventType // its history events, named once
 
 	inputPath      optPath
 	outputPath     optPath
@@ -57,7 +61,7 @@ func (l *loader) state(loc, name string, raw any) *state {
 	}
 	o.allow("a "+typ+" state", append([]string{"Type", "Comment", "QueryLanguage"}, fields...)...)
 	l.queryLanguage(o)
-	st := &state{name: name, typ: typ}
+	st := &state{name: name, typ: typ, entered: enteredType(typ), exited: exitedType(typ)}
 	l.transition(o, st)
 	st.inputPath = o.path("InputPath", true, false)
 	st.outputPath = o.path("OutputPath", true, false)
