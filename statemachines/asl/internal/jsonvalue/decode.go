@@ -199,16 +199,25 @@ func skipDigits[T string | []byte](s T, i int) int {
 // isDigit reports whether c is an ASCII digit.
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// array parses an array at d.pos, nested depth deep.
-func (d *decoder) array(depth int) (any, error) {
+// open steps over the '[' or '{' at d.pos, nested depth deep, and reports
+// whether the container is empty: whether end follows at once.
+func (d *decoder) open(depth int, end byte) (bool, error) {
 	if depth > maxDepth {
-		return nil, &syntaxError{msg: fmt.Sprintf("arrays and objects nest more than %d deep", maxDepth), offset: d.pos}
+		return false, &syntaxError{msg: fmt.Sprintf("arrays and objects nest more than %d deep", maxDepth), offset: d.pos}
 	}
 	d.pos++
 	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+	if d.pos < len(d.data) && d.data[d.pos] == end {
 		d.pos++
-		return []any{}, nil
+		return true, nil
+	}
+	return false, nil
+}
+
+// array parses an array at d.pos, nested depth deep.
+func (d *decoder) array(depth int) (any, error) {
+	if empty, err := d.open(depth, ']'); err != nil || empty {
+		return []any{}, err
 	}
 	base := len(d.elems)
 	for {
@@ -234,14 +243,8 @@ func (d *decoder) array(depth int) (any, error) {
 
 // object parses an object at d.pos, nested depth deep.
 func (d *decoder) object(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, &syntaxError{msg: fmt.Sprintf("arrays and objects nest more than %d deep", maxDepth), offset: d.pos}
-	}
-	d.pos++
-	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == '}' {
-		d.pos++
-		return map[string]any{}, nil
+	if empty, err := d.open(depth, '}'); err != nil || empty {
+		return map[string]any{}, err
 	}
 	base := len(d.members)
 	for {

@@ -20,14 +20,19 @@ func fuzzSeeds() []string {
 	}
 }
 
-// FuzzDecode feeds any bytes to Decode and to encoding/json: both must
-// accept or both reject, and the values must be deeply equal.
-func FuzzDecode(f *testing.F) {
+// addDocumentSeeds seeds f with the tricky documents and the fixtures.
+func addDocumentSeeds(f *testing.F) {
 	for _, s := range fuzzSeeds() {
 		f.Add([]byte(s))
 	}
 	f.Add(readTestdata(f, "lambda_envelope.json"))
 	f.Add(readTestdata(f, "definition.json"))
+}
+
+// FuzzDecode feeds any bytes to Decode and to encoding/json: both must
+// accept or both reject, and the values must be deeply equal.
+func FuzzDecode(f *testing.F) {
+	addDocumentSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(data)
 		want, stdErr := stdDecode(data)
@@ -43,11 +48,7 @@ func FuzzDecode(f *testing.F) {
 // FuzzAppend round-trips any document encoding/json accepts: both encoders
 // must write the same bytes for the decoded value.
 func FuzzAppend(f *testing.F) {
-	for _, s := range fuzzSeeds() {
-		f.Add([]byte(s))
-	}
-	f.Add(readTestdata(f, "lambda_envelope.json"))
-	f.Add(readTestdata(f, "definition.json"))
+	addDocumentSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := stdDecode(data)
 		if err != nil {
