@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -46,6 +47,10 @@ type Machine struct {
 	mu      sync.Mutex
 	closed  bool
 	running map[string]*pending
+
+	// histSize is the length of the last finished run's history, to size
+	// the next run's event log at once rather than by repeated growth.
+	histSize atomic.Int64
 }
 
 // pending is an asynchronous execution that has not been saved yet.
@@ -155,7 +160,7 @@ func (m *Machine) newRun(name string, input []byte) (*run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("asl: invalid execution input: %w", err)
 	}
-	r := &run{m: m, clock: m.cfg.clock, name: name, input: in, hist: &history{events: make([]event, 0, 16)}}
+	r := &run{m: m, clock: m.cfg.clock, name: name, input: in, hist: &history{events: make([]event, 0, max(16, m.histSize.Load()))}}
 	r.start = r.clock.Now()
 	r.arn = fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", m.cfg.region, m.cfg.account, m.cfg.name, name)
 	if m.express {
@@ -184,6 +189,7 @@ func (m *Machine) execute(ctx context.Context, r *run) *Execution {
 	fr.record(event{typ: types.HistoryEventTypeExecutionStarted, ts: r.start, input: r.input, hasInput: true})
 	out, err := fr.runGraph(ctx, m.def.root, r.input)
 	ex := r.finish(ctx, out, err)
+	m.histSize.Store(min(r.hist.len(), 1024)) // bounded: one long run must not size them all
 	// A store failure loses only the record; the caller still gets ex.
 	_ = m.cfg.store.Save(context.WithoutCancel(ctx), ex, runHistory{h: r.hist, roleARN: m.roleARN(), region: m.cfg.region})
 	return ex
