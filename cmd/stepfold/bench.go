@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -20,6 +19,7 @@ import (
 // benchConfig is the parsed bench command line.
 type benchConfig struct {
 	base     string
+	addr     string // host:port
 	clients  int
 	duration time.Duration
 	reads    time.Duration
@@ -43,7 +43,8 @@ func parseBench(args []string, stderr io.Writer, e env) (benchConfig, error) {
 	if c.reads < 0 {
 		c.reads = c.duration
 	}
-	c.base = "http://" + strings.TrimPrefix(*addr, "http://")
+	c.addr = strings.TrimSuffix(strings.TrimPrefix(*addr, "http://"), "/")
+	c.base = "http://" + c.addr
 	return c, nil
 }
 
@@ -55,12 +56,13 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, e env) 
 	if err != nil {
 		return err
 	}
-	b := &bencher{cfg: c, run: httpapi.NewID()[:8], client: &http.Client{
-		Transport: &http.Transport{MaxIdleConnsPerHost: c.clients, MaxConnsPerHost: c.clients},
-		Timeout:   30 * time.Second,
-	}}
+	b := &bencher{cfg: c, run: httpapi.NewID()[:8], conns: make([]conn, c.clients)}
+	for i := range b.conns {
+		b.conns[i].addr = c.addr
+	}
+	defer b.close()
 	fmt.Fprintf(stdout, "bench %s: %d clients, %d accounts, %s per phase\n", c.base, c.clients, c.accounts, c.duration)
-	open := b.phase(ctx, func(cl, i int) (bool, int) { return i < c.accounts, b.open(ctx, i) }, 0)
+	open := b.phase(ctx, func(cl, i int) (bool, int) { return i < c.accounts, b.open(ctx, cl, i) }, 0)
 	report(stdout, "open", open)
 	if open.ok == 0 {
 		return fmt.Errorf("no account could be opened (statuses %v)", open.statuses)
@@ -76,9 +78,15 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, e env) 
 }
 
 type bencher struct {
-	cfg    benchConfig
-	run    string
-	client *http.Client
+	cfg   benchConfig
+	run   string
+	conns []conn // one per client
+}
+
+func (b *bencher) close() {
+	for i := range b.conns {
+		b.conns[i].close()
+	}
 }
 
 func (b *bencher) account(i int) string { return fmt.Sprintf("bench-%s-%d", b.run, i%b.cfg.accounts) }
@@ -131,44 +139,31 @@ func (b *bencher) phase(ctx context.Context, step func(client, i int) (bool, int
 	return res
 }
 
-func (b *bencher) open(ctx context.Context, i int) int {
-	return b.post(ctx, "/accounts", fmt.Sprintf(`{"accountId":%q,"currency":"EUR"}`, b.account(i)))
+func (b *bencher) open(ctx context.Context, cl, i int) int {
+	return b.do(ctx, cl, http.MethodPost, "/accounts", fmt.Sprintf(`{"accountId":%q,"currency":"EUR"}`, b.account(i)))
 }
 
 // transact deposits twice for every withdrawal, so balances stay positive.
 func (b *bencher) transact(ctx context.Context, cl, i int) int {
 	acc := b.account(rand.IntN(b.cfg.accounts))
 	if i%3 == 2 {
-		return b.post(ctx, "/accounts/"+acc+"/withdrawals", `{"amount":100}`)
+		return b.do(ctx, cl, http.MethodPost, "/accounts/"+acc+"/withdrawals", `{"amount":100}`)
 	}
-	return b.post(ctx, "/accounts/"+acc+"/deposits", `{"amount":500,"reference":"bench"}`)
+	return b.do(ctx, cl, http.MethodPost, "/accounts/"+acc+"/deposits", `{"amount":500,"reference":"bench"}`)
 }
 
 func (b *bencher) read(ctx context.Context, cl, i int) int {
-	return b.do(ctx, http.MethodGet, "/accounts/"+b.account(rand.IntN(b.cfg.accounts)), "")
+	return b.do(ctx, cl, http.MethodGet, "/accounts/"+b.account(rand.IntN(b.cfg.accounts)), "")
 }
 
-func (b *bencher) post(ctx context.Context, path, body string) int {
-	return b.do(ctx, http.MethodPost, path, body)
-}
-
-// do sends one request and returns its status, or 0 when it failed.
-func (b *bencher) do(ctx context.Context, method, path, body string) int {
-	var r io.Reader
-	if body != "" {
-		r = bytes.NewReader([]byte(body))
-	}
-	req, err := http.NewRequestWithContext(ctx, method, b.cfg.base+path, r)
+// do sends one request on client cl's connection and returns its status,
+// or 0 when it failed.
+func (b *bencher) do(ctx context.Context, cl int, method, path, body string) int {
+	status, err := b.conns[cl].do(ctx, method, path, body)
 	if err != nil {
 		return 0
 	}
-	resp, err := b.client.Do(req)
-	if err != nil {
-		return 0
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	return resp.StatusCode
+	return status
 }
 
 func report(w io.Writer, name string, r result) {
