@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -96,20 +97,18 @@ func (h *Handler) command(w http.ResponseWriter, r *http.Request, c events.Comma
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, c events.Command) {
 	start := time.Now()
 	out, err := h.cfg.Runner.Run(context.WithoutCancel(r.Context()), c)
-	log := h.cfg.Logger.With("requestId", RequestID(r.Context()), "commandId", c.CommandID,
-		"command", string(c.Type), "accountId", c.AccountID, "executionArn", out.ExecutionARN,
-		"duration", time.Since(start))
+	done := runLog{h: h, r: r, c: c, out: out, took: time.Since(start)}
 	if err != nil {
-		log.Error("execution could not run", "err", err)
+		done.log(slog.LevelError, "execution could not run", slog.Any("err", err))
 		h.writeError(w, err)
 		return
 	}
 	if !out.Succeeded() {
-		log.Info("command failed", "status", out.Status, "error", out.Error)
+		done.log(slog.LevelInfo, "command failed", slog.Any("status", out.Status), slog.String("error", out.Error))
 		h.writeFailure(w, out)
 		return
 	}
-	log.Info("command succeeded")
+	done.log(slog.LevelInfo, "command succeeded")
 	status := http.StatusOK
 	if c.Type == events.OpenAccount {
 		status = http.StatusCreated
@@ -118,6 +117,30 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, c events.Command) 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(out.Output, '\n'))
+}
+
+// runLog is what the log line of one command's execution carries.
+type runLog struct {
+	h    *Handler
+	r    *http.Request
+	c    events.Command
+	out  pipeline.Outcome
+	took time.Duration
+}
+
+// log writes the line at level, building its attributes only when the
+// logger takes that level: at warn, a command that succeeds costs nothing.
+func (l runLog) log(level slog.Level, msg string, extra ...slog.Attr) {
+	ctx := l.r.Context()
+	if !l.h.cfg.Logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := append([]slog.Attr{
+		slog.String("requestId", RequestID(ctx)), slog.String("commandId", l.c.CommandID),
+		slog.String("command", string(l.c.Type)), slog.String("accountId", l.c.AccountID),
+		slog.String("executionArn", l.out.ExecutionARN), slog.Duration("duration", l.took),
+	}, extra...)
+	l.h.cfg.Logger.LogAttrs(ctx, level, msg, attrs...)
 }
 
 // writeFailure answers for a failed execution: its error name is the code.
