@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -75,4 +80,48 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkGET reads accounts over HTTP from 64 connections, through the
+// bench client: "account" is GET /accounts/{id} on the whole app, "floor"
+// a handler that answers every request with the same body of that size.
+// Their ratio, taken in one run, is the share of a GET that is HTTP.
+func BenchmarkGET(b *testing.B) {
+	a, url := newTestApp(b, b.TempDir(), nil)
+	ctx := context.Background()
+	open := events.Command{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "open-1", Currency: "EUR"}
+	if o, err := a.pipe.Run(ctx, open); err != nil || !o.Succeeded() {
+		b.Fatalf("open: %v %+v", err, o)
+	}
+	status, body := call(b, http.MethodGet, url+"/accounts/acc-1", "")
+	if status != http.StatusOK {
+		b.Fatalf("GET: %d %v", status, body)
+	}
+	fixed, _ := json.Marshal(body)
+	floor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(fixed)
+	}))
+	b.Cleanup(floor.Close)
+	b.Run("floor", func(b *testing.B) { benchGET(b, floor.URL) })
+	b.Run("account", func(b *testing.B) { benchGET(b, url) })
+}
+
+// benchGET sends GET /accounts/acc-1 to base from 64 connections.
+func benchGET(b *testing.B, base string) {
+	addr := strings.TrimPrefix(base, "http://")
+	b.SetParallelism(64 / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	cpu := cpuTime(b)
+	b.RunParallel(func(pb *testing.PB) {
+		c := conn{addr: addr}
+		defer c.close()
+		for pb.Next() {
+			if status, err := c.do(context.Background(), http.MethodGet, "/accounts/acc-1", ""); err != nil || status != http.StatusOK {
+				b.Errorf("GET: status %d, %v", status, err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
 }

@@ -33,7 +33,7 @@ func (fastClock) WithTimeout(ctx context.Context, d time.Duration) (context.Cont
 
 // newTestApp opens the whole system over a fresh data directory and serves
 // it on an httptest server.
-func newTestApp(t *testing.T, dir string, tweak func(*appConfig)) (*app, string) {
+func newTestApp(t testing.TB, dir string, tweak func(*appConfig)) (*app, string) {
 	t.Helper()
 	cfg := appConfig{data: dir, history: 1000, log: slog.New(slog.DiscardHandler), clock: fastClock{}}
 	if tweak != nil {
@@ -58,7 +58,7 @@ func newTestApp(t *testing.T, dir string, tweak func(*appConfig)) (*app, string)
 }
 
 // call sends one request and returns the status and the decoded body.
-func call(t *testing.T, method, url, body string, header ...string) (int, map[string]any) {
+func call(t testing.TB, method, url, body string, header ...string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
