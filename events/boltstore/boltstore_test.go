@@ -33,17 +33,39 @@ func openAt(t *testing.T, path string, opts ...boltstore.Option) *boltstore.Stor
 	return s
 }
 
+// mode is a way to open a store: the conformance suites run in each.
+type mode struct {
+	name string
+	opts []boltstore.Option
+}
+
+func modes() []mode {
+	return []mode{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}}
+}
+
 func TestEventStore(t *testing.T) {
-	// Appends of 5000 events build the 100,000-event history in 20 commits.
-	storetest.Run(t, func(t *testing.T) events.EventStore { return open(t) }, storetest.MaxEvents(5000))
+	for _, m := range modes() {
+		t.Run(m.name, func(t *testing.T) {
+			// Appends of 5000 events build the 100,000-event history in 20 commits.
+			storetest.Run(t, func(t *testing.T) events.EventStore { return open(t, m.opts...) }, storetest.MaxEvents(5000))
+		})
+	}
 }
 
 func TestStateStore(t *testing.T) {
-	storetest.RunStateStore(t, func(t *testing.T) events.StateStore { return open(t) })
+	for _, m := range modes() {
+		t.Run(m.name, func(t *testing.T) {
+			storetest.RunStateStore(t, func(t *testing.T) events.StateStore { return open(t, m.opts...) })
+		})
+	}
 }
 
 func TestDeadLetters(t *testing.T) {
-	storetest.RunDeadLetters(t, func(t *testing.T) events.DeadLetters { return open(t).DeadLetters() })
+	for _, m := range modes() {
+		t.Run(m.name, func(t *testing.T) {
+			storetest.RunDeadLetters(t, func(t *testing.T) events.DeadLetters { return open(t, m.opts...).DeadLetters() })
+		})
+	}
 }
 
 // deposits returns n valid events of account after version expected.
@@ -119,17 +141,29 @@ func TestOpenLocked(t *testing.T) {
 }
 
 func TestClosedStore(t *testing.T) {
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "closed.db"))
-	if err != nil {
-		t.Fatal(err)
+	for _, m := range modes() {
+		t.Run(m.name, func(t *testing.T) {
+			s, err := boltstore.Open(filepath.Join(t.TempDir(), "closed.db"), m.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := s.Put(ctx, events.State{Account: "acc-1", Version: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1")
+			wantCode(t, err, events.CodeStoreUnavailable, "closed")
+			_, err = s.Load(ctx, "acc-1")
+			wantCode(t, err, events.CodeStoreUnavailable, "closed")
+			_, err = s.Put(ctx, events.State{Account: "acc-1", Version: 2})
+			wantCode(t, err, events.CodeStoreUnavailable, "closed")
+			_, err = s.Get(ctx, "acc-1")
+			wantCode(t, err, events.CodeStoreUnavailable, "closed")
+		})
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.Append(context.Background(), "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1")
-	wantCode(t, err, events.CodeStoreUnavailable, "closed")
-	_, err = s.Load(context.Background(), "acc-1")
-	wantCode(t, err, events.CodeStoreUnavailable, "closed")
 }
 
 func TestReopenKeepsData(t *testing.T) {

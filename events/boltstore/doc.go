@@ -5,13 +5,19 @@
 // Every commit is fsynced (bbolt's default), unless the store is opened
 // WithoutSync, which is meant for a read model that can be folded again
 // from the log: then only Close syncs, and Open discards a file that was
-// not closed cleanly. Concurrent writes share one
-// transaction and one fsync through a group commit: the first writer to
-// arrive commits for everyone who queued while the previous commit ran, so
-// a lone writer never waits for a fixed delay and many writers amortise the
-// fsync. Each write in a group is checked and applied on its own inside the
-// shared transaction: one that is rejected writes nothing and does not
-// affect the others, and later writes in the group see earlier ones.
+// not closed cleanly. WithoutSync also makes Put write-behind (behind.go):
+// states wait in memory, where Get reads them first, and a flusher
+// goroutine writes them in one transaction every few milliseconds, keeping
+// in each account only a newer state; once a flush fails, every later Put,
+// and Close, fails. All other writes are synchronous.
+//
+// Concurrent writes share one transaction and one fsync through a group
+// commit: the first writer to arrive commits for everyone who queued while
+// the previous commit ran, so a lone writer never waits for a fixed delay
+// and many writers amortise the fsync. Each write in a group is checked
+// and applied on its own inside the shared transaction: one that is
+// rejected writes nothing and does not affect the others, and later writes
+// in the group see earlier ones.
 //
 // # Layout
 //

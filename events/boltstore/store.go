@@ -36,12 +36,14 @@ type Store struct {
 	group     group
 	noSync    bool
 	discarded bool
+	behind    *behind // the write-behind of Put, only WithoutSync
 }
 
 type config struct {
 	lockTimeout time.Duration
 	now         func() time.Time
 	noSync      bool
+	flushEvery  time.Duration // the write-behind interval, only WithoutSync
 }
 
 // Option configures Open. An option with an invalid value makes Open fail
@@ -78,7 +80,7 @@ func WithClock(now func() time.Time) Option {
 // open Store), is not a bbolt file, or cannot be created, and with
 // InvalidArgument for an invalid option.
 func Open(path string, opts ...Option) (*Store, error) {
-	c := config{lockTimeout: time.Second, now: time.Now}
+	c := config{lockTimeout: time.Second, now: time.Now, flushEvery: defaultFlushEvery}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return nil, err
@@ -94,6 +96,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	s := &Store{db: db, path: path, now: c.now, noSync: c.noSync, discarded: discarded}
 	s.group.commit = s.commit
+	if c.noSync {
+		s.behind = newBehind(path, c.flushEvery)
+		go s.runFlusher()
+	}
 	return s, nil
 }
 
@@ -128,10 +134,17 @@ func createBuckets(db *bolt.DB) error {
 	})
 }
 
-// Close waits for the running commit and closes the file; a store opened
-// WithoutSync is synced and marked as closed cleanly first. Later calls
-// fail with StoreUnavailable.
+// Close waits for the running commit and closes the file. A store opened
+// WithoutSync first stops its flusher, writes the states still pending,
+// syncs the file and marks it as closed cleanly; if a flush failed, Close
+// returns that StoreUnavailable error and closes the file without the
+// mark, so the next Open discards it. Later calls fail with
+// StoreUnavailable.
 func (s *Store) Close() error {
+	if err := s.closeBehind(); err != nil {
+		_ = s.db.Close()
+		return err
+	}
 	if s.noSync {
 		if err := s.markClean(); err != nil {
 			_ = s.db.Close()

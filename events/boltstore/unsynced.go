@@ -12,11 +12,15 @@ import (
 
 // WithoutSync makes commits skip fsync, for data that can be rebuilt from
 // elsewhere, such as a read model folded from the event log. A commit is
-// then as cheap as a write to the page cache, but only a clean Close makes
-// the file durable: a store that was not closed cleanly (the process was
-// killed, the machine lost power) may hold torn pages, so Open discards it
-// and starts empty, and Store.Discarded says so. Never use it for the
-// event log.
+// then as cheap as a write to the page cache, and Put becomes
+// write-behind: it records the state in memory, where Get sees it at once,
+// and a flusher goroutine writes the pending states in one transaction
+// within about 10ms (sooner when 1024 accounts are pending). Close writes
+// what is still pending. Only a clean Close makes the file durable: a
+// store that was not closed cleanly (the process was killed, the machine
+// lost power, a flush failed) may hold torn pages or lack states Put
+// reported as stored, so Open discards it and starts empty, and
+// Store.Discarded says so. Never use it for the event log.
 func WithoutSync() Option {
 	return func(c *config) error {
 		c.noSync = true

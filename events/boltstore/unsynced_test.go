@@ -10,12 +10,7 @@ import (
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/boltstore"
-	"github.com/stepfold/stepfold/events/storetest"
 )
-
-func TestStateStoreWithoutSync(t *testing.T) {
-	storetest.RunStateStore(t, func(t *testing.T) events.StateStore { return open(t, boltstore.WithoutSync()) })
-}
 
 // TestWithoutSyncKeepsOnlyCleanlyClosedFiles opens a store WithoutSync,
 // writes a state, and then reopens the file in each way a run can end:

@@ -1,0 +1,314 @@
+package boltstore
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/stepfold/stepfold/events"
+)
+
+// The write-behind of a store opened WithoutSync: Put records a state in
+// memory, and a flusher goroutine writes what is pending in one transaction.
+const (
+	// defaultFlushEvery is how long a state waits in memory, at most, after
+	// the Put that found nothing pending.
+	defaultFlushEvery = 10 * time.Millisecond
+	// flushAt is the number of pending accounts that starts a flush at once.
+	flushAt = 1024
+)
+
+// heldState is a state waiting to be written: its version and its JSON.
+type heldState struct {
+	version int64
+	value   []byte
+}
+
+// behind holds the states Put on a store opened WithoutSync until the
+// flusher, or Close, writes them to the file. An account is in pending, in
+// flushing, in both (pending is then newer) or in neither (the file has its
+// newest state). A state leaves memory only after the transaction that
+// wrote it has committed.
+type behind struct {
+	path  string
+	every time.Duration
+
+	mu       sync.Mutex
+	pending  map[string]heldState // put since the last flush began
+	flushing map[string]heldState // being written, or kept after a failed flush
+	spare    map[string]heldState // an empty map to take pending's place
+	flushes  uint64               // flushes that have committed
+	err      error                // the failed flush; later writes return it
+	closed   bool                 // Close has begun; later calls fail
+
+	wake chan struct{} // pending stopped being empty
+	full chan struct{} // pending reached flushAt accounts
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the flusher returns
+}
+
+// fileRead is a version read from the file, with the number of flushes
+// that had committed before the read began. It still holds while that
+// number has not changed.
+type fileRead struct {
+	ok      bool
+	version int64 // 0 when the file holds no state of the account
+	flushes uint64
+}
+
+func newBehind(path string, every time.Duration) *behind {
+	return &behind{
+		path: path, every: every,
+		pending: map[string]heldState{},
+		wake:    make(chan struct{}, 1), full: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}),
+	}
+}
+
+// signal wakes the receiver of c without blocking; a wake-up already
+// waiting is enough.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// usable returns why the store takes no more writes, if it does not.
+// The caller holds w.mu.
+func (w *behind) usable() error {
+	switch {
+	case w.closed:
+		return events.Wrap(events.CodeStoreUnavailable, berrors.ErrDatabaseNotOpen, w.path+" is closed")
+	case w.err != nil:
+		return w.err
+	}
+	return nil
+}
+
+// latest returns the newest state of account held in memory. The caller
+// holds w.mu.
+func (w *behind) latest(account string) (heldState, bool) {
+	if p, ok := w.pending[account]; ok {
+		return p, true
+	}
+	p, ok := w.flushing[account]
+	return p, ok
+}
+
+// get returns the newest state of account held in memory, if any, or the
+// error of a closed store.
+func (w *behind) get(account string) ([]byte, bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return nil, false, w.usable()
+	}
+	p, ok := w.latest(account)
+	return p.value, ok, nil
+}
+
+// tryPut records p as account's pending state when it is newer than the
+// newest state in memory or, when memory holds none, than file. It reports
+// decided false when memory holds none and file does not hold any more.
+func (w *behind) tryPut(account string, p heldState, file fileRead) (stored, decided bool, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.usable(); err != nil {
+		return false, true, err
+	}
+	prev, ok := w.latest(account)
+	if !ok {
+		if !file.ok || file.flushes != w.flushes {
+			return false, false, nil
+		}
+		prev.version = file.version
+	}
+	if prev.version >= p.version {
+		return false, true, nil
+	}
+	w.add(account, p)
+	return true, true, nil
+}
+
+// add records p as account's pending state and wakes the flusher when
+// pending stops being empty or reaches flushAt. The caller holds w.mu.
+func (w *behind) add(account string, p heldState) {
+	before := len(w.pending)
+	w.pending[account] = p
+	switch {
+	case before == 0:
+		signal(w.wake)
+	case before < flushAt && len(w.pending) >= flushAt:
+		signal(w.full)
+	}
+}
+
+// completed returns the number of flushes that have committed.
+func (w *behind) completed() uint64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.flushes
+}
+
+// begin hands the pending states to a flush, or returns the error of an
+// earlier flush.
+func (w *behind) begin() (map[string]heldState, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil || len(w.pending) == 0 {
+		return nil, w.err
+	}
+	w.flushing, w.pending, w.spare = w.pending, w.spare, nil
+	if w.pending == nil {
+		w.pending = make(map[string]heldState, len(w.flushing))
+	}
+	return w.flushing, nil
+}
+
+// end takes the result of the flush that begin started. On success the
+// flushed states leave memory; on failure they stay, readable, and err is
+// kept for every later write.
+func (w *behind) end(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.err = events.Wrap(events.CodeStoreUnavailable, err,
+			"cannot write the read model to "+w.path+"; later writes fail, and the next Open discards the file")
+		return w.err
+	}
+	clear(w.flushing)
+	w.spare, w.flushing = w.flushing, nil
+	w.flushes++
+	return nil
+}
+
+// shut makes later calls fail and stops the flusher. Calling it again
+// does nothing.
+func (w *behind) shut() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.closed = true
+		close(w.stop)
+	}
+}
+
+// runFlusher is the flusher goroutine: once a Put makes pending non-empty,
+// it waits for w.every, or until flushAt accounts are pending, and
+// flushes. It returns when Close stops it, leaving the last flush to Close.
+func (s *Store) runFlusher() {
+	w := s.behind
+	defer close(w.done)
+	t := time.NewTimer(w.every)
+	t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-w.wake:
+		}
+		t.Reset(w.every)
+		select {
+		case <-w.stop:
+			t.Stop()
+			return
+		case <-t.C:
+		case <-w.full:
+			t.Stop()
+		}
+		_ = s.flush() // a failure is kept in w.err
+	}
+}
+
+// flush writes the pending states in one transaction. Only the flusher,
+// and Close once the flusher has returned, call it, so flushes never
+// overlap.
+func (s *Store) flush() error {
+	batch, err := s.behind.begin()
+	if err != nil || len(batch) == 0 {
+		return err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error { return writeStates(tx.Bucket(bucketState), batch) })
+	return s.behind.end(err)
+}
+
+// writeStates writes each state of batch that is newer than the one in b,
+// in key order. A stored state whose version cannot be decoded is
+// replaced.
+func writeStates(b *bolt.Bucket, batch map[string]heldState) error {
+	for _, account := range slices.Sorted(maps.Keys(batch)) {
+		p, k := batch[account], []byte(account)
+		if old := b.Get(k); old != nil {
+			if v, err := versionIn(old); err == nil && v >= p.version {
+				continue
+			}
+		}
+		if err := b.Put(k, p.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putBehind records v as the pending state of account when version is
+// newer than the newest state in memory or, when memory holds none, in the
+// file. A flush that commits between reading the file and deciding may
+// have written a newer state, so then the file is read again.
+func (s *Store) putBehind(ctx context.Context, account string, version int64, v []byte) (bool, error) {
+	var file fileRead
+	for {
+		stored, decided, err := s.behind.tryPut(account, heldState{version: version, value: v}, file)
+		if decided {
+			return stored, err
+		}
+		if file, err = s.readVersion(ctx, account); err != nil {
+			return false, err
+		}
+	}
+}
+
+// readVersion reads the version of account's state in the file.
+func (s *Store) readVersion(ctx context.Context, account string) (fileRead, error) {
+	file := fileRead{ok: true, flushes: s.behind.completed()}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketState).Get([]byte(account))
+		if v == nil {
+			return nil
+		}
+		var err error
+		file.version, err = versionIn(v)
+		if err != nil {
+			return events.Wrap(events.CodeInternal, err, "stored state of "+account+" cannot be decoded")
+		}
+		return nil
+	})
+	return file, err
+}
+
+// versionIn decodes only the version of a stored JSON events.State.
+func versionIn(v []byte) (int64, error) {
+	var head struct {
+		Version int64 `json:"version"`
+	}
+	err := json.Unmarshal(v, &head)
+	return head.Version, err
+}
+
+// closeBehind stops the flusher, waits for it, and writes what is still
+// pending. It returns the error of a failed flush, this one or an earlier
+// one.
+func (s *Store) closeBehind() error {
+	if s.behind == nil {
+		return nil
+	}
+	s.behind.shut()
+	<-s.behind.done
+	return s.flush()
+}

@@ -1,0 +1,379 @@
+package boltstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/storetest"
+)
+
+// These tests reach inside the write-behind: they set the flush interval,
+// flush by hand, read the file under the store, and close it underneath.
+
+// flushEvery sets the write-behind interval of a store opened WithoutSync.
+func flushEvery(d time.Duration) Option {
+	return func(c *config) error {
+		c.flushEvery = d
+		return nil
+	}
+}
+
+// openBehind opens a store WithoutSync at path with the given flush
+// interval, and closes it when t ends.
+func openBehind(t *testing.T, path string, every time.Duration) *Store {
+	t.Helper()
+	s, err := Open(path, WithoutSync(), flushEvery(every))
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func stateAt(account string, version int64) events.State {
+	return events.State{Account: account, Version: version, Status: events.StatusOpen, Currency: "EUR", Balance: 100 * version}
+}
+
+func putWant(t *testing.T, s *Store, account string, version int64, want bool) {
+	t.Helper()
+	got, err := s.Put(context.Background(), stateAt(account, version))
+	if err != nil || got != want {
+		t.Fatalf("Put(%s v%d) = %v, %v; want %v, nil", account, version, got, err, want)
+	}
+}
+
+func getWant(t *testing.T, s *Store, account string, version int64) {
+	t.Helper()
+	st, err := s.Get(context.Background(), account)
+	if err != nil || st.Version != version || st.Balance != 100*version {
+		t.Fatalf("Get(%s) = v%d balance %d, %v; want v%d", account, st.Version, st.Balance, err, version)
+	}
+}
+
+// fileWant checks the version of account's state in the file itself, 0 for
+// none.
+func fileWant(t *testing.T, s *Store, account string, version int64) {
+	t.Helper()
+	var got int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketState).Get([]byte(account))
+		if v == nil {
+			return nil
+		}
+		var err error
+		got, err = versionIn(v)
+		return err
+	})
+	if err != nil || got != version {
+		t.Fatalf("the file holds %s at v%d (%v); want v%d", account, got, err, version)
+	}
+}
+
+func flushNow(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.flush(); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+}
+
+// TestStateStoreFlushingConstantly runs the conformance suite with a flush
+// after every Put or so, so that Puts race with flushes and compare with
+// the file as often as with memory.
+func TestStateStoreFlushingConstantly(t *testing.T) {
+	storetest.RunStateStore(t, func(t *testing.T) events.StateStore {
+		return openBehind(t, filepath.Join(t.TempDir(), "readmodel.db"), time.Microsecond)
+	})
+}
+
+// TestWriteBehind drives the write-behind by hand: the flusher's interval
+// is an hour, so only flushNow and Close write to the file.
+func TestWriteBehind(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s *Store, path string)
+	}{
+		{"get sees a put before any flush", func(t *testing.T, s *Store, _ string) {
+			putWant(t, s, "acc-1", 3, true)
+			getWant(t, s, "acc-1", 3)
+			fileWant(t, s, "acc-1", 0)
+			flushNow(t, s)
+			fileWant(t, s, "acc-1", 3)
+			getWant(t, s, "acc-1", 3)
+		}},
+		{"newer wins across pending and flushed", func(t *testing.T, s *Store, _ string) {
+			putWant(t, s, "acc-1", 5, true)
+			flushNow(t, s)
+			putWant(t, s, "acc-1", 3, false) // against the file
+			putWant(t, s, "acc-1", 5, false)
+			putWant(t, s, "acc-1", 7, true)
+			putWant(t, s, "acc-1", 6, false) // against memory
+			putWant(t, s, "acc-1", 7, false)
+			getWant(t, s, "acc-1", 7)
+			fileWant(t, s, "acc-1", 5)
+			flushNow(t, s)
+			fileWant(t, s, "acc-1", 7)
+			putWant(t, s, "acc-1", 6, false)
+			getWant(t, s, "acc-1", 7)
+		}},
+		{"a flush keeps a newer state in the file", func(t *testing.T, s *Store, _ string) {
+			putWant(t, s, "acc-1", 7, true)
+			err := s.db.Update(func(tx *bolt.Tx) error {
+				return tx.Bucket(bucketState).Put([]byte("acc-1"), []byte(`{"account":"acc-1","version":9,"balance":900}`))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			flushNow(t, s)
+			fileWant(t, s, "acc-1", 9)
+			getWant(t, s, "acc-1", 9)
+		}},
+		{"a file read that a flush overtook is not used", func(t *testing.T, s *Store, _ string) {
+			// What a Put does when a flush commits between its file read
+			// and its decision, step by step.
+			stale, err := s.readVersion(context.Background(), "acc-1")
+			if err != nil || stale.version != 0 {
+				t.Fatalf("readVersion = %+v, %v; want version 0", stale, err)
+			}
+			putWant(t, s, "acc-1", 5, true)
+			flushNow(t, s)
+			if stored, decided, err := s.behind.tryPut("acc-1", heldState{version: 3, value: []byte(`{}`)}, stale); decided {
+				t.Fatalf("tryPut with a file read from before a flush decided: stored %v, %v", stored, err)
+			}
+			putWant(t, s, "acc-1", 3, false)
+			getWant(t, s, "acc-1", 5)
+		}},
+		{"reopen after Close sees everything", func(t *testing.T, s *Store, path string) {
+			const n = 3 * flushAt // the last third stays pending
+			for i := range n {
+				putWant(t, s, fmt.Sprintf("acc-%d", i), int64(i)+1, true)
+				if i == 2*flushAt {
+					flushNow(t, s)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			re := openBehind(t, path, time.Hour)
+			if re.Discarded() {
+				t.Fatal("a cleanly closed file was discarded")
+			}
+			for i := range n {
+				getWant(t, re, fmt.Sprintf("acc-%d", i), int64(i)+1)
+			}
+		}},
+		{"a copy taken while open is discarded", func(t *testing.T, s *Store, path string) {
+			putWant(t, s, "acc-1", 3, true)
+			flushNow(t, s)
+			putWant(t, s, "acc-2", 4, true)
+			crashed := path + ".crashed"
+			copyFileT(t, path, crashed)
+			re := openBehind(t, crashed, time.Hour)
+			if !re.Discarded() {
+				t.Fatal("a file that was never closed was kept")
+			}
+			for _, account := range []string{"acc-1", "acc-2"} {
+				if _, err := re.Get(context.Background(), account); !errors.Is(err, events.ErrAccountNotFound) {
+					t.Fatalf("Get(%s) after a discard: %v; want AccountNotFound", account, err)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "readmodel.db")
+			tt.run(t, openBehind(t, path, time.Hour), path)
+		})
+	}
+}
+
+func copyFileT(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConcurrentPutsKeepTheHighest has writers put every version of one
+// account in random order, while the flusher runs at different paces.
+func TestConcurrentPutsKeepTheHighest(t *testing.T) {
+	const writers, versions = 8, 2000
+	for _, every := range []time.Duration{time.Microsecond, time.Millisecond, defaultFlushEvery} {
+		t.Run(every.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "readmodel.db")
+			s := openBehind(t, path, every)
+			order := rand.Perm(versions)
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			for w := range writers {
+				wg.Go(func() { errs <- putEach(s, order[w*versions/writers:(w+1)*versions/writers]) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			getWant(t, s, "acc-1", versions)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			getWant(t, openBehind(t, path, every), "acc-1", versions)
+		})
+	}
+}
+
+// putEach puts acc-1 at each version in vs (plus one), and checks that the
+// highest version is reported as stored.
+func putEach(s *Store, vs []int) error {
+	for _, v := range vs {
+		stored, err := s.Put(context.Background(), stateAt("acc-1", int64(v)+1))
+		if err != nil {
+			return err
+		}
+		if v+1 == 2000 && !stored {
+			return errors.New("the highest version was not stored")
+		}
+	}
+	return nil
+}
+
+// TestFailedFlush closes the file under the store, so that a flush fails,
+// either in the flusher or in Close: every later write and Close must say
+// so, reads keep working from memory, and the next Open discards the file.
+func TestFailedFlush(t *testing.T) {
+	tests := []struct {
+		name  string
+		fail  func(t *testing.T, s *Store) int64 // returns the version of acc-1 in memory
+		after func(t *testing.T, s *Store, held int64)
+	}{
+		{"in the flusher", failInFlusher, func(t *testing.T, s *Store, held int64) {
+			for _, account := range []string{"acc-1", "acc-2"} {
+				_, err := s.Put(context.Background(), stateAt(account, 9))
+				wantStoreError(t, "Put after the failed flush", err, "cannot write the read model")
+			}
+			getWant(t, s, "acc-1", held)
+			wantStoreError(t, "Close", s.Close(), "cannot write the read model")
+		}},
+		{"in Close", func(t *testing.T, s *Store) int64 { return 2 }, func(t *testing.T, s *Store, _ int64) {
+			wantStoreError(t, "Close", s.Close(), "cannot write the read model")
+			_, err := s.Put(context.Background(), stateAt("acc-1", 9))
+			wantStoreError(t, "Put after Close", err, "closed")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "readmodel.db")
+			s := openBehind(t, path, time.Hour)
+			putWant(t, s, "acc-1", 1, true)
+			flushNow(t, s)
+			putWant(t, s, "acc-1", 2, true)
+			if err := s.db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			tt.after(t, s, tt.fail(t, s))
+			wantStoreError(t, "a second Close", s.Close(), "")
+			if re := openBehind(t, path, time.Hour); !re.Discarded() {
+				t.Fatal("the file of a failed flush was kept")
+			}
+		})
+	}
+}
+
+// failInFlusher wakes the flusher at once and waits for the failure to
+// show in a Put of an account held in memory. It returns the last
+// version of acc-1 stored.
+func failInFlusher(t *testing.T, s *Store) int64 {
+	t.Helper()
+	signal(s.behind.full)
+	deadline := time.Now().Add(10 * time.Second)
+	for v := int64(3); ; v++ {
+		if _, err := s.Put(context.Background(), stateAt("acc-1", v)); err != nil {
+			wantStoreError(t, "Put once the flush failed", err, "cannot write the read model")
+			return v - 1
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the flusher did not fail")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func wantStoreError(t *testing.T, what string, err error, text string) {
+	t.Helper()
+	var e *events.Error
+	if !errors.As(err, &e) || e.Code != events.CodeStoreUnavailable || !strings.Contains(e.Error(), text) {
+		t.Fatalf("%s: %v; want a StoreUnavailable *events.Error mentioning %q", what, err, text)
+	}
+}
+
+// TestCloseStopsTheFlusher closes stores in the states the flusher can be
+// in and checks, in the stacks of all goroutines, that its goroutine has
+// returned.
+func TestCloseStopsTheFlusher(t *testing.T) {
+	tests := []struct {
+		name  string
+		every time.Duration
+		puts  int
+	}{
+		{"idle", time.Microsecond, 0},
+		{"waiting to flush", time.Hour, 1},
+		{"flushing", time.Microsecond, 5 * flushAt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := flushers()
+			path := filepath.Join(t.TempDir(), "readmodel.db")
+			s := openBehind(t, path, tt.every)
+			if got := flushers(); got != before+1 {
+				t.Fatalf("%d flushers running after Open; want %d", got, before+1)
+			}
+			for i := range tt.puts {
+				putWant(t, s, fmt.Sprintf("acc-%d", i), 1, true)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := flushers(); got != before {
+				t.Fatalf("%d flushers running after Close; want %d", got, before)
+			}
+			wantStoreError(t, "a second Close", s.Close(), "")
+			re := openBehind(t, path, time.Hour)
+			for i := range tt.puts {
+				getWant(t, re, fmt.Sprintf("acc-%d", i), 1)
+			}
+		})
+	}
+}
+
+// flushers counts the goroutines running a flusher. One that is starting
+// may not be running it yet, so it waits a little for the count to settle.
+func flushers() int {
+	n := -1
+	for range 100 {
+		buf := make([]byte, 1<<20)
+		m := strings.Count(string(buf[:runtime.Stack(buf, true)]), ").runFlusher(")
+		if m == n {
+			return n
+		}
+		n = m
+		time.Sleep(time.Millisecond)
+	}
+	return n
+}
