@@ -170,14 +170,24 @@ func appendString(b []byte, s string) []byte {
 // appendNumber appends n as written; like encoding/json it writes an empty
 // Number as 0 and rejects text that is not a JSON number.
 func appendNumber(b []byte, n json.Number) ([]byte, error) {
+	s, err := numberText(n)
+	if err != nil {
+		return b, err
+	}
+	return append(b, s...), nil
+}
+
+// numberText returns the text appendNumber writes for n: n itself, or 0
+// for an empty Number, or an error when the text is not a JSON number.
+func numberText(n json.Number) (string, error) {
 	s := string(n)
 	if s == "" {
 		s = "0"
 	}
 	if end, ok := scanNumber(s, 0); !ok || end != len(s) {
-		return b, fmt.Errorf("jsonvalue: invalid number literal %q", s)
+		return "", fmt.Errorf("jsonvalue: invalid number literal %q", s)
 	}
-	return append(b, s...), nil
+	return s, nil
 }
 
 // appendFloat appends f as encoding/json formats a float64: like %g but

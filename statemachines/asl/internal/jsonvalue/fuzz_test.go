@@ -76,7 +76,21 @@ func FuzzAppendScalars(f *testing.F) {
 	})
 }
 
-// checkAppend fails t unless Append and encoding/json agree on v.
+// FuzzLen measures every document encoding/json accepts: Len must count
+// the bytes Append writes for the decoded value.
+func FuzzLen(f *testing.F) {
+	addDocumentSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := stdDecode(data)
+		if err != nil {
+			return
+		}
+		checkLen(t, v)
+	})
+}
+
+// checkAppend fails t unless Append and encoding/json agree on v, and Len
+// measures what Append wrote.
 func checkAppend(t *testing.T, v any) {
 	t.Helper()
 	got, err := Append(nil, v)
@@ -86,5 +100,29 @@ func checkAppend(t *testing.T, v any) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("Append(%#v) = %q, encoding/json = %q", v, got, want)
+	}
+	checkLen(t, v)
+}
+
+// checkLen fails t unless Len(v) is the length of Append's bytes, or both
+// fail, and unless a limit around that length gives the right answer.
+func checkLen(t *testing.T, v any) {
+	t.Helper()
+	enc, encErr := Append(nil, v)
+	n, err := Len(v, -1)
+	if (err != nil) != (encErr != nil) {
+		t.Fatalf("Len(%#v) error = %v, Append error = %v", v, err, encErr)
+	}
+	if encErr != nil {
+		return
+	}
+	if n != len(enc) {
+		t.Fatalf("Len(%#v) = %d, Append wrote %d bytes: %q", v, n, len(enc), enc)
+	}
+	for _, limit := range []int{len(enc), len(enc) - 1, len(enc) / 2, 0} {
+		got, err := Len(v, limit)
+		if over := len(enc) > limit; over != (got > limit) || !over && (got != len(enc) || err != nil) {
+			t.Fatalf("Len(%#v, %d) = %d, %v; Append wrote %d bytes", v, limit, got, err, len(enc))
+		}
 	}
 }

@@ -59,3 +59,22 @@ func BenchmarkAppend(b *testing.B) {
 }
 
 func BenchmarkAppendEncodingJSON(b *testing.B) { benchEncode(b, stdEncode) }
+
+func BenchmarkLen(b *testing.B) {
+	benchEncode(b, func(v any) ([]byte, error) {
+		_, err := Len(v, -1)
+		return nil, err
+	})
+}
+
+// BenchmarkLenSmall measures Len on a state output of the size most
+// states pass on, bounded as the interpreter bounds it.
+func BenchmarkLenSmall(b *testing.B) {
+	v := map[string]any{"r": map[string]any{"id": json.Number("1"), "ok": true}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, _ := Len(v, 256*1024); n > 256*1024 {
+			b.Fatal(n)
+		}
+	}
+}
