@@ -16,7 +16,8 @@ type stateCtx struct {
 	st         *state
 	enteredID  int64
 	entered    time.Time
-	retryCount int
+	retryCount int32    // int32 (retries are bounded by MaxHistoryEvents) so outChecked shares its word
+	outChecked bool     // the output has passed checkOutput
 	item       *mapItem // $$.Map.Item while a Map state selects an item
 }
 
@@ -106,7 +107,8 @@ func (sc *stateCtx) effectiveInput(in any) (any, error) {
 }
 
 // applyResult applies ResultSelector, ResultPath and OutputPath to a
-// state's result.
+// state's result, and checks the size of the output it gives, so that the
+// state's own Retry and Catch see a States.DataLimitExceeded.
 func (sc *stateCtx) applyResult(in, result any) (any, error) {
 	if sc.st.resultSelector != nil {
 		v, err := sc.st.resultSelector.eval(result, sc)
@@ -121,7 +123,13 @@ func (sc *stateCtx) applyResult(in, result any) (any, error) {
 		return nil, err
 	}
 	sc.inspect("afterResultPath", out)
-	return sc.selectPath(sc.st.outputPath, out)
+	if out, err = sc.selectPath(sc.st.outputPath, out); err != nil {
+		return nil, err
+	}
+	if err := sc.checkOutput(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // applyResultPath places result into the raw input as rp says.

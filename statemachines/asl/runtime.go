@@ -69,7 +69,8 @@ func (fr *frame) runGraph(ctx context.Context, g *graph, in any) (any, error) {
 }
 
 // runState records the state's entry, runs it and records its exit. An
-// error leaves the state without an exit event, as on AWS.
+// error leaves the state without an exit event, as on AWS. An output over
+// MaxPayloadSize fails the state with States.DataLimitExceeded.
 func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next string, err error) {
 	now := fr.run.clock.Now()
 	sc := &stateCtx{fr: fr, st: st, entered: now}
@@ -81,6 +82,9 @@ func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next
 		}
 	}()
 	out, next, err = st.kind.execute(ctx, sc, in)
+	if err == nil && !sc.outChecked && st.typ != "Fail" {
+		err = sc.checkOutput(out)
+	}
 	if err != nil || st.typ == "Fail" {
 		return nil, "", err
 	}
@@ -96,7 +100,7 @@ func (r *run) finish(ctx context.Context, out any, err error) *Execution {
 	if err == nil {
 		text, encErr := encodeJSON(out)
 		if encErr == nil && len(text) > MaxPayloadSize {
-			err = newError(ErrorDataLimitExceeded, fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", r.name))
+			err = dataLimitError(r.name)
 		} else {
 			s := string(text)
 			ex.Output = &s
