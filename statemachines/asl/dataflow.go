@@ -110,12 +110,9 @@ func (sc *stateCtx) effectiveInput(in any) (any, error) {
 // state's result, and checks the size of the output it gives, so that the
 // state's own Retry and Catch see a States.DataLimitExceeded.
 func (sc *stateCtx) applyResult(in, result any) (any, error) {
-	if sc.st.resultSelector != nil {
-		v, err := sc.st.resultSelector.eval(result, sc)
-		if err != nil {
-			return nil, err
-		}
-		result = v
+	result, err := sc.selectResult(result)
+	if err != nil {
+		return nil, err
 	}
 	sc.inspect("afterResultSelector", result)
 	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
@@ -130,6 +127,30 @@ func (sc *stateCtx) applyResult(in, result any) (any, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// selectResult applies ResultSelector, if any. A Lambda result arrives
+// without its envelope: a selector that reads only Payload runs on the
+// payload (and again on the envelope if it fails, for the error's text),
+// a result that ResultPath discards stays unbuilt, and anything else gets
+// the whole envelope.
+func (sc *stateCtx) selectResult(result any) (any, error) {
+	sel := sc.st.resultSelector
+	if l, ok := result.(*lambdaResult); ok {
+		switch {
+		case sel == nil && sc.st.resultPath.null && sc.fr.run.insp == nil:
+			return nil, nil
+		case sel != nil && sel.payloadOnly:
+			if v, err := sel.eval(l.payloadOnly(), sc); err == nil {
+				return v, nil
+			}
+		}
+		result = l.envelope()
+	}
+	if sel == nil {
+		return result, nil
+	}
+	return sel.eval(result, sc)
 }
 
 // applyResultPath places result into the raw input as rp says.

@@ -23,7 +23,7 @@ func encodeJSON(v any) ([]byte, error) {
 // jsonText renders v for messages and history; values built by this package
 // always encode, so a failure yields a placeholder rather than an error.
 func jsonText(v any) string {
-	b, err := encodeJSON(v)
+	b, err := encodeJSON(materialize(v))
 	if err != nil {
 		return "<unencodable>"
 	}

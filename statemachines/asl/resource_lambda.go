@@ -172,7 +172,7 @@ func mustJSON(v any) []byte {
 // decodeResult reads a function's result, which Step Functions reads as JSON.
 func decodeResult(out []byte, name string) (any, error) {
 	if len(out) > MaxPayloadSize {
-		return nil, newError(ErrorDataLimitExceeded, fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name))
+		return nil, dataLimitError(name)
 	}
 	if len(out) == 0 {
 		return nil, nil
@@ -243,7 +243,38 @@ func (h *lambdaInvoke) RunTask(ctx context.Context, t *Task) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return invokeEnvelope(result, len(out), t.RequestID, params["LogType"] == "Tail"), nil
+	return &lambdaResult{payload: result, size: len(out), requestID: t.RequestID, tail: params["LogType"] == "Tail"}, nil
+}
+
+// lambdaResult is a lambda:invoke result before its response envelope is
+// built. The envelope holds five maps of headers that most states never
+// read: a ResultSelector that reads only Payload runs on the payload
+// alone, and the envelope is built when something reads the rest, or when
+// the history is rendered. It is never part of a state's output.
+type lambdaResult struct {
+	payload   any
+	size      int
+	requestID string
+	tail      bool
+}
+
+// envelope returns the whole result, as Step Functions returns it.
+func (l *lambdaResult) envelope() map[string]any {
+	return invokeEnvelope(l.payload, l.size, l.requestID, l.tail)
+}
+
+// payloadOnly returns the envelope cut down to its Payload, for a
+// ResultSelector that reads nothing else.
+func (l *lambdaResult) payloadOnly() map[string]any {
+	return map[string]any{"Payload": l.payload}
+}
+
+// materialize returns v, with a lambdaResult turned into its envelope.
+func materialize(v any) any {
+	if l, ok := v.(*lambdaResult); ok {
+		return l.envelope()
+	}
+	return v
 }
 
 // invokePayload is the request body: a string is sent as it is, null or

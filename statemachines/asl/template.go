@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
@@ -15,11 +16,17 @@ import (
 // intrinsic function call.
 type template struct {
 	root tnode
+	// payloadOnly: the template reads nothing of its input but what is
+	// under $.Payload (see readsOnly).
+	payloadOnly bool
 }
 
 // tnode is one node of a payload template.
 type tnode interface {
 	eval(in any, sc *stateCtx) (any, error)
+	// readsOnly reports whether every path the node reads from its input
+	// starts at the field root of it, and it calls no intrinsic function.
+	readsOnly(root string) bool
 }
 
 // tliteral is a value copied as it is. Values are never modified in place,
@@ -52,7 +59,9 @@ type tcall struct {
 
 // template compiles v, recording malformed paths and calls.
 func (l *loader) template(loc string, v any) *template {
-	return &template{root: l.tnode(loc, v)}
+	t := &template{root: l.tnode(loc, v)}
+	t.payloadOnly = t.root.readsOnly("Payload")
+	return t
 }
 
 // tnode compiles one template value.
@@ -114,6 +123,29 @@ func (t *template) eval(in any, sc *stateCtx) (any, error) {
 }
 
 func (t tliteral) eval(any, *stateCtx) (any, error) { return t.v, nil }
+
+func (tliteral) readsOnly(string) bool { return true }
+
+func (t *tobject) readsOnly(root string) bool {
+	return !slices.ContainsFunc(t.fields, func(f tfield) bool { return !f.node.readsOnly(root) })
+}
+
+func (t *tarray) readsOnly(root string) bool {
+	return !slices.ContainsFunc(t.elems, func(e tnode) bool { return !e.readsOnly(root) })
+}
+
+// readsOnly holds for context paths and for input paths that begin with
+// $.root and name no other "$" (as a filter could).
+func (t *tpath) readsOnly(root string) bool {
+	if t.p.IsContext() {
+		return true
+	}
+	rest, ok := strings.CutPrefix(t.p.String(), "$."+root)
+	return ok && !strings.Contains(rest, "$") && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// readsOnly is false: the arguments of a call are not analysed.
+func (*tcall) readsOnly(string) bool { return false }
 
 func (t *tobject) eval(in any, sc *stateCtx) (any, error) {
 	out := make(map[string]any, len(t.fields))

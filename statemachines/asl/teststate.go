@@ -97,7 +97,7 @@ func inspectionData(n map[string]any) *types.InspectionData {
 // inspect notes a value for TestState; it does nothing in a normal run.
 func (sc *stateCtx) inspect(key string, v any) {
 	if sc.fr.run.insp != nil {
-		sc.fr.run.insp[key] = v
+		sc.fr.run.insp[key] = materialize(v)
 	}
 }
 
