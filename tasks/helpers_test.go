@@ -13,6 +13,7 @@ import (
 	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/tasks"
+	"github.com/stepfold/stepfold/tasks/taskstest"
 )
 
 // t0 is the fixed clock of the service and the store in these tests.
@@ -52,18 +53,7 @@ func newEnv(tb testing.TB, opts ...tasks.Option) env {
 // run takes c through the pipeline steps, as the state machine does
 // without its conflict loop, and returns Fold's result.
 func (e env) run(ctx context.Context, c events.Command) (tasks.Result, error) {
-	d, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: c})
-	if err != nil {
-		return tasks.Result{}, err
-	}
-	p, err := e.svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
-	if err != nil {
-		return tasks.Result{}, err
-	}
-	if _, err := e.svc.Publish(ctx, tasks.EventsInput{Events: p.Events}); err != nil {
-		return tasks.Result{}, err
-	}
-	return e.svc.Fold(ctx, tasks.EventsInput{Events: p.Events})
+	return taskstest.Run(ctx, e.svc, c)
 }
 
 // mustRun runs every command and fails the test on the first error.

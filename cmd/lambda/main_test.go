@@ -17,6 +17,7 @@ import (
 	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks"
+	"github.com/stepfold/stepfold/tasks/taskstest"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -43,15 +44,7 @@ func boltService(t *testing.T) *tasks.Service {
 		{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
 		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500},
 	} {
-		d, err := svc.Validate(ctx, tasks.ValidateInput{Command: c})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.Fold(ctx, tasks.EventsInput{Events: p.Events}); err != nil {
+		if _, err := taskstest.Run(ctx, svc, c); err != nil {
 			t.Fatal(err)
 		}
 	}

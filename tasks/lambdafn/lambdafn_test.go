@@ -18,6 +18,7 @@ import (
 	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
+	"github.com/stepfold/stepfold/tasks/taskstest"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -55,16 +56,7 @@ func newService(t *testing.T) *tasks.Service {
 
 func run(t *testing.T, svc *tasks.Service, c events.Command) {
 	t.Helper()
-	ctx := context.Background()
-	d, err := svc.Validate(ctx, tasks.ValidateInput{Command: c})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Fold(ctx, tasks.EventsInput{Events: p.Events}); err != nil {
+	if _, err := taskstest.Run(context.Background(), svc, c); err != nil {
 		t.Fatal(err)
 	}
 }
