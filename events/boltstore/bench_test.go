@@ -220,15 +220,23 @@ func BenchmarkBaselineBoltUpdate(b *testing.B) {
 	reportRate(b, b.N, "tx/s")
 }
 
+// putMode is a way of opening the store that the Put benchmarks compare.
+type putMode struct {
+	name string
+	opts []boltstore.Option
+}
+
+// putModes are the store's two modes: fsynced, and WithoutSync.
+func putModes() []putMode {
+	return []putMode{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}}
+}
+
 // BenchmarkPut is one writer storing read-model states over 1000 accounts:
 // fsynced (the default), each Put its own commit, and WithoutSync, the way
 // the local server keeps its read model, where Put is write-behind.
 // cpu-ns/op counts the flusher and the final Close too.
 func BenchmarkPut(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		opts []boltstore.Option
-	}{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}} {
+	for _, bc := range putModes() {
 		b.Run(bc.name, func(b *testing.B) {
 			s := openBench(b, bc.opts...)
 			ctx := context.Background()
@@ -253,10 +261,7 @@ func BenchmarkPut(b *testing.B) {
 // WithoutSync. A Put that loses to a newer state of its account is not an
 // error. cpu-ns/op counts the flusher and the final Close too.
 func BenchmarkPutParallel(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		opts []boltstore.Option
-	}{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}} {
+	for _, bc := range putModes() {
 		b.Run(bc.name, func(b *testing.B) {
 			s := openBench(b, bc.opts...)
 			var next atomic.Int64
