@@ -1,7 +1,3 @@
-// Package jsonvalue decodes and encodes JSON values held as Go any trees
-// (nil, bool, string, json.Number, []any and map[string]any), byte for byte
-// as encoding/json does with UseNumber on the way in and SetEscapeHTML(false)
-// on the way out, in one pass and with far fewer allocations.
 package jsonvalue
 
 import (

@@ -17,8 +17,8 @@ const maxFastDepth = 1000
 // Append appends the compact JSON encoding of v to dst. The bytes are those
 // a json.Encoder with SetEscapeHTML(false) writes, without the trailing
 // newline. nil, bool, string, json.Number, float64, int, int64, []any and
-// map[string]any are encoded directly; any other type is handed to
-// encoding/json. On error Append returns dst unchanged and the error
+// map[string]any are encoded directly, and a Raw's text is copied as it
+// is; any other type is handed to encoding/json. On error Append returns dst unchanged and the error
 // encoding/json would report (an invalid json.Number, a NaN or infinite
 // float, an unsupported type, a cycle).
 func Append(dst []byte, v any) ([]byte, error) {
@@ -56,8 +56,19 @@ func (e *encoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return e.array(b, v, depth+1)
 	case map[string]any:
 		return e.object(b, v, depth+1)
+	case Raw:
+		return appendRaw(b, v), nil
 	}
 	return appendStd(b, v)
+}
+
+// appendRaw appends r's text, which is already what Append would write
+// for it; an empty Raw is null.
+func appendRaw(b []byte, r Raw) []byte {
+	if len(r) == 0 {
+		return append(b, "null"...)
+	}
+	return append(b, r...)
 }
 
 // array appends a, which is nested depth deep.

@@ -126,3 +126,83 @@ func checkLen(t *testing.T, v any) {
 		}
 	}
 }
+
+// FuzzDecodeLazy checks DecodeLazy against Decode on any bytes: the same
+// errors, a value that expands to Decode's, an encoding that decodes to
+// the same value as Append of Decode's, and members and elements that
+// navigation reads as Decode reads them.
+func FuzzDecodeLazy(f *testing.F) {
+	addDocumentSeeds(f)
+	for _, s := range []string{`{"a":[1,{"b":"c"}],"d":{}}`, `[{"a":1},{"a":2}]`, `{"a":1,"a":2}`, "[\"\u2028\"]", `{"a": 1}`, nested(maxRawDepth + 1)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := DecodeLazy(data)
+		full, fullErr := Decode(data)
+		if (err != nil) != (fullErr != nil) {
+			t.Fatalf("DecodeLazy(%q) error = %v, Decode error = %v", data, err, fullErr)
+		}
+		if err != nil {
+			return
+		}
+		checkLazy(t, data, got)
+		fullEnc, _ := Append(nil, full)
+		lazyEnc, _ := Append(nil, got)
+		if len(fullEnc) != len(lazyEnc) {
+			t.Fatalf("Append(DecodeLazy(%q)) = %q, Append(Decode) = %q", data, lazyEnc, fullEnc)
+		}
+		if r, ok := got.(Raw); ok {
+			checkNavigation(t, r, full)
+		}
+	})
+}
+
+// checkNavigation fails t unless Member, Index, Count and Shallow read r
+// as the decoded value full.
+func checkNavigation(t *testing.T, r Raw, full any) {
+	t.Helper()
+	if !reflect.DeepEqual(Expand(r.Shallow()), full) {
+		t.Fatalf("Expand(Shallow(%q)) = %#v, want %#v", r, Expand(r.Shallow()), full)
+	}
+	switch full := full.(type) {
+	case map[string]any:
+		if r.Count() != len(full) {
+			t.Fatalf("Count(%q) = %d, want %d", r, r.Count(), len(full))
+		}
+		for k, want := range full {
+			if v, ok := r.Member(k); !ok || !reflect.DeepEqual(Expand(v), want) {
+				t.Fatalf("Member(%q) of %q = %#v, %v; want %#v", k, r, v, ok, want)
+			}
+		}
+	case []any:
+		if r.Count() != len(full) {
+			t.Fatalf("Count(%q) = %d, want %d", r, r.Count(), len(full))
+		}
+		for i, want := range full {
+			if v, ok := r.Index(i); !ok || !reflect.DeepEqual(Expand(v), want) {
+				t.Fatalf("Index(%d) of %q = %#v, %v; want %#v", i, r, v, ok, want)
+			}
+		}
+	}
+}
+
+// FuzzRawNavigation reads any bytes as a Raw, as no caller should make
+// one: navigation may give odd values but must not panic or loop.
+func FuzzRawNavigation(f *testing.F) {
+	addDocumentSeeds(f)
+	for _, s := range []string{`{"a`, `{"a":`, `[,,]`, `{:}`, `["]`, `{"a"}`, `{}}`, `[[`, `"`, `{"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := Raw(data)
+		r.Member("a")
+		r.Member("")
+		r.Index(0)
+		r.Index(1)
+		r.Count()
+		r.Shallow()
+		Expand(r)
+		_, _ = Append(nil, r)
+		_, _ = Len(r, -1)
+	})
+}

@@ -54,6 +54,10 @@ func benchEncode(b *testing.B, encode func(any) ([]byte, error)) {
 func BenchmarkDecode(b *testing.B)             { benchDecode(b, Decode) }
 func BenchmarkDecodeEncodingJSON(b *testing.B) { benchDecode(b, stdDecode) }
 
+// BenchmarkDecodeLazy checks the compact envelope and keeps it raw; the
+// indented one fails the check at its first space and is decoded.
+func BenchmarkDecodeLazy(b *testing.B) { benchDecode(b, DecodeLazy) }
+
 func BenchmarkAppend(b *testing.B) {
 	benchEncode(b, func(v any) ([]byte, error) { return Append(nil, v) })
 }

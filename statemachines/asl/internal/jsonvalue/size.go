@@ -8,7 +8,8 @@ import (
 
 // Len returns the number of bytes Append would append for v, and the error
 // Append would return. It counts without building the encoding, so it
-// allocates nothing for the types Append encodes itself; other types, and
+// allocates nothing for the types Append encodes itself (a Raw counts as
+// the length of its text); other types, and
 // arrays and objects deeper than Append handles itself, are encoded with
 // encoding/json to be measured.
 //
@@ -57,6 +58,8 @@ func (c *counter) value(v any, depth int) error {
 		return c.array(v, depth+1)
 	case map[string]any:
 		return c.object(v, depth+1)
+	case Raw:
+		c.n += rawLen(v)
 	default:
 		return c.std(v)
 	}
@@ -142,6 +145,14 @@ func (c *counter) std(v any) error {
 	b, err := appendStd(nil, v)
 	c.n += len(b)
 	return err
+}
+
+// rawLen is the length appendRaw writes for r: its text, or null.
+func rawLen(r Raw) int {
+	if len(r) == 0 {
+		return len("null")
+	}
+	return len(r)
 }
 
 // boolLen is the length of true or false.
