@@ -3,6 +3,8 @@ package intrinsic
 import (
 	crand "crypto/rand"
 	"math/rand/v2"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 )
 
 // evaluator carries what one Eval needs.
@@ -24,11 +26,13 @@ func (ev *evaluator) call(c *call) (any, error) {
 	return c.fn.run(ev, c, vals)
 }
 
-// arg evaluates one argument.
+// arg evaluates one argument. Functions inspect their arguments, so a
+// path's value comes with every raw JSON text in it decoded.
 func (ev *evaluator) arg(a arg) (any, error) {
 	switch a.kind {
 	case argPath:
-		return a.path.Get(ev.input, ev.context)
+		v, err := a.path.Get(ev.input, ev.context)
+		return jsonvalue.Expand(v), err
 	case argCall:
 		return ev.call(a.call)
 	}

@@ -2,9 +2,12 @@ package intrinsic
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stepfold/stepfold/internal/jsontest"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
@@ -18,7 +21,12 @@ func FuzzIntrinsic(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	input := jsontest.Decode(f, []byte(`{"a":"x","s":"a,b","n":2,"arr":[1,2,3],"o":{"k":[1]}}`))
+	const text = `{"a":"x","s":"a,b","n":2,"arr":[1,2,3],"o":{"k":[1]}}`
+	input := jsontest.Decode(f, []byte(text))
+	raw, err := jsonvalue.DecodeLazy([]byte(text))
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := Compile(s)
 		if err != nil {
@@ -27,10 +35,14 @@ func FuzzIntrinsic(f *testing.F) {
 			}
 			return
 		}
-		_, err = e.Eval(input, input, fixedEnv)
+		got, err := e.Eval(input, input, fixedEnv)
 		var ie *Error
 		if err != nil && !errors.As(err, &ie) && !errors.Is(err, jsonpath.ErrNoMatch) {
 			t.Fatalf("Eval error %T %v is neither *Error nor ErrNoMatch", err, err)
+		}
+		fromRaw, rawErr := e.Eval(raw, raw, fixedEnv)
+		if fmt.Sprint(rawErr) != fmt.Sprint(err) || !reflect.DeepEqual(fromRaw, got) {
+			t.Fatalf("Eval on the raw text = %#v, %v; want %#v, %v", fromRaw, rawErr, got, err)
 		}
 	})
 }

@@ -1,11 +1,14 @@
 package intrinsic
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/stepfold/stepfold/internal/jsontest"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
@@ -54,21 +57,39 @@ func TestEval(t *testing.T) {
 		{`States.ArrayLength($..k)`, `2`},
 		{` States.Array( 1 , 2 ) `, `[1,2]`},
 	}
-	input := jsontest.Decode(t, []byte(doc))
 	ctx := map[string]any{"Execution": map[string]any{"Name": "exec"}}
-	for _, tt := range tests {
-		t.Run(tt.expr, func(t *testing.T) {
-			e, err := Compile(tt.expr)
-			if err != nil {
-				t.Fatalf("Compile: %v", err)
-			}
-			got, err := e.Eval(input, ctx, fixedEnv)
-			if err != nil {
-				t.Fatalf("Eval: %v", err)
-			}
-			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
-		})
+	for name, input := range inputs(t) {
+		for _, tt := range tests {
+			t.Run(name+"/"+tt.expr, func(t *testing.T) {
+				e, err := Compile(tt.expr)
+				if err != nil {
+					t.Fatalf("Compile: %v", err)
+				}
+				got, err := e.Eval(input, ctx, fixedEnv)
+				if err != nil {
+					t.Fatalf("Eval: %v", err)
+				}
+				jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
+			})
+		}
 	}
+}
+
+// inputs returns doc decoded, and as the raw JSON text the interpreter
+// keeps of a Lambda result, whole and opened one level: functions must see
+// the same values in each.
+func inputs(t *testing.T) map[string]any {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonvalue.DecodeLazy(b.Bytes())
+	raw, ok := v.(jsonvalue.Raw)
+	if err != nil || !ok {
+		t.Fatalf("DecodeLazy = %T, %v; want a Raw", v, err)
+	}
+	return map[string]any{"decoded": jsontest.Decode(t, []byte(doc)), "raw": raw, "raw members": raw.Shallow()}
 }
 
 func TestEvalFailures(t *testing.T) {
@@ -96,22 +117,23 @@ func TestEvalFailures(t *testing.T) {
 		{`States.MathRandom(5, 5)`, "less than the end"},
 		{`States.StringSplit($.arr, ',')`, "must be a string"},
 	}
-	input := jsontest.Decode(t, []byte(doc))
-	for _, tt := range tests {
-		t.Run(tt.expr, func(t *testing.T) {
-			e, err := Compile(tt.expr)
-			if err != nil {
-				t.Fatalf("Compile: %v", err)
-			}
-			_, err = e.Eval(input, nil, fixedEnv)
-			var ie *Error
-			if !errors.As(err, &ie) {
-				t.Fatalf("err = %v, want *Error", err)
-			}
-			if !strings.Contains(ie.Message, tt.contains) {
-				t.Fatalf("message %q lacks %q", ie.Message, tt.contains)
-			}
-		})
+	for name, input := range inputs(t) {
+		for _, tt := range tests {
+			t.Run(name+"/"+tt.expr, func(t *testing.T) {
+				e, err := Compile(tt.expr)
+				if err != nil {
+					t.Fatalf("Compile: %v", err)
+				}
+				_, err = e.Eval(input, nil, fixedEnv)
+				var ie *Error
+				if !errors.As(err, &ie) {
+					t.Fatalf("err = %v, want *Error", err)
+				}
+				if !strings.Contains(ie.Message, tt.contains) {
+					t.Fatalf("message %q lacks %q", ie.Message, tt.contains)
+				}
+			})
+		}
 	}
 }
 

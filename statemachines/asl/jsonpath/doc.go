@@ -8,7 +8,12 @@
 // trailing length().
 //
 // Values are what encoding/json produces with Decoder.UseNumber: nil, bool,
-// json.Number, string, []any and map[string]any.
+// json.Number, string, []any and map[string]any. Inside the interpreter a
+// document may also hold raw JSON texts that were never decoded (the
+// internal jsonvalue.Raw): [Path.Get] and [Path.Set] read and write
+// through them along definite paths, and may return one where the input
+// held it; every other evaluation decodes them first. Callers outside the
+// interpreter cannot make one, and so never see one.
 //
 // Behaviour that follows AWS rather than a reading of the spec:
 //   - A definite path that selects nothing is an error (ErrNoMatch) whose

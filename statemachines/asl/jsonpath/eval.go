@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 )
 
 // Get evaluates the path against input (for "$") or context (for "$$").
@@ -14,6 +16,11 @@ import (
 // when nothing matches; this is what AWS passes on, e.g. "$.items[1:]" on
 // {} gives []. A hostile path whose matches multiply past a million fails
 // with an error matching [ErrTooManyMatches].
+//
+// A definite path reads into the raw JSON texts the interpreter may hold
+// without decoding them, and may return one; an indefinite path, whose
+// filters and wildcards inspect values, runs on the document with every
+// raw text decoded (see the package documentation).
 func (p *Path) Get(input, context any) (any, error) {
 	root := input
 	if p.context {
@@ -22,7 +29,7 @@ func (p *Path) Get(input, context any) (any, error) {
 	if p.IsDefinite() {
 		return p.getDefinite(root)
 	}
-	return p.getAll(root)
+	return p.getAll(jsonvalue.Expand(root))
 }
 
 // getDefinite walks a definite path and explains the first miss in Jayway's
@@ -39,7 +46,9 @@ func (p *Path) getDefinite(root any) (any, error) {
 	return cur, nil
 }
 
+// missError explains why steps[i] selects nothing from cur.
 func (p *Path) missError(i int, cur any) error {
+	cur = jsonvalue.Expand(cur)
 	msg := "No results for path: " + p.normalized(len(p.steps))
 	s := p.steps[i]
 	switch {
@@ -58,6 +67,9 @@ func (p *Path) missError(i int, cur any) error {
 // single applies a reference-style step (one name, one index, or a function)
 // to v.
 func (s step) single(v any) (any, bool) {
+	if r, ok := v.(jsonvalue.Raw); ok {
+		return s.singleRaw(r)
+	}
 	switch s.kind {
 	case kindField:
 		m, ok := v.(map[string]any)
@@ -83,6 +95,24 @@ func (s step) single(v any) (any, bool) {
 		return length(v)
 	}
 	return nil, false
+}
+
+// singleRaw is single on a raw JSON text: one name or index is read from
+// the text, and a union of names or a function opens its top level.
+func (s step) singleRaw(r jsonvalue.Raw) (any, bool) {
+	switch {
+	case s.kind == kindField && len(s.names) == 1:
+		return r.Member(s.names[0])
+	case s.kind == kindIndex:
+		i := s.indexes[0]
+		if i < 0 {
+			i += r.Count()
+		}
+		return r.Index(i)
+	case s.kind == kindFunc:
+		return json.Number(strconv.Itoa(r.Count())), true
+	}
+	return s.single(r.Shallow())
 }
 
 // resolveIndex maps a possibly negative index onto [0,n).

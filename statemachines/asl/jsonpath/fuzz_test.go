@@ -2,9 +2,12 @@ package jsonpath
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stepfold/stepfold/internal/jsontest"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 )
 
 func FuzzCompile(f *testing.F) {
@@ -15,7 +18,9 @@ func FuzzCompile(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	input := jsontest.Decode(f, []byte(`{"a":{"b":[1,{"c":"x"},null],"c":2},"x y":[true,1.5,"s"]}`))
+	const text = `{"a":{"b":[1,{"c":"x"},null],"c":2},"x y":[true,1.5,"s"]}`
+	input := jsontest.Decode(f, []byte(text))
+	raw := rawDoc(f, text)
 	f.Fuzz(func(t *testing.T, expr string) {
 		p, err := Compile(expr)
 		if err != nil {
@@ -38,5 +43,22 @@ func FuzzCompile(f *testing.F) {
 		if _, err := p.Set(input, "v"); err != nil && !errors.Is(err, ErrCannotSet) {
 			t.Fatalf("Set error %v does not match ErrCannotSet", err)
 		}
+		checkRaw(t, p, input, raw)
 	})
+}
+
+// checkRaw fails t unless p reads and writes the raw text of input as it
+// does input.
+func checkRaw(t *testing.T, p *Path, input any, raw jsonvalue.Raw) {
+	t.Helper()
+	want, wantErr := p.Get(input, input)
+	got, err := p.Get(raw, raw)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(jsonvalue.Expand(got), want) {
+		t.Fatalf("%s on the raw text = %#v, %v; want %#v, %v", p, jsonvalue.Expand(got), err, want, wantErr)
+	}
+	want, wantErr = p.Set(input, "v")
+	got, err = p.Set(raw, "v")
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(jsonvalue.Expand(got), want) {
+		t.Fatalf("Set %s on the raw text = %#v, %v; want %#v, %v", p, jsonvalue.Expand(got), err, want, wantErr)
+	}
 }

@@ -1,6 +1,10 @@
 package jsonpath
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
+)
 
 // Set returns a copy of root with value placed at the path, the way AWS
 // applies a ResultPath. "$" replaces root entirely. Missing objects along
@@ -10,6 +14,9 @@ import "maps"
 // The path must be a reference path on the input ("$", not "$$"). Set fails
 // with an error matching [ErrCannotSet] when the path crosses a value that
 // is not an object (or, for an index, not an array holding that index).
+//
+// A raw JSON text on the path is opened one level at a time; what the path
+// does not go through stays raw.
 func (p *Path) Set(root, value any) (any, error) {
 	if p.context {
 		return nil, &SetError{Path: p.expr, Reason: "the context object cannot be written"}
@@ -30,6 +37,9 @@ func (p *Path) setAt(i int, cur any, present bool, value any) (any, error) {
 	if s.kind == kindIndex {
 		return p.setIndex(i, cur, value)
 	}
+	if r, ok := cur.(jsonvalue.Raw); ok {
+		cur = r.Shallow()
+	}
 	var m map[string]any
 	switch t := cur.(type) {
 	case map[string]any:
@@ -49,7 +59,11 @@ func (p *Path) setAt(i int, cur any, present bool, value any) (any, error) {
 	return m, nil
 }
 
+// setIndex writes value below the array element that steps[i] names.
 func (p *Path) setIndex(i int, cur, value any) (any, error) {
+	if r, ok := cur.(jsonvalue.Raw); ok {
+		cur = r.Shallow()
+	}
 	a, ok := cur.([]any)
 	if !ok {
 		return nil, &SetError{Path: p.expr, Reason: p.normalized(i) + " is not an array"}
