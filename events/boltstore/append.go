@@ -2,12 +2,9 @@ package boltstore
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/stepfold/stepfold/events"
 )
@@ -22,7 +19,11 @@ func (s *Store) Append(ctx context.Context, account string, expected int64, evs 
 		return events.Appended{}, err
 	}
 	a := appendOp{account: account, expected: expected, evs: slices.Clone(evs), commandID: commandID, now: s.now}
-	if err := s.write(ctx, a.run); err != nil {
+	g := &s.group
+	if s.log != nil {
+		g = &s.log.group
+	}
+	if err := s.commitIn(ctx, g, a.run); err != nil {
 		return events.Appended{}, err
 	}
 	return a.result, nil
@@ -38,13 +39,13 @@ type appendOp struct {
 	result    events.Appended
 }
 
-func (a *appendOp) run(tx *bolt.Tx) error {
+func (a *appendOp) run(v *view) error {
 	a.result = events.Appended{}
-	if prior, err := commandEvents(tx, a.account, a.commandID); err != nil || prior != nil {
+	if prior, err := commandEvents(v, a.account, a.commandID); err != nil || prior != nil {
 		a.result = events.Appended{Events: prior, Duplicate: true}
 		return err
 	}
-	last, lastAt, err := head(tx, a.account)
+	last, lastAt, err := head(v, a.account)
 	if err != nil {
 		return err
 	}
@@ -52,15 +53,36 @@ func (a *appendOp) run(tx *bolt.Tx) error {
 		return events.Errorf(events.CodeVersionConflict, "account %s is at version %d, not the expected %d", a.account, last, a.expected)
 	}
 	stamp(a.evs, a.now().UTC(), lastAt)
-	snaps, err := a.snapshots(tx)
+	e, err := a.entry(v)
 	if err != nil {
 		return err
 	}
-	enc, err := encodeAll(a.evs)
-	if err != nil {
+	if err := v.add(e); err != nil {
 		return err
 	}
-	return a.writeAll(tx, enc, snaps)
+	a.result = events.Appended{Events: a.evs}
+	return nil
+}
+
+// entry encodes a.evs and the snapshots they reach, before anything is
+// written, so that a failure writes nothing.
+func (a *appendOp) entry(v *view) (*entry, error) {
+	snaps, err := a.snapshots(v)
+	if err != nil {
+		return nil, err
+	}
+	e := &entry{account: a.account, commandID: a.commandID, first: a.expected + 1, snaps: make([]storedSnapshot, len(snaps))}
+	if e.enc, err = encodeAll(a.evs); err != nil {
+		return nil, err
+	}
+	for i, st := range snaps {
+		val, err := json.Marshal(st)
+		if err != nil {
+			return nil, events.Wrap(events.CodeInternal, err, "cannot encode the snapshot of "+a.account)
+		}
+		e.snaps[i] = storedSnapshot{version: st.Version, value: val}
+	}
+	return e, nil
 }
 
 // stamp sets RecordedAt on evs to now, or to the account's previous
@@ -76,24 +98,29 @@ func stamp(evs []events.Event, now, prev time.Time) {
 
 // head returns the account's last version and its RecordedAt, or 0 and the
 // zero time for an account with no events.
-func head(tx *bolt.Tx, account string) (int64, time.Time, error) {
-	k, v := lastOf(tx.Bucket(bucketEvents).Cursor(), account)
+func head(v *view, account string) (int64, time.Time, error) {
+	if es := v.entries(account); len(es) > 0 {
+		e := es[len(es)-1]
+		at, err := recordedAt(account, e.last(), e.enc[len(e.enc)-1])
+		return e.last(), at, err
+	}
+	k, val := lastOf(v.tx.Bucket(bucketEvents).Cursor(), account)
 	if k == nil {
 		return 0, time.Time{}, nil
 	}
 	version := versionOf(account, k)
-	at, err := recordedAt(account, version, v)
+	at, err := recordedAt(account, version, val)
 	return version, at, err
 }
 
 // snapshots folds the states due a snapshot among a.evs, from the history
 // as this transaction sees it.
-func (a *appendOp) snapshots(tx *bolt.Tx) ([]events.State, error) {
+func (a *appendOp) snapshots(v *view) ([]events.State, error) {
 	last := a.expected + int64(len(a.evs))
 	if a.expected/events.SnapshotEvery == last/events.SnapshotEvery {
 		return nil, nil
 	}
-	h, err := loadHistory(tx, a.account)
+	h, err := loadHistory(v, a.account)
 	if err != nil {
 		return nil, err
 	}
@@ -118,55 +145,20 @@ func encodeAll(evs []events.Event) ([][]byte, error) {
 	return out, nil
 }
 
-func (a *appendOp) writeAll(tx *bolt.Tx, enc [][]byte, snaps []events.State) error {
-	evb := tx.Bucket(bucketEvents)
-	for i, e := range a.evs {
-		if err := put(evb, versionKey(a.account, e.Version), enc[i]); err != nil {
-			return err
-		}
-	}
-	if err := writeSnapshots(tx, a.account, snaps); err != nil {
-		return err
-	}
-	if err := a.writeCommand(tx); err != nil {
-		return err
-	}
-	a.result = events.Appended{Events: a.evs}
-	return nil
-}
-
-func writeSnapshots(tx *bolt.Tx, account string, snaps []events.State) error {
-	if len(snaps) == 0 {
-		return nil
-	}
-	b := tx.Bucket(bucketSnapshots)
-	for _, st := range snaps {
-		v, err := json.Marshal(st)
-		if err != nil {
-			return &writeFailure{err}
-		}
-		if err := put(b, versionKey(account, st.Version), v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (a *appendOp) writeCommand(tx *bolt.Tx) error {
-	first, last := a.expected+1, a.expected+int64(len(a.evs))
-	v := binary.BigEndian.AppendUint64(key(first), uint64(last))
-	return put(tx.Bucket(bucketCommands), commandKey(a.account, a.commandID), v)
-}
-
 // commandEvents returns the events commandID wrote on account, or nil.
-func commandEvents(tx *bolt.Tx, account, commandID string) ([]events.Event, error) {
-	v := tx.Bucket(bucketCommands).Get(commandKey(account, commandID))
-	if v == nil {
+func commandEvents(v *view, account, commandID string) ([]events.Event, error) {
+	val := v.tx.Bucket(bucketCommands).Get(commandKey(account, commandID))
+	if val == nil {
+		for _, e := range v.entries(account) {
+			if e.commandID == commandID {
+				return readRange(v, account, e.first, len(e.enc))
+			}
+		}
 		return nil, nil
 	}
-	if len(v) != 16 {
+	if len(val) != 16 {
 		return nil, events.Errorf(events.CodeInternal, "stored command %s of %s cannot be decoded", commandID, account)
 	}
-	first, last := keyInt(v[:8]), keyInt(v[8:])
-	return readRange(tx, account, first, int(last-first+1))
+	first, last := keyInt(val[:8]), keyInt(val[8:])
+	return readRange(v, account, first, int(last-first+1))
 }

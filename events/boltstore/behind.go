@@ -36,8 +36,10 @@ type heldState struct {
 // newest state). A state leaves memory only after the transaction that
 // wrote it has committed.
 type behind struct {
-	path  string
-	every time.Duration
+	path string
+	pace pacer
+
+	turn sync.Mutex // held by the one flush running
 
 	mu       sync.Mutex
 	pending  map[string]heldState // put since the last flush began
@@ -46,11 +48,6 @@ type behind struct {
 	flushes  uint64               // flushes that have committed
 	err      error                // the failed flush; later writes return it
 	closed   bool                 // Close has begun; later calls fail
-
-	wake chan struct{} // pending stopped being empty
-	full chan struct{} // pending reached flushAt accounts
-	stop chan struct{} // closed by Close
-	done chan struct{} // closed when the flusher returns
 }
 
 // fileRead is a version read from the file, with the number of flushes
@@ -63,21 +60,7 @@ type fileRead struct {
 }
 
 func newBehind(path string, every time.Duration) *behind {
-	return &behind{
-		path: path, every: every,
-		pending: map[string]heldState{},
-		wake:    make(chan struct{}, 1), full: make(chan struct{}, 1),
-		stop: make(chan struct{}), done: make(chan struct{}),
-	}
-}
-
-// signal wakes the receiver of c without blocking; a wake-up already
-// waiting is enough.
-func signal(c chan struct{}) {
-	select {
-	case c <- struct{}{}:
-	default:
-	}
+	return &behind{path: path, pace: newPacer(every), pending: map[string]heldState{}}
 }
 
 // usable returns why the store takes no more writes, if it does not.
@@ -144,9 +127,9 @@ func (w *behind) add(account string, p heldState) {
 	w.pending[account] = p
 	switch {
 	case before == 0:
-		signal(w.wake)
+		w.pace.poke(false)
 	case before < flushAt && len(w.pending) >= flushAt:
-		signal(w.full)
+		w.pace.poke(true)
 	}
 }
 
@@ -189,48 +172,21 @@ func (w *behind) end(err error) error {
 	return nil
 }
 
-// shut makes later calls fail and stops the flusher. Calling it again
-// does nothing.
-func (w *behind) shut() {
+// shut makes later calls fail. It reports whether this call did it, so
+// that only the first Close stops the flusher.
+func (w *behind) shut() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.closed {
-		w.closed = true
-		close(w.stop)
-	}
+	first := !w.closed
+	w.closed = true
+	return first
 }
 
-// runFlusher is the flusher goroutine: once a Put makes pending non-empty,
-// it waits for w.every, or until flushAt accounts are pending, and
-// flushes. It returns when Close stops it, leaving the last flush to Close.
-func (s *Store) runFlusher() {
-	w := s.behind
-	defer close(w.done)
-	t := time.NewTimer(w.every)
-	t.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-w.wake:
-		}
-		t.Reset(w.every)
-		select {
-		case <-w.stop:
-			t.Stop()
-			return
-		case <-t.C:
-		case <-w.full:
-			t.Stop()
-		}
-		_ = s.flush() // a failure is kept in w.err
-	}
-}
-
-// flush writes the pending states in one transaction. Only the flusher,
-// and Close once the flusher has returned, call it, so flushes never
-// overlap.
+// flush writes the pending states in one transaction. Flushes take turns:
+// begin and end assume that no other flush runs between them.
 func (s *Store) flush() error {
+	s.behind.turn.Lock()
+	defer s.behind.turn.Unlock()
 	batch, err := s.behind.begin()
 	if err != nil || len(batch) == 0 {
 		return err
@@ -308,7 +264,8 @@ func (s *Store) closeBehind() error {
 	if s.behind == nil {
 		return nil
 	}
-	s.behind.shut()
-	<-s.behind.done
+	if s.behind.shut() {
+		s.behind.pace.shut()
+	}
 	return s.flush()
 }

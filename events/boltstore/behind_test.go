@@ -22,19 +22,11 @@ import (
 // These tests reach inside the write-behind: they set the flush interval,
 // flush by hand, read the file under the store, and close it underneath.
 
-// flushEvery sets the write-behind interval of a store opened WithoutSync.
-func flushEvery(d time.Duration) Option {
-	return func(c *config) error {
-		c.flushEvery = d
-		return nil
-	}
-}
-
 // openBehind opens a store WithoutSync at path with the given flush
 // interval, and closes it when t ends.
 func openBehind(t *testing.T, path string, every time.Duration) *Store {
 	t.Helper()
-	s, err := Open(path, WithoutSync(), flushEvery(every))
+	s, err := Open(path, WithoutSync(), Every(every))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -301,7 +293,7 @@ func TestFailedFlush(t *testing.T) {
 // version of acc-1 stored.
 func failInFlusher(t *testing.T, s *Store) int64 {
 	t.Helper()
-	signal(s.behind.full)
+	s.behind.pace.poke(true)
 	deadline := time.Now().Add(10 * time.Second)
 	for v := int64(3); ; v++ {
 		if _, err := s.Put(context.Background(), stateAt("acc-1", v)); err != nil {
@@ -338,10 +330,10 @@ func TestCloseStopsTheFlusher(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := flushers()
+			before := pacers()
 			path := filepath.Join(t.TempDir(), "readmodel.db")
 			s := openBehind(t, path, tt.every)
-			if got := flushers(); got != before+1 {
+			if got := pacers(); got != before+1 {
 				t.Fatalf("%d flushers running after Open; want %d", got, before+1)
 			}
 			for i := range tt.puts {
@@ -350,7 +342,7 @@ func TestCloseStopsTheFlusher(t *testing.T) {
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			if got := flushers(); got != before {
+			if got := pacers(); got != before {
 				t.Fatalf("%d flushers running after Close; want %d", got, before)
 			}
 			wantStoreError(t, "a second Close", s.Close(), "")
@@ -362,13 +354,14 @@ func TestCloseStopsTheFlusher(t *testing.T) {
 	}
 }
 
-// flushers counts the goroutines running a flusher. One that is starting
-// may not be running it yet, so it waits a little for the count to settle.
-func flushers() int {
+// pacers counts the goroutines running a pacer: the flusher of a store
+// opened WithoutSync, the checkpoints of a synced one. One that is starting
+// may not be running yet, so it waits a little for the count to settle.
+func pacers() int {
 	n := -1
 	for range 100 {
 		buf := make([]byte, 1<<20)
-		m := strings.Count(string(buf[:runtime.Stack(buf, true)]), ").runFlusher(")
+		m := strings.Count(string(buf[:runtime.Stack(buf, true)]), "(*pacer).run(")
 		if m == n {
 			return n
 		}

@@ -39,8 +39,16 @@ type mode struct {
 	opts []boltstore.Option
 }
 
+// modes are the synced store with its log's checkpoints at their default
+// pace, never before Close (reads merge the log's tail) and as often as
+// possible (racing the appends), and the store WithoutSync.
 func modes() []mode {
-	return []mode{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}}
+	return []mode{
+		{"synced", nil},
+		{"synced-log-only", []boltstore.Option{boltstore.Every(time.Hour)}},
+		{"synced-checkpoint-constantly", []boltstore.Option{boltstore.Every(time.Nanosecond)}},
+		{"without-sync", []boltstore.Option{boltstore.WithoutSync()}},
+	}
 }
 
 func TestEventStore(t *testing.T) {

@@ -67,6 +67,29 @@ func (d *decoder) bytes() []byte {
 
 func (d *decoder) string() string { return string(d.bytes()) }
 
+// number reads one varint with read, binary.Varint or binary.Uvarint.
+func number[T int64 | uint64](d *decoder, read func([]byte) (T, int)) T {
+	n, k := read(d.b)
+	if !d.ok || k <= 0 {
+		d.ok = false
+		return 0
+	}
+	d.b = d.b[k:]
+	return n
+}
+
+func (d *decoder) uvarint() uint64 { return number(d, binary.Uvarint) }
+
+// count reads a number of items that follow, each at least one byte long.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.ok = false
+		return 0
+	}
+	return int(n)
+}
+
 // reuse returns the next string, or prev itself when the bytes are equal,
 // so that the events of one command share one command id.
 func (d *decoder) reuse(prev string) string {
@@ -99,15 +122,7 @@ func (d *decoder) time() time.Time {
 	return t
 }
 
-func (d *decoder) varint() int64 {
-	n, k := binary.Varint(d.b)
-	if !d.ok || k <= 0 {
-		d.ok = false
-		return 0
-	}
-	d.b = d.b[k:]
-	return n
-}
+func (d *decoder) varint() int64 { return number(d, binary.Varint) }
 
 // decodeEvent rebuilds the event of account at version from its stored
 // form. It copies everything it keeps: bbolt's memory is valid only inside

@@ -13,9 +13,9 @@ import (
 // op is one write waiting for a group commit.
 type op struct {
 	ctx context.Context
-	// run checks, then writes, inside the shared transaction. An error it
-	// returns means it wrote nothing, unless the error is a *writeFailure.
-	run func(tx *bolt.Tx) error
+	// run checks, then writes, inside the shared view. An error it returns
+	// means it wrote nothing, unless the error is a *writeFailure.
+	run func(v *view) error
 	err error
 	// wake receives true when this op's goroutine must lead the next commit
 	// and false when its result is ready.
@@ -92,7 +92,7 @@ func (g *group) handOver(batch []*op, leader *op) {
 // write, the transaction is rolled back and every op runs again in its own
 // transaction, so that the failure stays with the op that caused it.
 func (s *Store) commit(batch []*op) {
-	err := s.db.Update(func(tx *bolt.Tx) error { return runAll(tx, batch) })
+	err := s.db.Update(func(tx *bolt.Tx) error { return runAll(&view{tx: tx}, batch) })
 	if err == nil {
 		return
 	}
@@ -109,12 +109,12 @@ func (s *Store) commit(batch []*op) {
 	}
 }
 
-func runAll(tx *bolt.Tx, batch []*op) error {
+func runAll(v *view, batch []*op) error {
 	for _, o := range batch {
 		if o.err = ctxError(o.ctx); o.err != nil {
 			continue
 		}
-		o.err = o.run(tx)
+		o.err = o.run(v)
 		var wf *writeFailure
 		if errors.As(o.err, &wf) {
 			return o.err
@@ -123,12 +123,17 @@ func runAll(tx *bolt.Tx, batch []*op) error {
 	return nil
 }
 
-// write runs fn as one op of a group commit.
+// write runs fn as one op of a group commit of the file.
 func (s *Store) write(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	return s.commitIn(ctx, &s.group, func(v *view) error { return fn(v.tx) })
+}
+
+// commitIn runs fn as one op of g's group commits.
+func (s *Store) commitIn(ctx context.Context, g *group, fn func(v *view) error) error {
 	if err := ctxError(ctx); err != nil {
 		return err
 	}
-	return s.group.do(&op{ctx: ctx, run: fn})
+	return g.do(&op{ctx: ctx, run: fn})
 }
 
 // unavailable wraps a bbolt error as StoreUnavailable.

@@ -18,54 +18,89 @@ func (s *Store) Load(ctx context.Context, account string) (events.History, error
 		return events.History{}, err
 	}
 	var h events.History
-	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
-		h, err = loadHistory(tx, account)
+	err := s.read(ctx, func(v *view) (err error) {
+		h, err = loadHistory(v, account)
 		return err
 	})
 	return h, err
 }
 
-func loadHistory(tx *bolt.Tx, account string) (events.History, error) {
-	snap, err := snapshotAt(tx, account, -1)
+func loadHistory(v *view, account string) (events.History, error) {
+	snap, err := snapshotAt(v, account, -1)
 	if err != nil {
 		return events.History{}, err
 	}
-	evs, err := readRange(tx, account, snap.Version+1, events.SnapshotEvery)
+	evs, err := readRange(v, account, snap.Version+1, events.SnapshotEvery)
 	return events.History{Snapshot: snap, Events: evs}, err
 }
 
 // snapshotAt returns the latest snapshot at or before version (the latest
 // of all when version is negative), or the zero State.
-func snapshotAt(tx *bolt.Tx, account string, version int64) (events.State, error) {
-	k, v := floor(tx.Bucket(bucketSnapshots).Cursor(), account, version)
-	if k == nil {
+func snapshotAt(v *view, account string, version int64) (events.State, error) {
+	_, val := floor(v.tx.Bucket(bucketSnapshots).Cursor(), account, version)
+	for _, e := range v.entries(account) {
+		for _, sn := range e.snaps {
+			if version < 0 || sn.version <= version {
+				val = sn.value
+			}
+		}
+	}
+	if val == nil {
 		return events.State{}, nil
 	}
 	var st events.State
-	if err := json.Unmarshal(v, &st); err != nil {
+	if err := json.Unmarshal(val, &st); err != nil {
 		return events.State{}, events.Wrap(events.CodeInternal, err, "stored snapshot of "+account+" cannot be decoded")
 	}
 	return st, nil
 }
 
-// readRange returns up to limit events of account from version from on.
-func readRange(tx *bolt.Tx, account string, from int64, limit int) ([]events.Event, error) {
-	var out []events.Event
-	var prev events.Event
+// readRange returns up to limit events of account from version from on:
+// those in the file, then those in the log's tail.
+func readRange(v *view, account string, from int64, limit int) ([]events.Event, error) {
+	r := ranger{account: account, next: from, limit: limit}
 	pre := prefix(account)
-	c := tx.Bucket(bucketEvents).Cursor()
-	for k, v := c.Seek(versionKey(account, from)); bytes.HasPrefix(k, pre) && len(out) < limit; k, v = c.Next() {
-		e, err := decodeEvent(account, versionOf(account, k), v, &prev)
-		if err != nil {
+	c := v.tx.Bucket(bucketEvents).Cursor()
+	for k, val := c.Seek(versionKey(account, from)); bytes.HasPrefix(k, pre) && !r.full(); k, val = c.Next() {
+		if err := r.add(versionOf(account, k), val); err != nil {
 			return nil, err
 		}
-		if out == nil {
-			out = make([]events.Event, 0, min(limit, 256))
-		}
-		out = append(out, e)
-		prev = e
 	}
-	return out, nil
+	for _, e := range v.entries(account) {
+		for i, val := range e.enc {
+			if version := e.first + int64(i); version >= r.next && !r.full() {
+				if err := r.add(version, val); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return r.out, nil
+}
+
+// ranger collects the events of one readRange.
+type ranger struct {
+	account string
+	next    int64 // the version it needs next
+	limit   int
+	out     []events.Event
+	prev    events.Event
+}
+
+func (r *ranger) full() bool { return len(r.out) >= r.limit }
+
+func (r *ranger) add(version int64, val []byte) error {
+	e, err := decodeEvent(r.account, version, val, &r.prev)
+	if err != nil {
+		return err
+	}
+	if r.out == nil {
+		r.out = make([]events.Event, 0, min(r.limit, 256))
+	}
+	r.out = append(r.out, e)
+	r.prev = e
+	r.next = version + 1
+	return nil
 }
 
 // Read implements events.EventStore. Errors: InvalidArgument (see
@@ -75,8 +110,8 @@ func (s *Store) Read(ctx context.Context, account string, from int64, limit int)
 		return nil, err
 	}
 	var out []events.Event
-	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
-		out, err = readRange(tx, account, from, limit)
+	err := s.read(ctx, func(v *view) (err error) {
+		out, err = readRange(v, account, from, limit)
 		return err
 	})
 	return out, err
@@ -92,8 +127,8 @@ func (s *Store) Command(ctx context.Context, account, commandID string) ([]event
 		return nil, events.Errorf(events.CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, events.MaxIDLength)
 	}
 	var out []events.Event
-	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
-		out, err = commandEvents(tx, account, commandID)
+	err := s.read(ctx, func(v *view) (err error) {
+		out, err = commandEvents(v, account, commandID)
 		return err
 	})
 	return out, err
@@ -109,8 +144,8 @@ func (s *Store) Snapshot(ctx context.Context, account string, version int64) (ev
 		return events.State{}, events.Errorf(events.CodeInvalidArgument, "snapshot version %d is negative", version)
 	}
 	var st events.State
-	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
-		st, err = snapshotAt(tx, account, version)
+	err := s.read(ctx, func(v *view) (err error) {
+		st, err = snapshotAt(v, account, version)
 		return err
 	})
 	return st, err
@@ -125,16 +160,39 @@ func (s *Store) Accounts(ctx context.Context, after string, limit int) ([]string
 		return nil, events.Errorf(events.CodeInvalidArgument, "accounts limit %d must be between 1 and %d", limit, events.MaxReadLimit)
 	}
 	var out []string
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketEvents).Cursor()
-		for k, _ := c.Seek(append([]byte(after), 1)); k != nil && len(out) < limit; {
-			account := accountOf(k)
-			out = append(out, account)
-			k, _ = c.Seek(append([]byte(account), 1))
-		}
+	err := s.read(ctx, func(v *view) error {
+		out = mergeSorted(fileAccounts(v.tx, after, limit), v.accounts(after), limit)
 		return nil
 	})
 	return out, err
+}
+
+// fileAccounts returns up to limit accounts after after in the file.
+func fileAccounts(tx *bolt.Tx, after string, limit int) []string {
+	var out []string
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, _ := c.Seek(append([]byte(after), 1)); k != nil && len(out) < limit; {
+		account := accountOf(k)
+		out = append(out, account)
+		k, _ = c.Seek(append([]byte(account), 1))
+	}
+	return out
+}
+
+// mergeSorted merges two ascending lists without repeats, up to limit.
+func mergeSorted(a, b []string, limit int) []string {
+	var out []string
+	for len(out) < limit && (len(a) > 0 || len(b) > 0) {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 func checkAccount(account string) error {

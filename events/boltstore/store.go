@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -36,14 +37,15 @@ type Store struct {
 	group     group
 	noSync    bool
 	discarded bool
-	behind    *behind // the write-behind of Put, only WithoutSync
+	behind    *behind   // the write-behind of Put, only WithoutSync
+	log       *eventLog // the write-ahead log of appends, unless WithoutSync
 }
 
 type config struct {
 	lockTimeout time.Duration
 	now         func() time.Time
 	noSync      bool
-	flushEvery  time.Duration // the write-behind interval, only WithoutSync
+	every       time.Duration // the write-behind or checkpoint interval; 0 for the default
 }
 
 // Option configures Open. An option with an invalid value makes Open fail
@@ -80,7 +82,7 @@ func WithClock(now func() time.Time) Option {
 // open Store), is not a bbolt file, or cannot be created, and with
 // InvalidArgument for an invalid option.
 func Open(path string, opts ...Option) (*Store, error) {
-	c := config{lockTimeout: time.Second, now: time.Now, flushEvery: defaultFlushEvery}
+	c := config{lockTimeout: time.Second, now: time.Now}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return nil, err
@@ -96,9 +98,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	s := &Store{db: db, path: path, now: c.now, noSync: c.noSync, discarded: discarded}
 	s.group.commit = s.commit
+	if !c.noSync {
+		if err := s.openLog(cmp.Or(c.every, checkpointEvery)); err != nil {
+			_ = db.Close()
+			return nil, events.Wrap(events.CodeStoreUnavailable, err, "cannot recover the event log of "+path)
+		}
+	}
 	if c.noSync {
-		s.behind = newBehind(path, c.flushEvery)
-		go s.runFlusher()
+		s.behind = newBehind(path, cmp.Or(c.every, defaultFlushEvery))
+		go s.behind.pace.run(func() { _ = s.flush() }) // a failure is kept in behind.err
 	}
 	return s, nil
 }
@@ -141,7 +149,7 @@ func createBuckets(db *bolt.DB) error {
 // mark, so the next Open discards it. Later calls fail with
 // StoreUnavailable.
 func (s *Store) Close() error {
-	if err := s.closeBehind(); err != nil {
+	if err := errors.Join(s.closeLog(), s.closeBehind()); err != nil {
 		_ = s.db.Close()
 		return err
 	}
@@ -163,6 +171,23 @@ func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 		return err
 	}
 	return s.storeError(s.db.View(fn))
+}
+
+// read runs fn in a read-only transaction, after checking ctx, with what
+// the log holds beyond the file.
+func (s *Store) read(ctx context.Context, fn func(v *view) error) error {
+	if s.log == nil {
+		return s.view(ctx, func(tx *bolt.Tx) error { return fn(&view{tx: tx}) })
+	}
+	if err := ctxError(ctx); err != nil {
+		return err
+	}
+	t := s.log.tail
+	t.gate.RLock()
+	defer t.gate.RUnlock()
+	return s.storeError(s.db.View(func(tx *bolt.Tx) error {
+		return fn(&view{tx: tx, tail: t, applied: appliedIn(tx)})
+	}))
 }
 
 // storeError maps a bbolt failure to StoreUnavailable and keeps *events.Error

@@ -1,0 +1,218 @@
+package boltstore
+
+import (
+	"encoding/binary"
+	"slices"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// entry is one append's writes: the stored forms of its events from
+// version first on, the snapshots they reach, and its command record. On a
+// store with a log it is what one log record holds.
+type entry struct {
+	seq       uint64 // its place in the log; 0 on a store without one
+	account   string
+	commandID string
+	first     int64
+	enc       [][]byte
+	snaps     []storedSnapshot
+	durable   bool // its record is synced; guarded by tail.mu
+}
+
+// storedSnapshot is a snapshot's version and its JSON events.State.
+type storedSnapshot struct {
+	version int64
+	value   []byte
+}
+
+func (e *entry) last() int64 { return e.first + int64(len(e.enc)) - 1 }
+
+// writeEntry puts e's events, snapshots and command record in tx.
+func writeEntry(tx *bolt.Tx, e *entry) error {
+	evb, snb := tx.Bucket(bucketEvents), tx.Bucket(bucketSnapshots)
+	for i, v := range e.enc {
+		if err := put(evb, versionKey(e.account, e.first+int64(i)), v); err != nil {
+			return err
+		}
+	}
+	for _, sn := range e.snaps {
+		if err := put(snb, versionKey(e.account, sn.version), sn.value); err != nil {
+			return err
+		}
+	}
+	v := binary.BigEndian.AppendUint64(key(e.first), uint64(e.last()))
+	return put(tx.Bucket(bucketCommands), commandKey(e.account, e.commandID), v)
+}
+
+// view is what one read, or one group commit, sees of the event log: a
+// bbolt transaction and, on a store with a log, the entries logged since
+// the last checkpoint that the transaction does not hold yet.
+type view struct {
+	tx      *bolt.Tx
+	tail    *tail  // nil on a store without a log
+	applied uint64 // the last seq the transaction holds
+	own     bool   // a group commit: it also sees the entries it is adding
+}
+
+// entries returns the account's entries that v sees beyond its
+// transaction, in version order.
+func (v *view) entries(account string) []*entry {
+	if v.tail == nil {
+		return nil
+	}
+	return v.tail.of(account, v.applied, v.own)
+}
+
+// accounts returns the accounts after after that have entries v sees
+// beyond its transaction, sorted.
+func (v *view) accounts(after string) []string {
+	if v.tail == nil {
+		return nil
+	}
+	all := v.tail.accounts(v.applied)
+	i, found := slices.BinarySearch(all, after)
+	if found {
+		i++
+	}
+	return all[i:]
+}
+
+// add makes e part of what v writes: into the transaction on a store
+// without a log, or into the tail, not yet durable, on one with a log.
+func (v *view) add(e *entry) error {
+	if v.tail == nil {
+		return writeEntry(v.tx, e)
+	}
+	v.tail.add(e)
+	return nil
+}
+
+// tail holds the entries logged but not yet checkpointed into the file.
+// Readers hold gate for reading while their transaction and the tail must
+// agree; a checkpoint holds it for writing while it drops the entries it
+// has committed, so no reader can miss them in both places.
+type tail struct {
+	gate sync.RWMutex
+
+	mu        sync.Mutex
+	byAccount map[string][]*entry
+	order     []*entry // by seq
+	fresh     []*entry // added by the running group commit
+	nextSeq   uint64
+}
+
+func newTail(nextSeq uint64) *tail {
+	return &tail{byAccount: map[string][]*entry{}, nextSeq: nextSeq}
+}
+
+// of returns the account's entries after applied: durable ones, and the
+// running group commit's own ones when own is set.
+func (t *tail) of(account string, applied uint64, own bool) []*entry {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []*entry
+	for _, e := range t.byAccount[account] {
+		if e.seq > applied && (e.durable || own) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// add numbers e and holds it, not yet durable, as part of the running
+// group commit.
+func (t *tail) add(e *entry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e.seq = t.nextSeq
+	t.nextSeq++
+	t.byAccount[e.account] = append(t.byAccount[e.account], e)
+	t.order = append(t.order, e)
+	t.fresh = append(t.fresh, e)
+}
+
+// takeFresh returns the running group commit's entries.
+func (t *tail) takeFresh() []*entry {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fresh
+	t.fresh = nil
+	return f
+}
+
+// settle ends a group commit: its entries become durable, or, when its
+// log write failed, are forgotten.
+func (t *tail) settle(es []*entry, synced bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if synced {
+		for _, e := range es {
+			e.durable = true
+		}
+		return
+	}
+	for _, e := range es {
+		t.byAccount[e.account] = slices.DeleteFunc(t.byAccount[e.account], func(x *entry) bool { return x == e })
+		if len(t.byAccount[e.account]) == 0 {
+			delete(t.byAccount, e.account)
+		}
+	}
+	t.order = slices.DeleteFunc(t.order, func(x *entry) bool { return !x.durable })
+}
+
+// durable returns the durable entries in seq order, up to the first that
+// is not, for a checkpoint.
+func (t *tail) durable() []*entry {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for n < len(t.order) && t.order[n].durable {
+		n++
+	}
+	return slices.Clone(t.order[:n])
+}
+
+// len returns how many entries the tail holds.
+func (t *tail) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.order)
+}
+
+// drop forgets the entries up to seq, which a checkpoint has committed. It
+// waits for the readers that may still need them.
+func (t *tail) drop(seq uint64) {
+	t.gate.Lock()
+	defer t.gate.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for n < len(t.order) && t.order[n].seq <= seq {
+		e := t.order[n]
+		rest := t.byAccount[e.account][1:]
+		if len(rest) == 0 {
+			delete(t.byAccount, e.account)
+		} else {
+			t.byAccount[e.account] = rest
+		}
+		n++
+	}
+	t.order = slices.Delete(t.order, 0, n)
+}
+
+// accounts returns the accounts of the entries after applied that a reader
+// sees, sorted.
+func (t *tail) accounts(applied uint64) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []string
+	for a, es := range t.byAccount {
+		if slices.ContainsFunc(es, func(e *entry) bool { return e.seq > applied && e.durable }) {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
