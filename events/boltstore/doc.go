@@ -8,9 +8,11 @@
 // file and the log, writes one record per append, and syncs once, one
 // sequential write where a bbolt commit rewrites scattered pages and syncs
 // twice. Reads see the logged appends at once. A checkpoint goroutine
-// writes them into the file within 50ms, or as soon as 4096 are waiting,
-// then removes the segments it no longer needs; Open writes into the file
-// what the log holds beyond it, so a crash loses no append that returned.
+// writes them into the file within a second, or as soon as 16384 are
+// waiting, then removes the segments it no longer needs; rare, large
+// checkpoints keep the file's two syncs out of the way of the log's. Open
+// writes into the file what the log holds beyond it, so a crash loses no
+// append that returned.
 // A failed log write fails every later append until the store is opened
 // again, since only a fresh read of the log can tell what it holds. Other
 // writes (dead letters, Put) are synced bbolt commits.
