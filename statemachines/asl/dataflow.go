@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/intrinsic"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
@@ -58,8 +59,18 @@ func (sc *stateCtx) contextObject() any {
 	return c
 }
 
-// get evaluates p against in, or against $$ for a context path.
+// get evaluates p against in, or against $$ for a context path, for code
+// that inspects the value: every raw JSON text in it is decoded.
 func (sc *stateCtx) get(p *jsonpath.Path, in any) (any, error) {
+	v, err := sc.lookup(p, in)
+	return jsonvalue.Expand(v), err
+}
+
+// lookup is get for the data flow (InputPath, OutputPath and the paths of
+// a template), which moves the value on without looking into it: a raw
+// JSON text of a Lambda result stays raw, so that it is encoded again by
+// copying its bytes. See the jsonvalue package for where raw texts go.
+func (sc *stateCtx) lookup(p *jsonpath.Path, in any) (any, error) {
 	if p.IsContext() {
 		return p.Get(in, sc.contextObject())
 	}
@@ -86,7 +97,7 @@ func (sc *stateCtx) selectPath(op optPath, v any) (any, error) {
 	case op.null:
 		return map[string]any{}, nil
 	}
-	out, err := sc.get(op.p, v)
+	out, err := sc.lookup(op.p, v)
 	if err != nil {
 		return nil, sc.runtimef("Invalid path '%s' : %v", op.p.String(), err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 )
 
 // Invoker is a Lambda function called in-process. It has the method set of
@@ -170,6 +171,9 @@ func mustJSON(v any) []byte {
 }
 
 // decodeResult reads a function's result, which Step Functions reads as JSON.
+// An object or array that can be copied as it is stays a jsonvalue.Raw of
+// out: the data flow mostly moves it on to the next function, and decodes
+// it only where something inspects it.
 func decodeResult(out []byte, name string) (any, error) {
 	if len(out) > MaxPayloadSize {
 		return nil, dataLimitError(name)
@@ -177,7 +181,7 @@ func decodeResult(out []byte, name string) (any, error) {
 	if len(out) == 0 {
 		return nil, nil
 	}
-	v, err := decodeJSON(out)
+	v, err := jsonvalue.DecodeLazy(out)
 	if err != nil {
 		return string(out), nil
 	}
@@ -186,6 +190,10 @@ func decodeResult(out []byte, name string) (any, error) {
 
 // lambdaFunction runs Task states whose Resource is a function ARN.
 type lambdaFunction struct{ fns *functions }
+
+// takesRawInput marks lambdaFunction as a rawInputHandler: it encodes its
+// input.
+func (*lambdaFunction) takesRawInput() {}
 
 // RunTask invokes the function with the effective input; the result is the
 // function's output.
@@ -216,10 +224,14 @@ func notFound(arn string, t *Task) *Error {
 // lambdaInvoke is the optimized integration arn:aws:states:::lambda:invoke.
 type lambdaInvoke struct{ fns *functions }
 
+// takesRawInput marks lambdaInvoke as a rawInputHandler: it encodes its
+// Payload and reads only FunctionName and LogType.
+func (*lambdaInvoke) takesRawInput() {}
+
 // RunTask invokes FunctionName with Payload and returns Lambda's response
 // envelope.
 func (h *lambdaInvoke) RunTask(ctx context.Context, t *Task) (any, error) {
-	params, _ := t.Input.(map[string]any)
+	params := inputObject(t.Input)
 	name, _ := params["FunctionName"].(string)
 	if name == "" {
 		return nil, newError("Lambda.InvalidParameterValueException", "The parameter FunctionName is required and must be a string.")
@@ -275,6 +287,16 @@ func materialize(v any) any {
 		return l.envelope()
 	}
 	return v
+}
+
+// inputObject returns a task's input as an object, opening it if it is a
+// raw JSON text; nil when it is not an object.
+func inputObject(v any) map[string]any {
+	if r, ok := v.(jsonvalue.Raw); ok {
+		v = r.Shallow()
+	}
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // invokePayload is the request body: a string is sent as it is, null or

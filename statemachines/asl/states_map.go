@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stepfold/stepfold/statemachines/asl/internal/jsontype"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
@@ -77,12 +78,14 @@ func (m *mapState) execute(ctx context.Context, sc *stateCtx, in any) (any, stri
 	return sc.runWithRetry(ctx, in, attempt, failed)
 }
 
-// items selects the array to iterate over.
+// items selects the array to iterate over, decoded: each item becomes
+// $$.Map.Item.Value, which Choice rules and intrinsic functions may read.
 func (m *mapState) items(sc *stateCtx, eff any) ([]any, error) {
 	v, err := sc.selectPath(m.itemsPath, eff)
 	if err != nil {
 		return nil, err
 	}
+	v = jsonvalue.Expand(v)
 	arr, ok := v.([]any)
 	if !ok {
 		return nil, sc.runtimef("Item selection failed: the ItemsPath field must point to a JSON array, not %s", jsontype.Name(v))

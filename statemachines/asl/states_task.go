@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
@@ -95,7 +96,7 @@ func (t *taskState) call(ctx context.Context, sc *stateCtx, params any, timeout 
 	sc.fr.record(event{typ: evs.scheduled, name: r.m.cfg.region, resource: t.resource, input: params, timeout: timeout})
 	sc.fr.record(event{typ: evs.started, resource: t.resource})
 	h := r.m.cfg.registry.lookup(t.resource)
-	task := &Task{Resource: t.resource, State: sc.st.name, Input: params, Region: r.m.cfg.region, Account: r.m.cfg.account, RequestID: r.m.cfg.uuid()}
+	task := &Task{Resource: t.resource, State: sc.st.name, Input: handlerInput(h, params), Region: r.m.cfg.region, Account: r.m.cfg.account, RequestID: r.m.cfg.uuid()}
 	result, err := t.invoke(ctx, r, h, task, timeout)
 	switch {
 	case err == nil:
@@ -111,6 +112,23 @@ func (t *taskState) call(ctx context.Context, sc *stateCtx, params any, timeout 
 	}
 	sc.fr.record(event{typ: typ, resource: t.resource, err: e})
 	return nil, e
+}
+
+// rawInputHandler is a TaskHandler of this package that sends its input on
+// as JSON (the Lambda integrations), and so takes raw JSON texts in it.
+type rawInputHandler interface {
+	TaskHandler
+	takesRawInput()
+}
+
+// handlerInput is the Task.Input h gets for params: params itself for a
+// Lambda integration, params with every raw JSON text decoded for any
+// other handler, which may inspect it as the TaskHandler contract allows.
+func handlerInput(h TaskHandler, params any) any {
+	if _, ok := h.(rawInputHandler); ok {
+		return params
+	}
+	return jsonvalue.Expand(params)
 }
 
 // invoke calls the handler, giving up with States.Timeout when the task

@@ -172,7 +172,7 @@ func (t *tarray) eval(in any, sc *stateCtx) (any, error) {
 }
 
 func (t *tpath) eval(in any, sc *stateCtx) (any, error) {
-	v, err := sc.get(t.p, in)
+	v, err := sc.lookup(t.p, in)
 	if err == nil {
 		return v, nil
 	}
