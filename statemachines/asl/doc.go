@@ -17,6 +17,12 @@
 //	m, err := asl.New(def, asl.WithName("Orders"), asl.WithResources(reg))
 //	res, err := m.StartSync(ctx, "", []byte(`{"id":1}`))
 //
+// A Lambda function's result is kept as the JSON text the function
+// returned wherever the data flow only moves it, and decoded where a state
+// inspects it; in outputs and history its members therefore keep the
+// order the function wrote them in, as on AWS, while other objects are
+// written with sorted keys.
+//
 // Wait states, retry delays and timeouts run on a [Clock], so tests can
 // use a virtual clock and finish at once. Every failure of a run is reported
 // as an [*Error] whose Name is the ASL error name; a definition that AWS would

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -69,7 +70,7 @@ func TestRawLambdaResults(t *testing.T) {
 			}
 			decoded, _ := runWithResult(t, def, indented.Bytes())
 			if raw != decoded {
-				t.Errorf("with the result raw:\n%s\nwith it decoded:\n%s", raw, decoded)
+				t.Errorf("the runs differ\n%s", firstDifference(raw, decoded))
 			}
 		})
 	}
@@ -114,6 +115,18 @@ func runWithResult(t *testing.T, def string, result []byte) (text, ended string)
 		ended += " " + *ex.Error
 	}
 	return contentLength.ReplaceAllString(string(desc), `"Content-Length":$1"n"`), ended
+}
+
+// firstDifference shows the first line where the descriptions of a run
+// with a raw result and one with a decoded result differ.
+func firstDifference(raw, decoded string) string {
+	r, d := strings.Split(raw, "\n"), strings.Split(decoded, "\n")
+	for i := range min(len(r), len(d)) {
+		if r[i] != d[i] {
+			return fmt.Sprintf("line %d with the result raw:\n%s\nwith it decoded:\n%s", i+1, r[i], d[i])
+		}
+	}
+	return fmt.Sprintf("one run has %d lines, the other %d", len(r), len(d))
 }
 
 // fixedResult is a function that always returns the same bytes.
@@ -166,4 +179,59 @@ func TestRawResultKeepsMemberOrder(t *testing.T) {
 			t.Errorf("result %s gave %s, want %s", tt.result, deref(ex.Output), tt.want)
 		}
 	}
+}
+
+// rawFuzzMachines read a function's result in the ways the data flow
+// can, each in its own machine so that a failure of one does not hide the
+// others (and, in a template, one path at most may fail: which of two
+// failing fields is reported depends on map order). F calls the function
+// and puts its result at $.r.
+var rawFuzzMachines = []string{
+	`"S":{"Type":"Pass","Parameters":{"all.$":"$.r"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"a.$":"$.r.a"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"first.$":"$.r[0]"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"last.$":"$.r[-1]"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"len.$":"$.r.length()"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"ab.$":"$.r['a','b']"},"End":true}`,
+	`"S":{"Type":"Pass","InputPath":"$.r.a","OutputPath":"$[0]","End":true}`,
+	`"S":{"Type":"Choice","Choices":[{"Variable":"$.r.a","IsString":true,"Next":"Y"},{"Variable":"$.r.a","NumericGreaterThan":1,"Next":"Y"},{"Variable":"$.r[0]","IsPresent":true,"Next":"Y"}],"Default":"Y"},"Y":{"Type":"Succeed","OutputPath":"$.r"}`,
+	`"S":{"Type":"Pass","Parameters":{"s.$":"States.JsonToString($.r)","f.$":"States.Format('{}', $.r)"},"End":true}`,
+	`"S":{"Type":"Pass","Parameters":{"w.$":"$.r[*]","d.$":"$..a","f.$":"$.r[?(@.a)]","v.$":"$.r.*"},"End":true}`,
+	`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r.a.x","Next":"T"},"T":{"Type":"Pass","Result":2,"ResultPath":"$.r.b","End":true}`,
+	`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r[0]","End":true}`,
+	`"S":{"Type":"Map","MaxConcurrency":1,"ItemsPath":"$.r","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$","a.$":"$.a"},"End":true}}},"End":true}`,
+	`"S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"echo","Payload.$":"$.r"},"ResultSelector":{"p.$":"$.Payload"},"End":true}`,
+}
+
+// FuzzRawResults runs rawFuzzMachines on any function result, once kept
+// raw where it can be and once indented, which is decoded: the runs must
+// not differ. The result is first written as the encoder writes it (keys
+// sorted), since a raw result keeps its member order and a decoded one
+// does not.
+func FuzzRawResults(f *testing.F) {
+	for _, s := range []string{rawResult, `[1,{"a":"x"},[2]]`, `{"a":[{"a":1}],"b":{}}`, `{"a":{"x":{"y":null}},"b":[true,false]}`, `"s"`, `5`, `{}`, `[]`, `{"a":"<\u2028>"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := jsonvalue.Decode(data)
+		if err != nil {
+			return
+		}
+		result, err := jsonvalue.Append(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, result, "", " "); err != nil {
+			t.Fatal(err)
+		}
+		for _, states := range rawFuzzMachines {
+			def := `{"StartAt":"F","States":{"F":{"Type":"Task","Resource":"` + fnARN + `","ResultPath":"$.r","Next":"S"},` + states + `}}`
+			raw, _ := runWithResult(t, def, result)
+			decoded, _ := runWithResult(t, def, indented.Bytes())
+			if raw != decoded {
+				t.Fatalf("result %s, machine %s: the runs differ\n%s", result, states, firstDifference(raw, decoded))
+			}
+		}
+	})
 }
