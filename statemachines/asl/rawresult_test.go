@@ -76,10 +76,6 @@ func TestRawLambdaResults(t *testing.T) {
 	}
 }
 
-// contentLength matches the Content-Length headers of a Lambda envelope,
-// which count the bytes the function returned.
-var contentLength = regexp.MustCompile(`\\"Content-Length\\":(\[)?\\"[0-9]+\\"`)
-
 // runWithResult runs def with function f returning result. It describes
 // the execution and its history as JSON, without the Content-Length
 // headers, and says how the run ended: its status, and its error if any.
@@ -114,6 +110,10 @@ func runWithResult(t *testing.T, def string, result []byte) (text, ended string)
 	if ex.Error != nil {
 		ended += " " + *ex.Error
 	}
+	// The Content-Length headers of a Lambda envelope count the bytes the
+	// function returned, which differ between a result and its indented
+	// form.
+	contentLength := regexp.MustCompile(`\\"Content-Length\\":(\[)?\\"[0-9]+\\"`)
 	return contentLength.ReplaceAllString(string(desc), `"Content-Length":$1"n"`), ended
 }
 
@@ -181,26 +181,28 @@ func TestRawResultKeepsMemberOrder(t *testing.T) {
 	}
 }
 
-// rawFuzzMachines read a function's result in the ways the data flow
-// can, each in its own machine so that a failure of one does not hide the
-// others (and, in a template, one path at most may fail: which of two
-// failing fields is reported depends on map order). F calls the function
-// and puts its result at $.r.
-var rawFuzzMachines = []string{
-	`"S":{"Type":"Pass","Parameters":{"all.$":"$.r"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"a.$":"$.r.a"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"first.$":"$.r[0]"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"last.$":"$.r[-1]"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"len.$":"$.r.length()"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"ab.$":"$.r['a','b']"},"End":true}`,
-	`"S":{"Type":"Pass","InputPath":"$.r.a","OutputPath":"$[0]","End":true}`,
-	`"S":{"Type":"Choice","Choices":[{"Variable":"$.r.a","IsString":true,"Next":"Y"},{"Variable":"$.r.a","NumericGreaterThan":1,"Next":"Y"},{"Variable":"$.r[0]","IsPresent":true,"Next":"Y"}],"Default":"Y"},"Y":{"Type":"Succeed","OutputPath":"$.r"}`,
-	`"S":{"Type":"Pass","Parameters":{"s.$":"States.JsonToString($.r)","f.$":"States.Format('{}', $.r)"},"End":true}`,
-	`"S":{"Type":"Pass","Parameters":{"w.$":"$.r[*]","d.$":"$..a","f.$":"$.r[?(@.a)]","v.$":"$.r.*"},"End":true}`,
-	`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r.a.x","Next":"T"},"T":{"Type":"Pass","Result":2,"ResultPath":"$.r.b","End":true}`,
-	`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r[0]","End":true}`,
-	`"S":{"Type":"Map","MaxConcurrency":1,"ItemsPath":"$.r","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$","a.$":"$.a"},"End":true}}},"End":true}`,
-	`"S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"echo","Payload.$":"$.r"},"ResultSelector":{"p.$":"$.Payload"},"End":true}`,
+// rawFuzzMachines returns the states of machines that read a function's
+// result in the ways the data flow can, one way a machine so that a
+// failure of one does not hide the others (and, in a template, one path at
+// most may fail: which of two failing fields is reported depends on map
+// order). F, before them, calls the function and puts its result at $.r.
+func rawFuzzMachines() []string {
+	return []string{
+		`"S":{"Type":"Pass","Parameters":{"all.$":"$.r"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"a.$":"$.r.a"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"first.$":"$.r[0]"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"last.$":"$.r[-1]"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"len.$":"$.r.length()"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"ab.$":"$.r['a','b']"},"End":true}`,
+		`"S":{"Type":"Pass","InputPath":"$.r.a","OutputPath":"$[0]","End":true}`,
+		`"S":{"Type":"Choice","Choices":[{"Variable":"$.r.a","IsString":true,"Next":"Y"},{"Variable":"$.r.a","NumericGreaterThan":1,"Next":"Y"},{"Variable":"$.r[0]","IsPresent":true,"Next":"Y"}],"Default":"Y"},"Y":{"Type":"Succeed","OutputPath":"$.r"}`,
+		`"S":{"Type":"Pass","Parameters":{"s.$":"States.JsonToString($.r)","f.$":"States.Format('{}', $.r)"},"End":true}`,
+		`"S":{"Type":"Pass","Parameters":{"w.$":"$.r[*]","d.$":"$..a","f.$":"$.r[?(@.a)]","v.$":"$.r.*"},"End":true}`,
+		`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r.a.x","Next":"T"},"T":{"Type":"Pass","Result":2,"ResultPath":"$.r.b","End":true}`,
+		`"S":{"Type":"Pass","Result":1,"ResultPath":"$.r[0]","End":true}`,
+		`"S":{"Type":"Map","MaxConcurrency":1,"ItemsPath":"$.r","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$","a.$":"$.a"},"End":true}}},"End":true}`,
+		`"S":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"echo","Payload.$":"$.r"},"ResultSelector":{"p.$":"$.Payload"},"End":true}`,
+	}
 }
 
 // FuzzRawResults runs rawFuzzMachines on any function result, once kept
@@ -225,7 +227,7 @@ func FuzzRawResults(f *testing.F) {
 		if err := json.Indent(&indented, result, "", " "); err != nil {
 			t.Fatal(err)
 		}
-		for _, states := range rawFuzzMachines {
+		for _, states := range rawFuzzMachines() {
 			def := `{"StartAt":"F","States":{"F":{"Type":"Task","Resource":"` + fnARN + `","ResultPath":"$.r","Next":"S"},` + states + `}}`
 			raw, _ := runWithResult(t, def, result)
 			decoded, _ := runWithResult(t, def, indented.Bytes())
