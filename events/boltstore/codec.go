@@ -43,7 +43,7 @@ func appendTime(b []byte, t time.Time) ([]byte, error) {
 	return append(binary.AppendUvarint(b, uint64(len(tb))), tb...), nil
 }
 
-func appendString(b []byte, s string) []byte {
+func appendString[T string | []byte](b []byte, s T) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 

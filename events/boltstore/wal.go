@@ -161,12 +161,12 @@ func appendRecord(b []byte, e *entry) []byte {
 	b = binary.AppendVarint(b, e.first)
 	b = binary.AppendUvarint(b, uint64(len(e.enc)))
 	for _, v := range e.enc {
-		b = appendString(b, string(v))
+		b = appendString(b, v)
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.snaps)))
 	for _, sn := range e.snaps {
 		b = binary.AppendVarint(b, sn.version)
-		b = appendString(b, string(sn.value))
+		b = appendString(b, sn.value)
 	}
 	payload := b[start+8:]
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
