@@ -134,9 +134,7 @@ func (w *wal) close(checkpointed bool) error {
 	if checkpointed && err == nil {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		for _, first := range w.segments {
-			err = errors.Join(err, os.Remove(segmentPath(w.dir, first)))
-		}
+		err = removeSegments(w.dir) // Open removed any other process's
 		w.segments = nil
 	}
 	return err

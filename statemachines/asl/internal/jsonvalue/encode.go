@@ -18,9 +18,9 @@ const maxFastDepth = 1000
 // a json.Encoder with SetEscapeHTML(false) writes, without the trailing
 // newline. nil, bool, string, json.Number, float64, int, int64, []any and
 // map[string]any are encoded directly, and a Raw's text is copied as it
-// is; any other type is handed to encoding/json. On error Append returns dst unchanged and the error
-// encoding/json would report (an invalid json.Number, a NaN or infinite
-// float, an unsupported type, a cycle).
+// is; any other type is handed to encoding/json. On error Append returns
+// dst unchanged and the error encoding/json would report (an invalid
+// json.Number, a NaN or infinite float, an unsupported type, a cycle).
 func Append(dst []byte, v any) ([]byte, error) {
 	var e encoder
 	out, err := e.value(dst, v, 0)

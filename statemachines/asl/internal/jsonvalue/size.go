@@ -9,9 +9,8 @@ import (
 // Len returns the number of bytes Append would append for v, and the error
 // Append would return. It counts without building the encoding, so it
 // allocates nothing for the types Append encodes itself (a Raw counts as
-// the length of its text); other types, and
-// arrays and objects deeper than Append handles itself, are encoded with
-// encoding/json to be measured.
+// the length of its text); other types, and arrays and objects deeper than
+// Append handles itself, are encoded with encoding/json to be measured.
 //
 // Len stops counting once the count passes limit: it then returns some
 // number greater than limit, and no error for the part it did not look at.
