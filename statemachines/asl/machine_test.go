@@ -294,3 +294,19 @@ func TestNewValidatesOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplateFailureIsDeterministic runs a Parameters template in which
+// two members fail: the execution must name the same one, the first in
+// key order, every time, whatever order Go gives the decoded map.
+func TestTemplateFailureIsDeterministic(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"zeta.$":"$.noZeta","alpha.$":"$.noAlpha","mid.$":"$.noMid"},"End":true}}}`
+	for range 30 {
+		ex := runSync(t, mustParse(t, def), `{}`)
+		if ex.Status != types.ExecutionStatusFailed || ex.Error == nil || *ex.Error != ErrorRuntime {
+			t.Fatalf("status %s, error %v: want FAILED with %s", ex.Status, ex.Error, ErrorRuntime)
+		}
+		if ex.Cause == nil || !strings.Contains(*ex.Cause, "$.noAlpha") || strings.Contains(*ex.Cause, "$.noZeta") || strings.Contains(*ex.Cause, "$.noMid") {
+			t.Fatalf("cause %v: want it to name only $.noAlpha, the first failing member in key order", ex.Cause)
+		}
+	}
+}

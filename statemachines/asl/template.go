@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -81,9 +82,12 @@ func (l *loader) tnode(loc string, v any) tnode {
 }
 
 // tobject compiles an object, turning "key.$" members into paths or calls.
+// Its fields are in key order, so that of two members that fail, the one a
+// load or an evaluation reports is always the same.
 func (l *loader) tobject(loc string, m map[string]any) tnode {
 	obj := &tobject{fields: make([]tfield, 0, len(m))}
-	for k, v := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		at := pointer(loc, k)
 		if !strings.HasSuffix(k, ".$") {
 			obj.fields = append(obj.fields, tfield{k, l.tnode(at, v)})
