@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -170,7 +169,7 @@ func TestWriteBehind(t *testing.T) {
 			flushNow(t, s)
 			putWant(t, s, "acc-2", 4, true)
 			crashed := path + ".crashed"
-			copyFileT(t, path, crashed)
+			CopyFile(t, path, crashed)
 			re := openBehind(t, crashed, time.Hour)
 			if !re.Discarded() {
 				t.Fatal("a file that was never closed was kept")
@@ -187,17 +186,6 @@ func TestWriteBehind(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "readmodel.db")
 			tt.run(t, openBehind(t, path, time.Hour), path)
 		})
-	}
-}
-
-func copyFileT(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -113,7 +113,7 @@ func sameContents(t *testing.T, what string, got, want contents) {
 func crashCopy(t *testing.T, s *Store) string {
 	t.Helper()
 	to := filepath.Join(t.TempDir(), "copy.db")
-	copyFileT(t, s.path, to)
+	CopyFile(t, s.path, to)
 	if err := os.MkdirAll(logDir(to), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func crashCopy(t *testing.T, s *Store) string {
 		t.Fatal(err)
 	}
 	for _, n := range names {
-		copyFileT(t, filepath.Join(logDir(s.path), n.Name()), filepath.Join(logDir(to), n.Name()))
+		CopyFile(t, filepath.Join(logDir(s.path), n.Name()), filepath.Join(logDir(to), n.Name()))
 	}
 	return to
 }

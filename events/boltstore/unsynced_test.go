@@ -39,7 +39,7 @@ func TestWithoutSyncKeepsOnlyCleanlyClosedFiles(t *testing.T) {
 				t.Fatalf("reopening a cleanly closed file: discarded %v, %v", again != nil && again.Discarded(), err)
 			}
 			crashed := path + ".crashed"
-			copyFile(t, path, crashed)
+			boltstore.CopyFile(t, path, crashed)
 			_ = again.Close()
 			return crashed
 		}, true},
@@ -79,16 +79,5 @@ func TestWithoutSyncKeepsOnlyCleanlyClosedFiles(t *testing.T) {
 				t.Fatalf("Put after reopening: %v", err)
 			}
 		})
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
