@@ -82,8 +82,8 @@ func (l *loader) tnode(loc string, v any) tnode {
 }
 
 // tobject compiles an object, turning "key.$" members into paths or calls.
-// Its fields are in key order, so that of two members that fail, the one a
-// load or an evaluation reports is always the same.
+// Its fields are in key order, so that of two members that fail, the one an
+// evaluation reports is always the same.
 func (l *loader) tobject(loc string, m map[string]any) tnode {
 	obj := &tobject{fields: make([]tfield, 0, len(m))}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
