@@ -12,18 +12,12 @@ import (
 // events.DeadLetters contract. It calls newQueue once per subtest.
 func RunDeadLetters(t *testing.T, newQueue func(t *testing.T) events.DeadLetters) {
 	t.Helper()
-	cases := []struct {
-		name string
-		run  func(t *testing.T, q events.DeadLetters)
-	}{
+	runCases(t, []suiteCase[events.DeadLetters]{
 		{"empty queue lists nothing", testLettersEmpty},
 		{"send, list oldest first, get", testLettersOrder},
 		{"delete removes one message", testLettersDelete},
 		{"canceled context", testLettersCanceled},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { c.run(t, newQueue(t)) })
-	}
+	}, newQueue)
 }
 
 // sendAll sends n messages and returns their ids.

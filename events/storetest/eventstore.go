@@ -9,12 +9,6 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// eventStoreCase is one named check of an events.EventStore.
-type eventStoreCase struct {
-	name string
-	run  func(t *testing.T, s store)
-}
-
 // store is the EventStore under test and the suite's settings.
 type store struct {
 	events.EventStore
@@ -48,15 +42,13 @@ func Run(t *testing.T, newStore func(t *testing.T) events.EventStore, opts ...Op
 			t.Fatal(err)
 		}
 	}
-	for _, c := range eventStoreCases() {
-		t.Run(c.name, func(t *testing.T) {
-			c.run(t, store{EventStore: newStore(t), maxEvents: cfg.maxEvents})
-		})
-	}
+	runCases(t, eventStoreCases(), func(t *testing.T) store {
+		return store{EventStore: newStore(t), maxEvents: cfg.maxEvents}
+	})
 }
 
-func eventStoreCases() []eventStoreCase {
-	return []eventStoreCase{
+func eventStoreCases() []suiteCase[store] {
+	return []suiteCase[store]{
 		{"events read back in order", testOrder},
 		{"decided commands replay to their state", testDecided},
 		{"append after a given version", testAppendAfter},

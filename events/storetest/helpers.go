@@ -12,6 +12,21 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
+// suiteCase is one named check of a suite over a port of type T.
+type suiteCase[T any] struct {
+	name string
+	run  func(t *testing.T, x T)
+}
+
+// runCases runs each case as a subtest, on a fresh x that newX builds with
+// the subtest's t.
+func runCases[T any](t *testing.T, cases []suiteCase[T], newX func(t *testing.T) T) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, newX(t)) })
+	}
+}
+
 // base is the business time of the first event the helpers make.
 var base = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 

@@ -13,20 +13,14 @@ import (
 // events.StateStore contract. It calls newStore once per subtest.
 func RunStateStore(t *testing.T, newStore func(t *testing.T) events.StateStore) {
 	t.Helper()
-	cases := []struct {
-		name string
-		run  func(t *testing.T, s events.StateStore)
-	}{
+	runCases(t, []suiteCase[events.StateStore]{
 		{"unknown account is AccountNotFound", testStateUnknown},
 		{"put then get round-trips", testStateRoundTrip},
 		{"only moves forward", testStateForward},
 		{"concurrent puts keep the newest", testStateConcurrent},
 		{"bad input is rejected", testStateBadInput},
 		{"canceled context", testStateCanceled},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
-	}
+	}, newStore)
 }
 
 func sampleState(account string, version int64) events.State {
