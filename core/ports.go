@@ -143,3 +143,16 @@ type DeadLetters interface {
 	// Delete removes one message. Deleting a missing message is not an error.
 	Delete(ctx context.Context, id string) error
 }
+
+// CheckSnapshot validates the arguments of StateStore.Put.
+func CheckSnapshot(stream string, s Snapshot) error {
+	switch {
+	case !ValidID(stream):
+		return Errorf(CodeInvalidArgument, "stream id %q must be 1 to %d letters, digits, '_', '.' or '-'", stream, MaxIDLength)
+	case s.Version < 1:
+		return Errorf(CodeInvalidArgument, "state of %s at version %d; versions start at 1", stream, s.Version)
+	case !json.Valid(s.State):
+		return Errorf(CodeInvalidArgument, "state of %s at version %d is not valid JSON", stream, s.Version)
+	}
+	return nil
+}
