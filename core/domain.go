@@ -134,7 +134,7 @@ type EventDef struct {
 	// Type is the event type, such as "FundsDeposited".
 	Type string
 	// Schema is the version new events of this type are written with.
-	Schema int
+	Schema  int
 	decode  func(data []byte) (Data, error)
 	upcasts []Upcast
 }

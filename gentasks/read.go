@@ -165,7 +165,6 @@ func (s *Service[S, C]) noun() string {
 // latest is the version that asks Snapshot for the latest snapshot.
 const latest = math.MaxInt64
 
-
 // Refold folds the whole log of stream and stores the result in the read
 // model if it is newer than what the read model holds. It reports whether
 // it stored the state and the version it reached. Rebuilding a read model
