@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/stepfold/stepfold/server/sfnapi"
+)
+
+// strictMachine is the account state machine as the Step Functions API
+// names it.
+const strictMachine = "arn:aws:states:us-east-1:000000000000:stateMachine:" + MachineName
+
+// strictPost sends a JSON write to the real server and returns the status
+// and body.
+func strictPost(t *testing.T, url, body, key string) (int, map[string]any) {
+	t.Helper()
+	return call(t, "POST", url, body, "Content-Type", "application/json", "Idempotency-Key", key)
+}
+
+// strictSFN is a real sfn client pointed at the server.
+func strictSFN(base string) *sfn.Client {
+	return sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(base),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
+		APIOptions:  []func(*middleware.Stack) error{sfnapi.DisableHostPrefix}})
+}
+
+// commandRecorded reports whether the store holds commandID as applied to
+// account.
+func commandRecorded(t *testing.T, a *app, account, commandID string) bool {
+	t.Helper()
+	evs, err := a.store.Command(context.Background(), account, commandID)
+	if err != nil {
+		t.Fatalf("Command(%s, %s): %v", account, commandID, err)
+	}
+	return evs != nil
+}
+
+// TestStrictCommandsOverHTTP sends the loose bodies that used to be read
+// leniently (a name in another case, a repeated name, invalid UTF-8) and
+// checks that each is a 400 InvalidCommand naming the problem, and that
+// neither an event nor a command id was written.
+func TestStrictCommandsOverHTTP(t *testing.T) {
+	a, u := newTestApp(t, t.TempDir(), nil)
+	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`, "Content-Type", "application/json")
+	mustCall(t, 200, "POST", u+"/accounts/acc-1/deposits", `{"amount":100}`, "Content-Type", "application/json")
+	before := dump(t, a)
+	for _, tc := range []struct {
+		name, path, body, account, message string
+	}{
+		{"a name in another case", "/accounts/acc-1/deposits", `{"amount":1,"AMOUNT":1000}`, "acc-1", `unknown field "AMOUNT"; names are case-sensitive: did you mean "amount"?`},
+		{"a repeated name", "/accounts/acc-1/deposits", `{"amount":1,"amount":5000}`, "acc-1", `field "amount" appears more than once`},
+		{"every name in another case", "/accounts", `{"ACCOUNTID":"x","CURRENCY":"USD"}`, "x", `unknown field "ACCOUNTID"`},
+		{"invalid UTF-8", "/accounts/acc-1/deposits", "{\"amount\":1,\"reference\":\"caf\xe9\"}", "acc-1", `field "reference" is not valid UTF-8`},
+		{"an escaped lone surrogate", "/accounts/acc-1/withdrawals", `{"amount":1,"reference":"\udc00"}`, "acc-1", `field "reference" is not valid UTF-8`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "strict-" + strings.ReplaceAll(tc.name, " ", "-")
+			status, body := strictPost(t, u+tc.path, tc.body, key)
+			msg, _ := body["message"].(string)
+			if status != 400 || body["error"] != "InvalidCommand" || !strings.Contains(msg, tc.message) {
+				t.Fatalf("%d %v, want 400 InvalidCommand saying %q", status, body, tc.message)
+			}
+			if after := dump(t, a); after != before {
+				t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+			}
+			if commandRecorded(t, a, tc.account, key) {
+				t.Errorf("command %s was recorded", key)
+			}
+		})
+	}
+}
+
+// TestStrictCommandsOverStepFunctions starts executions with the real sfn
+// client, as anything holding states:StartSyncExecution can on AWS: the
+// Validate task reads the command as strictly as the HTTP API does.
+func TestStrictCommandsOverStepFunctions(t *testing.T) {
+	a, u := newTestApp(t, t.TempDir(), nil)
+	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`, "Content-Type", "application/json")
+	before := dump(t, a)
+	c := strictSFN(u)
+	for _, tc := range []struct {
+		name, input, account, commandID, cause string
+	}{
+		{"an unknown field", `{"type":"Deposit","accountId":"acc-1","commandId":"sfn-1","amount":5,"bogus":1}`, "acc-1", "sfn-1", `unknown field \"bogus\"`},
+		{"a name in another case", `{"type":"Deposit","accountId":"acc-1","commandId":"sfn-2","amount":1,"AMOUNT":1000}`, "acc-1", "sfn-2", `unknown field \"AMOUNT\"`},
+		{"an open in capitals", `{"type":"OpenAccount","commandId":"sfn-3","ACCOUNTID":"x","CURRENCY":"USD"}`, "x", "sfn-3", `unknown field \"ACCOUNTID\"`},
+		{"a fractional amount", `{"type":"Deposit","accountId":"acc-1","commandId":"sfn-4","amount":1.5}`, "acc-1", "sfn-4", "whole number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{
+				StateMachineArn: aws.String(strictMachine), Input: aws.String(tc.input)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Status != types.SyncExecutionStatusFailed || aws.ToString(out.Error) != "InvalidCommand" ||
+				!strings.Contains(aws.ToString(out.Cause), tc.cause) {
+				t.Fatalf("status %s error %q cause %s; want FAILED InvalidCommand with %s",
+					out.Status, aws.ToString(out.Error), aws.ToString(out.Cause), tc.cause)
+			}
+			if after := dump(t, a); after != before {
+				t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+			}
+			if commandRecorded(t, a, tc.account, tc.commandID) {
+				t.Errorf("command %s was recorded", tc.commandID)
+			}
+		})
+	}
+}
