@@ -116,15 +116,17 @@ type DeadLetters interface {
 // CheckAppend validates the arguments of EventStore.Append, so that every
 // adapter rejects the same input with the same error before writing.
 func CheckAppend(account string, expected int64, evs []Event, commandID string) error {
+	if err := CheckID(CodeInvalidArgument, "account id", account); err != nil {
+		return err
+	}
+	if err := CheckID(CodeInvalidArgument, "command id", commandID); err != nil {
+		return err
+	}
 	switch {
-	case !ValidID(account):
-		return Errorf(CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, MaxIDLength)
 	case expected < 0:
 		return Errorf(CodeInvalidArgument, "expected version %d is negative", expected)
 	case len(evs) == 0:
 		return Errorf(CodeInvalidArgument, "append to %s has no events", account)
-	case !ValidID(commandID):
-		return Errorf(CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, MaxIDLength)
 	}
 	for i, e := range evs {
 		if err := checkEvent(account, expected+int64(i)+1, commandID, e); err != nil {
@@ -170,9 +172,10 @@ func checkSize(e Event) error {
 
 // CheckRead validates the arguments of EventStore.Read.
 func CheckRead(account string, from int64, limit int) error {
+	if err := CheckID(CodeInvalidArgument, "account id", account); err != nil {
+		return err
+	}
 	switch {
-	case !ValidID(account):
-		return Errorf(CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, MaxIDLength)
 	case from < 1:
 		return Errorf(CodeInvalidArgument, "read from version %d; versions start at 1", from)
 	case limit < 1 || limit > MaxReadLimit:

@@ -114,3 +114,40 @@ func TestStrictCommandsOverStepFunctions(t *testing.T) {
 		})
 	}
 }
+
+// TestDotIDs checks that "." and "..", which a URL path cannot hold as a
+// segment, are refused as account ids, command ids and in event ids, over
+// HTTP and through the Step Functions API, and that nothing is written.
+func TestDotIDs(t *testing.T) {
+	a, u := newTestApp(t, t.TempDir(), nil)
+	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`, "Content-Type", "application/json")
+	before := dump(t, a)
+	for _, tc := range []struct {
+		name, path, body, key, message string
+	}{
+		{"open ..", "/accounts", `{"accountId":"..","currency":"EUR"}`, "dot-1", `accountId ".."`},
+		{"open .", "/accounts", `{"accountId":".","currency":"EUR"}`, "dot-2", `accountId "."`},
+		{"the key .", "/accounts/acc-1/deposits", `{"amount":5}`, ".", `commandId "."`},
+		{"the key ..", "/accounts/acc-1/deposits", `{"amount":5}`, "..", `commandId ".."`},
+		{"reverse ..:1", "/accounts/acc-1/reversals", `{"eventId":"..:1"}`, "dot-3", `eventId "..:1"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := strictPost(t, u+tc.path, tc.body, tc.key)
+			msg, _ := body["message"].(string)
+			if status != 400 || body["error"] != "InvalidCommand" || !strings.Contains(msg, tc.message) {
+				t.Fatalf("%d %v, want 400 InvalidCommand naming %s", status, body, tc.message)
+			}
+			if after := dump(t, a); after != before {
+				t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+	out, err := strictSFN(u).StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{
+		StateMachineArn: aws.String(strictMachine), Input: aws.String(`{"type":"OpenAccount","accountId":"..","commandId":"dot-4","currency":"EUR"}`)})
+	if err != nil || out.Status != types.SyncExecutionStatusFailed || aws.ToString(out.Error) != "InvalidCommand" {
+		t.Fatalf("StartSyncExecution opening ..: %v %+v", err, out)
+	}
+	if after := dump(t, a); after != before {
+		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+	}
+}

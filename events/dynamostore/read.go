@@ -83,8 +83,8 @@ func (s *Store) Command(ctx context.Context, account, commandID string) ([]event
 	if err := checkAccount(account); err != nil {
 		return nil, err
 	}
-	if !events.ValidID(commandID) {
-		return nil, events.Errorf(events.CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, events.MaxIDLength)
+	if err := events.CheckID(events.CodeInvalidArgument, "command id", commandID); err != nil {
+		return nil, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.eventsTable,
@@ -260,8 +260,5 @@ func (s *Store) scanAccounts(ctx context.Context, after string) ([]string, error
 }
 
 func checkAccount(account string) error {
-	if !events.ValidID(account) {
-		return events.Errorf(events.CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, events.MaxIDLength)
-	}
-	return nil
+	return events.CheckID(events.CodeInvalidArgument, "account id", account)
 }
