@@ -52,7 +52,7 @@ func decide(s State, c Command, original *Event) (EventType, any, error) {
 		return decideWithdraw(s, c)
 	case CloseAccount:
 		if s.Balance != 0 {
-			return "", nil, Errorf(CodeBalanceNotZero, "account %s holds %d %s; only a zero balance can be closed", c.AccountID, s.Balance, s.Currency)
+			return "", nil, Errorf(CodeBalanceNotZero, "account %s holds %s; only a zero balance can be closed", c.AccountID, FormatAmount(s.Balance, s.Currency))
 		}
 		return AccountClosed, Closed{}, nil
 	}
@@ -64,7 +64,8 @@ func decideDeposit(s State, c Command) (EventType, any, error) {
 		return "", nil, err
 	}
 	if c.Amount > math.MaxInt64-s.Balance {
-		return "", nil, Errorf(CodeAmountOverflow, "depositing %d into account %s would overflow its balance of %d", c.Amount, c.AccountID, s.Balance)
+		return "", nil, Errorf(CodeAmountOverflow, "depositing %s into account %s would overflow its balance of %s",
+			FormatAmount(c.Amount, s.Currency), c.AccountID, FormatAmount(s.Balance, s.Currency))
 	}
 	return FundsDeposited, Transaction{Amount: c.Amount, Reference: c.Reference}, nil
 }
@@ -74,7 +75,8 @@ func decideWithdraw(s State, c Command) (EventType, any, error) {
 		return "", nil, err
 	}
 	if c.Amount > s.Balance {
-		return "", nil, Errorf(CodeInsufficientFunds, "account %s holds %d %s; cannot withdraw %d", c.AccountID, s.Balance, s.Currency, c.Amount)
+		return "", nil, Errorf(CodeInsufficientFunds, "account %s holds %s; cannot withdraw %s",
+			c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(c.Amount, s.Currency))
 	}
 	return FundsWithdrawn, Transaction{Amount: c.Amount, Reference: c.Reference}, nil
 }
@@ -110,7 +112,8 @@ func decideReversal(s State, c Command, original *Event) (EventType, any, error)
 
 func checkDelta(s State, c Command, delta int64) error {
 	if delta < 0 && s.Balance+delta < 0 {
-		return Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %d to %d", c.EventID, c.AccountID, s.Balance, s.Balance+delta)
+		return Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %s to %s",
+			c.EventID, c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(s.Balance+delta, s.Currency))
 	}
 	if delta > 0 && delta > math.MaxInt64-s.Balance {
 		return Errorf(CodeAmountOverflow, "reversing %s would overflow the balance of account %s", c.EventID, c.AccountID)

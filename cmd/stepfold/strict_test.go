@@ -151,3 +151,26 @@ func TestDotIDs(t *testing.T) {
 		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
 	}
 }
+
+// TestAmountsInMessages checks over HTTP that a rejection shows amounts in
+// the account's currency with its ISO 4217 exponent, not as minor units.
+func TestAmountsInMessages(t *testing.T) {
+	_, u := newTestApp(t, t.TempDir(), nil)
+	for _, tc := range []struct{ currency, holds, withdraw string }{
+		{"EUR", "10.00 EUR", "50.00 EUR"},
+		{"JPY", "1000 JPY", "5000 JPY"},
+		{"BHD", "1.000 BHD", "5.000 BHD"},
+	} {
+		acc := "acc-" + tc.currency
+		mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"`+acc+`","currency":"`+tc.currency+`"}`, "Content-Type", "application/json")
+		mustCall(t, 200, "POST", u+"/accounts/"+acc+"/deposits", `{"amount":1000}`, "Content-Type", "application/json")
+		want := "account " + acc + " holds " + tc.holds + "; cannot withdraw " + tc.withdraw
+		if _, body := strictPost(t, u+"/accounts/"+acc+"/withdrawals", `{"amount":5000}`, "w-"+acc); body["message"] != want {
+			t.Errorf("withdrawal: %v, want %q", body, want)
+		}
+		want = "account " + acc + " holds " + tc.holds + "; only a zero balance can be closed"
+		if _, body := strictPost(t, u+"/accounts/"+acc+"/close", ``, "c-"+acc); body["message"] != want {
+			t.Errorf("close: %v, want %q", body, want)
+		}
+	}
+}
