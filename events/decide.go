@@ -23,11 +23,34 @@ func Decide(s State, c Command, original *Event, now time.Time) ([]Event, error)
 	if err := checkStatus(s, c); err != nil {
 		return nil, err
 	}
+	if err := checkOpened(s, c, now); err != nil {
+		return nil, err
+	}
 	typ, data, err := decide(s, c, original)
 	if err != nil {
 		return nil, err
 	}
 	return []Event{newEvent(s, c, typ, data, now)}, nil
+}
+
+// checkOpened refuses a command dated before the account opened, so that
+// every event of an account is at or after its opening in business time,
+// and a state as of any time before the opening is "not open yet".
+func checkOpened(s State, c Command, now time.Time) error {
+	at := occurredAt(c, now)
+	if c.Type == OpenAccount || !at.Before(s.OpenedAt) {
+		return nil
+	}
+	return Errorf(CodeOccurredBeforeOpening, "a %s dated %s is before account %s opened, at %s",
+		c.Type, at.UTC().Format(time.RFC3339Nano), c.AccountID, s.OpenedAt.UTC().Format(time.RFC3339Nano))
+}
+
+// occurredAt is the business time of c: its OccurredAt, or now.
+func occurredAt(c Command, now time.Time) time.Time {
+	if c.OccurredAt.IsZero() {
+		return now
+	}
+	return c.OccurredAt
 }
 
 func checkStatus(s State, c Command) error {
@@ -122,10 +145,7 @@ func checkDelta(s State, c Command, delta int64) error {
 }
 
 func newEvent(s State, c Command, typ EventType, data any, now time.Time) Event {
-	at := c.OccurredAt
-	if at.IsZero() {
-		at = now
-	}
+	at := occurredAt(c, now)
 	raw, _ := json.Marshal(data) // the data types above always encode
 	v := s.Version + 1
 	return Event{

@@ -22,6 +22,10 @@ const (
 	CodeAmountOverflow             Code = "AmountOverflow"
 	CodeTransactionNotFound        Code = "TransactionNotFound"
 	CodeTransactionAlreadyReversed Code = "TransactionAlreadyReversed"
+	// OccurredBeforeOpening refuses a command whose business time
+	// (occurredAt, or now when it has none) is before the account opened:
+	// the account did not exist then, as a read as of that time says.
+	CodeOccurredBeforeOpening Code = "OccurredBeforeOpening"
 )
 
 // Port failures.
@@ -119,6 +123,7 @@ var (
 	ErrAmountOverflow             = &Error{Code: CodeAmountOverflow}
 	ErrTransactionNotFound        = &Error{Code: CodeTransactionNotFound}
 	ErrTransactionAlreadyReversed = &Error{Code: CodeTransactionAlreadyReversed}
+	ErrOccurredBeforeOpening      = &Error{Code: CodeOccurredBeforeOpening}
 	ErrVersionConflict            = &Error{Code: CodeVersionConflict}
 	ErrInvalidArgument            = &Error{Code: CodeInvalidArgument}
 	ErrEventTooLarge              = &Error{Code: CodeEventTooLarge}
@@ -134,7 +139,7 @@ func IsRejection(err error) bool {
 	switch ErrorCode(err) {
 	case CodeInvalidCommand, CodeAccountNotFound, CodeAccountAlreadyExists, CodeAccountClosed,
 		CodeInsufficientFunds, CodeBalanceNotZero, CodeCurrencyMismatch, CodeAmountOverflow,
-		CodeTransactionNotFound, CodeTransactionAlreadyReversed:
+		CodeTransactionNotFound, CodeTransactionAlreadyReversed, CodeOccurredBeforeOpening:
 		return true
 	}
 	return false

@@ -109,3 +109,19 @@ func TestCheckAppendRejectsUnfoldableEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestIsRejection(t *testing.T) {
+	for _, c := range []events.Code{events.CodeInvalidCommand, events.CodeAccountNotFound, events.CodeAccountAlreadyExists,
+		events.CodeAccountClosed, events.CodeInsufficientFunds, events.CodeBalanceNotZero, events.CodeCurrencyMismatch,
+		events.CodeAmountOverflow, events.CodeTransactionNotFound, events.CodeTransactionAlreadyReversed,
+		events.CodeOccurredBeforeOpening} {
+		if !events.IsRejection(events.Errorf(c, "no")) {
+			t.Errorf("IsRejection(%s) = false", c)
+		}
+	}
+	for _, c := range []events.Code{events.CodeVersionConflict, events.CodeThrottled, events.CodeStoreUnavailable, events.CodeInternal} {
+		if events.IsRejection(events.Errorf(c, "no")) {
+			t.Errorf("IsRejection(%s) = true", c)
+		}
+	}
+}

@@ -51,6 +51,9 @@ func (s *Service) decide(ctx context.Context, c events.Command) (Decision, error
 	if err != nil {
 		return Decision{}, err
 	}
+	if state, err = s.openedAt(ctx, state); err != nil {
+		return Decision{}, err
+	}
 	original, err := s.original(ctx, state, c)
 	if err != nil {
 		return Decision{}, err
@@ -60,6 +63,23 @@ func (s *Service) decide(ctx context.Context, c events.Command) (Decision, error
 		return Decision{}, err
 	}
 	return Decision{ExpectedVersion: state.Version, Events: evs}, nil
+}
+
+// openedAt fills in the opening time of a state folded from a snapshot
+// written before State had one, from the account's first event, which is
+// always its AccountOpened.
+func (s *Service) openedAt(ctx context.Context, state events.State) (events.State, error) {
+	if state.Status == events.StatusNone || !state.OpenedAt.IsZero() {
+		return state, nil
+	}
+	first, err := s.store.Read(ctx, state.Account, 1, 1)
+	if err != nil {
+		return events.State{}, err
+	}
+	if len(first) == 1 && first[0].Type == events.AccountOpened {
+		state.OpenedAt = first[0].OccurredAt
+	}
+	return state, nil
 }
 
 // original reads the event a ReverseTransaction names, or returns nil when

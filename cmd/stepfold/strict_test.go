@@ -174,3 +174,42 @@ func TestAmountsInMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingBeforeTheOpening checks that a command dated before its
+// account opened is refused, over HTTP and through the Step Functions
+// API, with nothing written, and that reads as of a time agree with reads
+// as of a version: before the opening there is no account.
+func TestNothingBeforeTheOpening(t *testing.T) {
+	a, u := newTestApp(t, t.TempDir(), nil)
+	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR","occurredAt":"2026-11-23T10:00:00Z"}`, "Content-Type", "application/json")
+	mustCall(t, 200, "POST", u+"/accounts/acc-1/deposits", `{"amount":100,"occurredAt":"2026-11-23T12:00:00Z"}`, "Content-Type", "application/json")
+	before := dump(t, a)
+	status, body := strictPost(t, u+"/accounts/acc-1/deposits", `{"amount":50,"occurredAt":"2026-11-22T10:00:00Z"}`, "early-1")
+	want := "a Deposit dated 2026-11-22T10:00:00Z is before account acc-1 opened, at 2026-11-23T10:00:00Z"
+	if status != 422 || body["error"] != "OccurredBeforeOpening" || body["message"] != want {
+		t.Fatalf("backdated deposit: %d %v, want 422 OccurredBeforeOpening %q", status, body, want)
+	}
+	out, err := strictSFN(u).StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(strictMachine),
+		Input: aws.String(`{"type":"Withdraw","accountId":"acc-1","commandId":"early-2","amount":5,"occurredAt":"2026-11-23T09:59:59Z"}`)})
+	if err != nil || aws.ToString(out.Error) != "OccurredBeforeOpening" {
+		t.Fatalf("backdated withdrawal through Step Functions: %v %+v", err, out)
+	}
+	if after := dump(t, a); after != before {
+		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+	}
+	for _, id := range []string{"early-1", "early-2"} {
+		if commandRecorded(t, a, "acc-1", id) {
+			t.Errorf("command %s was recorded", id)
+		}
+	}
+	if status, body := call(t, "GET", u+"/accounts/acc-1?asOf=2026-11-22T12:00:00Z", ""); status != 404 || !strings.Contains(body["message"].(string), "not open yet") {
+		t.Errorf("asOf before the opening: %d %v", status, body)
+	}
+	for asOf, version := range map[string]string{"2026-11-23T11:00:00Z": "1", "2026-11-23T13:00:00Z": "2"} {
+		byTime := mustCall(t, 200, "GET", u+"/accounts/acc-1?asOf="+asOf, "")
+		byVersion := mustCall(t, 200, "GET", u+"/accounts/acc-1?asOf="+version, "")
+		if byTime["balance"] != byVersion["balance"] || byTime["version"] != byVersion["version"] {
+			t.Errorf("asOf %s is %v; asOf version %s is %v", asOf, byTime, version, byVersion)
+		}
+	}
+}
