@@ -26,6 +26,10 @@ const (
 	// (occurredAt, or now when it has none) is before the account opened:
 	// the account did not exist then, as a read as of that time says.
 	CodeOccurredBeforeOpening Code = "OccurredBeforeOpening"
+	// IdempotencyKeyReused refuses a command whose command id (the
+	// Idempotency-Key) the account already recorded for a different
+	// request: see Command.Fingerprint and SameRequest.
+	CodeIdempotencyKeyReused Code = "IdempotencyKeyReused"
 )
 
 // Port failures.
@@ -124,6 +128,7 @@ var (
 	ErrTransactionNotFound        = &Error{Code: CodeTransactionNotFound}
 	ErrTransactionAlreadyReversed = &Error{Code: CodeTransactionAlreadyReversed}
 	ErrOccurredBeforeOpening      = &Error{Code: CodeOccurredBeforeOpening}
+	ErrIdempotencyKeyReused       = &Error{Code: CodeIdempotencyKeyReused}
 	ErrVersionConflict            = &Error{Code: CodeVersionConflict}
 	ErrInvalidArgument            = &Error{Code: CodeInvalidArgument}
 	ErrEventTooLarge              = &Error{Code: CodeEventTooLarge}
@@ -139,7 +144,8 @@ func IsRejection(err error) bool {
 	switch ErrorCode(err) {
 	case CodeInvalidCommand, CodeAccountNotFound, CodeAccountAlreadyExists, CodeAccountClosed,
 		CodeInsufficientFunds, CodeBalanceNotZero, CodeCurrencyMismatch, CodeAmountOverflow,
-		CodeTransactionNotFound, CodeTransactionAlreadyReversed, CodeOccurredBeforeOpening:
+		CodeTransactionNotFound, CodeTransactionAlreadyReversed, CodeOccurredBeforeOpening,
+		CodeIdempotencyKeyReused:
 		return true
 	}
 	return false

@@ -20,19 +20,21 @@ type Decision struct {
 
 // Validate decides a command against the account's current state.
 //
-// A command id that was already applied returns the events stored the first
-// time, with ExpectedVersion just before them, so that Persist recognises
-// the duplicate and a retried request gets the answer it got before.
+// A command id that was already applied, for the same request (the same
+// events.Command Fingerprint), returns the events stored the first time,
+// with ExpectedVersion just before them, so that Persist recognises the
+// duplicate and a retried request gets the answer it got before. Applied
+// for a different request, it is IdempotencyKeyReused.
 //
 // It returns the rejection codes of events.Decide (InvalidCommand,
-// AccountNotFound, InsufficientFunds, ...) and the store's codes
-// (StoreUnavailable, Throttled, ...).
+// AccountNotFound, InsufficientFunds, ...), IdempotencyKeyReused and the
+// store's codes (StoreUnavailable, Throttled, ...).
 func (s *Service) Validate(ctx context.Context, in ValidateInput) (Decision, error) {
 	c := in.Command
 	if err := c.Validate(); err != nil {
 		return Decision{}, err
 	}
-	done, err := s.store.Command(ctx, c.AccountID, c.CommandID)
+	done, err := s.store.Command(ctx, c.AccountID, c.CommandID, c.Fingerprint())
 	if err != nil {
 		return Decision{}, err
 	}

@@ -175,7 +175,7 @@ func TestNotifyHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open"); err != nil {
+	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open", ""); err != nil {
 		t.Fatal(err)
 	}
 	var logged bytes.Buffer

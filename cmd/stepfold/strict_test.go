@@ -36,7 +36,7 @@ func strictSFN(base string) *sfn.Client {
 // account.
 func commandRecorded(t *testing.T, a *app, account, commandID string) bool {
 	t.Helper()
-	evs, err := a.store.Command(context.Background(), account, commandID)
+	evs, err := a.store.Command(context.Background(), account, commandID, "")
 	if err != nil {
 		t.Fatalf("Command(%s, %s): %v", account, commandID, err)
 	}

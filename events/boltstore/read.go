@@ -118,8 +118,8 @@ func (s *Store) Read(ctx context.Context, account string, from int64, limit int)
 }
 
 // Command implements events.EventStore. Errors: InvalidArgument,
-// StoreUnavailable, Internal.
-func (s *Store) Command(ctx context.Context, account, commandID string) ([]events.Event, error) {
+// IdempotencyKeyReused, StoreUnavailable, Internal.
+func (s *Store) Command(ctx context.Context, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
 	if err := checkAccount(account); err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (s *Store) Command(ctx context.Context, account, commandID string) ([]event
 	}
 	var out []events.Event
 	err := s.read(ctx, func(v *view) (err error) {
-		out, err = commandEvents(v, account, commandID)
+		out, err = commandEvents(v, account, commandID, fp)
 		return err
 	})
 	return out, err

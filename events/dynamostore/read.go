@@ -78,8 +78,10 @@ func buildTail(account string, items []item) (tail, error) {
 }
 
 // Command returns the events that commandID produced on account, or nil
-// when it was never applied there. It returns InvalidArgument for bad ids.
-func (s *Store) Command(ctx context.Context, account, commandID string) ([]events.Event, error) {
+// when it was never applied there. It returns InvalidArgument for bad ids
+// and IdempotencyKeyReused when the command was recorded with a
+// fingerprint other than fp (and fp is not "").
+func (s *Store) Command(ctx context.Context, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
 	if err := checkAccount(account); err != nil {
 		return nil, err
 	}
@@ -96,8 +98,12 @@ func (s *Store) Command(ctx context.Context, account, commandID string) ([]event
 	}
 	d := decoder{it: out.Item}
 	first, last := d.num(attrFirst), d.num(attrLast)
+	stored := events.Fingerprint(d.optStr(attrFingerprint))
 	if d.err != nil {
 		return nil, d.err
+	}
+	if err := events.SameRequest(account, commandID, stored, fp); err != nil {
+		return nil, err
 	}
 	return s.read(ctx, account, first, int(last-first+1))
 }

@@ -27,7 +27,7 @@ func Status(name string) int {
 		events.CodeTransactionAlreadyReversed, events.CodeVersionConflict:
 		return http.StatusConflict
 	case events.CodeInsufficientFunds, events.CodeCurrencyMismatch, events.CodeAmountOverflow,
-		events.CodeOccurredBeforeOpening:
+		events.CodeOccurredBeforeOpening, events.CodeIdempotencyKeyReused:
 		return http.StatusUnprocessableEntity
 	case events.CodeThrottled:
 		return http.StatusServiceUnavailable

@@ -27,6 +27,7 @@ func TestStatus(t *testing.T) {
 		{"CurrencyMismatch", 422},
 		{"AmountOverflow", 422},
 		{"OccurredBeforeOpening", 422},
+		{"IdempotencyKeyReused", 422},
 		{"Throttled", 503},
 		{"StoreUnavailable", 500},
 		{"PublishFailed", 500},
