@@ -213,3 +213,58 @@ func TestNothingBeforeTheOpening(t *testing.T) {
 		}
 	}
 }
+
+// TestReusedIdempotencyKey sends a key again with the same request (the
+// first answer, nothing written) and with different ones (422
+// IdempotencyKeyReused, nothing written), over HTTP and through the Step
+// Functions API.
+func TestReusedIdempotencyKey(t *testing.T) {
+	a, u := newTestApp(t, t.TempDir(), nil)
+	mustCall(t, 201, "POST", u+"/accounts", `{"accountId":"acc-1","currency":"EUR"}`, "Content-Type", "application/json")
+	status, first := strictPost(t, u+"/accounts/acc-1/deposits", `{"amount":1500,"reference":"salary"}`, "dep-1")
+	if status != 200 || first["version"] != 2.0 {
+		t.Fatalf("deposit: %d %v", status, first)
+	}
+	before := dump(t, a)
+	_, again := call(t, "POST", u+"/accounts/acc-1/deposits", `{"reference":"salary","amount":1500}`,
+		"Content-Type", "application/json", "Idempotency-Key", "dep-1", "X-Request-Id", "another-request")
+	if mustJSON(t, again) != mustJSON(t, first) {
+		t.Errorf("the same request again: %v\nwant the first answer %v", again, first)
+	}
+	for _, tc := range []struct{ name, path, body string }{
+		{"a withdrawal", "/accounts/acc-1/withdrawals", `{"amount":1500,"reference":"salary"}`},
+		{"another amount", "/accounts/acc-1/deposits", `{"amount":1501,"reference":"salary"}`},
+		{"another reference", "/accounts/acc-1/deposits", `{"amount":1500,"reference":"bonus"}`},
+		{"a currency added", "/accounts/acc-1/deposits", `{"amount":1500,"reference":"salary","currency":"EUR"}`},
+		{"a business time added", "/accounts/acc-1/deposits", `{"amount":1500,"reference":"salary","occurredAt":"2030-01-01T00:00:00Z"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := strictPost(t, u+tc.path, tc.body, "dep-1")
+			if status != 422 || body["error"] != "IdempotencyKeyReused" || !strings.Contains(body["message"].(string), "dep-1 was already used on account acc-1 for a different request") {
+				t.Fatalf("%d %v, want 422 IdempotencyKeyReused", status, body)
+			}
+			if after := dump(t, a); after != before {
+				t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+	c := strictSFN(u)
+	for input, want := range map[string]types.SyncExecutionStatus{
+		`{"type":"Deposit","accountId":"acc-1","commandId":"dep-1","amount":1500,"reference":"salary","correlationId":"sdk"}`: types.SyncExecutionStatusSucceeded,
+		`{"type":"Withdraw","accountId":"acc-1","commandId":"dep-1","amount":1500,"reference":"salary"}`:                     types.SyncExecutionStatusFailed,
+	} {
+		out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(strictMachine), Input: aws.String(input)})
+		if err != nil || out.Status != want {
+			t.Fatalf("StartSyncExecution %s: %v %+v", input, err, out)
+		}
+		if want == types.SyncExecutionStatusFailed && aws.ToString(out.Error) != "IdempotencyKeyReused" {
+			t.Errorf("StartSyncExecution %s: error %s", input, aws.ToString(out.Error))
+		}
+		if want == types.SyncExecutionStatusSucceeded && !strings.Contains(aws.ToString(out.Output), `"version":2`) {
+			t.Errorf("StartSyncExecution %s: output %s, want the first answer", input, aws.ToString(out.Output))
+		}
+	}
+	if after := dump(t, a); after != before {
+		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
