@@ -223,7 +223,7 @@ func TestLogDamage(t *testing.T) {
 			if err := os.WriteFile(p, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "torn or corrupt record"},
+		}, "is damaged at offset"},
 		{"missing segment", func(t *testing.T, dir string, firsts []uint64) {
 			if err := os.Remove(segmentPath(dir, firsts[1])); err != nil {
 				t.Fatal(err)
