@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -414,4 +415,45 @@ func checkDropped(t *testing.T, s *Store, acks []acked, r *RepairReport) map[str
 		t.Fatal("Repair dropped nothing from a log Open refused")
 	}
 	return out
+}
+
+// BenchmarkScanDamagedSegment reads a full segment (8 MiB of one-event
+// records) whose damage Open must look past: a flipped byte near the
+// start, and a stretch of random bytes over half of it, in which every
+// offset is tried.
+func BenchmarkScanDamagedSegment(b *testing.B) {
+	var seg []byte
+	for seq := uint64(1); len(seg) < segmentSize; seq++ {
+		enc := append([]byte{formatV1}, fmt.Sprintf(`{"amount":%d,"reference":"benchmark"}`, seq)...)
+		seg = appendRecord(seg, &entry{seq: seq, account: fmt.Sprintf("acc-%d", seq%64), commandID: fmt.Sprintf("cmd-%d", seq),
+			first: int64(seq), enc: [][]byte{enc}})
+	}
+	noise := make([]byte, len(seg)/2)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
+	for _, bc := range []struct {
+		name   string
+		damage func(b []byte)
+	}{
+		{"flip near the start", func(b []byte) { b[100] ^= 0xff }},
+		{"noise over half", func(b []byte) { copy(b[len(b)/4:], noise) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), fmt.Sprintf("%016x.log", 1))
+			d := slices.Clone(seg)
+			bc.damage(d)
+			if err := os.WriteFile(path, d, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(d)))
+			for b.Loop() {
+				s, err := readSegment(path, 1)
+				if err != nil || len(s.damage) != 1 {
+					b.Fatalf("%v, %d damaged stretches", err, len(s.damage))
+				}
+			}
+		})
+	}
 }
