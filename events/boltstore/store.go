@@ -154,7 +154,7 @@ func recoveryError(path string, err error) error {
 	var c *CorruptLogError
 	if errors.As(err, &c) {
 		return events.Wrap(events.CodeStoreUnavailable, err, "the event log of "+path+
-			" is damaged, and the store does not open rather than drop appends that may have returned; Repair drops what it must and reports what")
+			" is damaged; the store does not open, rather than drop appends that may have returned (Repair drops what it must, and reports it)")
 	}
 	return events.Wrap(events.CodeStoreUnavailable, err, "cannot recover the event log of "+path)
 }
