@@ -331,12 +331,19 @@ func appendEverywhere(t *testing.T, s *Store, acks []acked, dropped map[string]b
 // moves the segment aside as it was, and lets Open open the store.
 func checkRepair(t *testing.T, path, seg string, damaged []byte, acks []acked, k int) {
 	t.Helper()
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dry, err := Repair(path, true)
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
 	if got, _ := os.ReadFile(seg); !bytes.Equal(got, damaged) || dry.Backup != "" {
 		t.Fatalf("a dry run changed the segment, or moved it to %q", dry.Backup)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, file) {
+		t.Fatal("a dry run changed the store file")
 	}
 	if _, err := Open(path, Every(time.Hour)); !errors.Is(err, events.ErrStoreUnavailable) {
 		t.Fatalf("Open after a dry run: %v; want the refusal still", err)

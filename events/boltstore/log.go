@@ -110,7 +110,7 @@ func (s *Store) settle(ps []problem, applied uint64) error {
 	}
 	for _, p := range ps {
 		attrs := []any{"file", p.seg.path, "offset", p.offset, "bytes", p.size, "record", p.seq()}
-		if r := p.reading; r != nil {
+		if r := p.read(); r != nil {
 			attrs = append(attrs, "account", r.account, "commandId", r.commandID)
 		}
 		if p.kind(applied) == checkpointed {

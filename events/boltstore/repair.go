@@ -85,15 +85,19 @@ func Repair(path string, dryRun bool, opts ...Option) (*RepairReport, error) {
 }
 
 func repair(db *bolt.DB, path string, dryRun bool, sync func(string) error) (*RepairReport, error) {
-	if err := createBuckets(db); err != nil {
-		return nil, err
-	}
 	scan, err := scanLog(logDir(path))
 	if err != nil {
 		return nil, err
 	}
 	var p *repairPlan
-	if err := db.View(func(tx *bolt.Tx) error { p = planRepair(tx, scan); return nil }); err != nil {
+	err = db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketEvents) == nil || tx.Bucket(bucketMeta) == nil {
+			return errors.New(path + " is not a store file: it lacks the events and meta buckets")
+		}
+		p = planRepair(tx, scan)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if dryRun || len(p.report.Damage) == 0 {
@@ -161,7 +165,7 @@ func (p *repairPlan) problem(pr problem) {
 	if k == tornTailKind {
 		d.Reason = "a crash cut its write short"
 	}
-	if r := pr.reading; r != nil && r.seq == pr.seq() {
+	if r := pr.read(); r != nil {
 		d.Account, d.CommandID = r.account, r.commandID
 		if len(r.enc) > 0 {
 			d.First, d.Last = r.first, r.last()

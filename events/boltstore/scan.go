@@ -208,6 +208,15 @@ type problem struct {
 // seq is the seq of the first record the damage held.
 func (p problem) seq() uint64 { return p.prev + 1 }
 
+// read returns what the first damaged record says, read without its
+// checksum, if it says it is that record.
+func (p problem) read() *entry {
+	if p.reading == nil || p.reading.seq != p.seq() {
+		return nil
+	}
+	return p.reading
+}
+
 // kind says what a problem means for a file whose last record is applied.
 type kind int
 

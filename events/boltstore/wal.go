@@ -30,9 +30,10 @@ import (
 //	uvarint count, each event's stored form,
 //	uvarint count, each snapshot's varint version and JSON
 //
-// with strings and byte strings prefixed by their uvarint length. How Open
-// reads the segments back, and tells a torn tail from corruption, is in
-// scan.go.
+// with strings and byte strings prefixed by their uvarint length. The seq
+// comes first: the search past damage checks it before the checksum. How
+// Open reads the segments back, and tells a torn tail from corruption, is
+// in scan.go.
 //
 // The log's directory is synced whenever an entry in it changes: when it
 // is created (and its parent, which holds its name), and when a segment is
