@@ -229,7 +229,7 @@ func TestLogDamage(t *testing.T) {
 			if err := os.Remove(segmentPath(dir, firsts[1])); err != nil {
 				t.Fatal(err)
 			}
-		}, "is missing"},
+		}, "log records 2 to 2 are in no segment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

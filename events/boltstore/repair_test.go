@@ -59,7 +59,7 @@ func TestRepairAcrossSegments(t *testing.T) {
 			if err := os.Remove(segs[2]); err != nil {
 				t.Fatal(err)
 			}
-		}, "record 3 is missing"},
+		}, "log records 3 to 3 are in no segment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,6 +67,9 @@ func TestRepairAcrossSegments(t *testing.T) {
 			tt.damage(t, segs)
 			_, err := Open(path, Every(time.Hour))
 			wantStoreError(t, "Open", err, tt.text)
+			if c := (*CorruptLogError)(nil); !errors.As(err, &c) || c.After != 5 {
+				t.Fatalf("Open: %v; want a *CorruptLogError with the 5 records after the damage", err)
+			}
 			r, err := Repair(path, false)
 			if err != nil {
 				t.Fatal(err)

@@ -269,16 +269,17 @@ func (l *logScan) countFrom(i int) (int, uint64) {
 	return n, first
 }
 
-// after returns the records with a seq above applied, in order, or an
-// error if one is missing.
+// after returns the records with a seq above applied, in order, or a
+// *CorruptLogError if some are in no segment.
 func (l *logScan) after(applied uint64) ([]*entry, error) {
 	var out []*entry
 	next := applied + 1
-	for _, s := range l.segments {
-		for _, e := range s.records {
+	for i, s := range l.segments {
+		for j, e := range s.records {
 			switch {
 			case e.seq > next:
-				return nil, fmt.Errorf("log in %s: record %d is missing; the next one is %d", l.dir, next, e.seq)
+				later, _ := l.countFrom(i + 1)
+				return nil, &CorruptLogError{Segment: s.path, Seq: next, Missing: e.seq - next, After: len(s.records) - j + later}
 			case e.seq == next:
 				out, next = append(out, e), next+1
 			}
@@ -289,18 +290,24 @@ func (l *logScan) after(applied uint64) ([]*entry, error) {
 
 // CorruptLogError is the cause, inside a StoreUnavailable *events.Error,
 // of Open's refusal to open a store whose write-ahead log is damaged where
-// a crash cannot have damaged it: dropping what does not read back might
-// drop appends that returned. Repair drops what it must and reports what.
+// a crash cannot have damaged it, or lacks records: dropping what does not
+// read back might drop appends that returned. Repair drops what it must
+// and reports what.
 type CorruptLogError struct {
 	Segment string // the segment file
 	Offset  int64  // where in it the damage starts
 	Size    int64  // how many bytes from there do not read back
 	Seq     uint64 // the seq of the first record the damage held
+	Missing uint64 // for records in no segment, how many (Segment holds the next); otherwise 0
 	After   int    // how many records after the damage read back
 	More    int    // how many other damaged stretches the log has
 }
 
 func (e *CorruptLogError) Error() string {
+	if e.Missing > 0 {
+		return fmt.Sprintf("log records %d to %d are in no segment; %s holds the next, and %d records from there on read back",
+			e.Seq, e.Seq+e.Missing-1, e.Segment, e.After)
+	}
 	s := fmt.Sprintf("log segment %s is damaged at offset %d: %d bytes do not read back, from record %d on, and %d records after them do",
 		e.Segment, e.Offset, e.Size, e.Seq, e.After)
 	if e.More > 0 {
