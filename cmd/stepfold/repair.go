@@ -24,6 +24,9 @@ func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) e
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--dry-run]", fs.Arg(0))
+	}
 	r, err := boltstore.Repair(filepath.Join(*data, storeFile), *dry)
 	var inUse *errInUse
 	if errors.As(heldBy(*data, err), &inUse) {

@@ -153,7 +153,8 @@ func accountsOf(acks []ack) []string {
 }
 
 // TestRepairCommand runs repair through the real main: on a sound log it
-// changes nothing, and it refuses a data dir a running server holds.
+// changes nothing, and it refuses a data dir a running server holds, and
+// an argument it does not take.
 func TestRepairCommand(t *testing.T) {
 	dir := t.TempDir()
 	s := startMain(t, dir)
@@ -173,6 +174,10 @@ func TestRepairCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, readModelFile)); err != nil {
 		t.Fatalf("repair of a sound log removed the read model: %v", err)
+	}
+	code, _, errOut = runCLI(t, context.Background(), nil, "repair", "--data", dir, "now")
+	if code != 1 || !strings.Contains(errOut, `unexpected argument "now"`) {
+		t.Fatalf("repair with an argument: %d %q", code, errOut)
 	}
 	code, out, _ := runCLI(t, context.Background(), nil, "help")
 	if code != 0 || !strings.Contains(out, "repair ") {
