@@ -251,7 +251,7 @@ func TestReusedIdempotencyKey(t *testing.T) {
 	c := strictSFN(u)
 	for input, want := range map[string]types.SyncExecutionStatus{
 		`{"type":"Deposit","accountId":"acc-1","commandId":"dep-1","amount":1500,"reference":"salary","correlationId":"sdk"}`: types.SyncExecutionStatusSucceeded,
-		`{"type":"Withdraw","accountId":"acc-1","commandId":"dep-1","amount":1500,"reference":"salary"}`:                     types.SyncExecutionStatusFailed,
+		`{"type":"Withdraw","accountId":"acc-1","commandId":"dep-1","amount":1500,"reference":"salary"}`:                      types.SyncExecutionStatusFailed,
 	} {
 		out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(strictMachine), Input: aws.String(input)})
 		if err != nil || out.Status != want {

@@ -53,9 +53,9 @@ func TestRecordsWithoutFingerprint(t *testing.T) {
 	}
 	for _, fp := range []events.Fingerprint{"", "fp-1"} {
 		rec := appendRecord(nil, &entry{seq: 7, account: "acc-1", commandID: "c-a", fingerprint: fp, first: 1, enc: [][]byte{{formatV1}}})
-		e, n, err := readRecord(rec)
-		if err != nil || n != len(rec) || e.fingerprint != fp || e.commandID != "c-a" || e.seq != 7 {
-			t.Fatalf("log record with fingerprint %q read back as %+v, %d, %v", fp, e, n, err)
+		e, n, ok := readRecord(rec)
+		if !ok || n != len(rec) || e.fingerprint != fp || e.commandID != "c-a" || e.seq != 7 {
+			t.Fatalf("log record with fingerprint %q read back as %+v, %d, %v", fp, e, n, ok)
 		}
 	}
 	s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
