@@ -157,9 +157,9 @@ func TestPermanentFailures(t *testing.T) {
 		{"Persist", "Persist", "persist", func(in *injection) { in.append = faults{n: -1, err: unavailable} }, "StoreUnavailable", 1, false},
 		{"Publish", "Publish", "publish", func(in *injection) {
 			in.publish = faults{n: -1, err: events.Errorf(events.CodePublishFailed, "1 of 1 entries failed")}
-		}, "PublishFailed", 5, true},
+		}, "PublishFailed", 4, true},
 		{"Fold", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: unavailable} }, "StoreUnavailable", 1, true},
-		{"Fold throttled for good", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: throttled} }, "Throttled", 5, true},
+		{"Fold throttled for good", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: throttled} }, "Throttled", 4, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

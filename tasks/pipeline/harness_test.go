@@ -55,6 +55,26 @@ func (c *virtualClock) WithTimeout(ctx context.Context, _ time.Duration) (contex
 	return context.WithCancel(ctx)
 }
 
+// fastForward runs time speed times faster than the wall clock: Sleep(d)
+// sleeps d/speed for real. Unlike virtualClock it keeps the order in which
+// delays end, which is what spreads retries apart. Timeouts never fire.
+type fastForward struct {
+	start time.Time // on the wall clock
+	speed int
+}
+
+func (c fastForward) Now() time.Time {
+	return t0.Add(time.Since(c.start) * time.Duration(c.speed))
+}
+
+func (c fastForward) Sleep(ctx context.Context, d time.Duration) error {
+	return asl.SystemClock{}.Sleep(ctx, d/time.Duration(c.speed))
+}
+
+func (c fastForward) WithTimeout(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx)
+}
+
 // dlq puts the bbolt dead-letter queue behind the interpreter's SQS
 // interface, for the one queue URL of the definition.
 type dlq struct{ q events.DeadLetters }
@@ -82,9 +102,15 @@ type harness struct {
 	pub   *eventstest.Recorder
 }
 
-// newHarness builds the harness; wrap, if not nil, replaces the ports the
-// tasks see.
+// newHarness builds the harness on a virtualClock; wrap, if not nil,
+// replaces the ports the tasks see.
 func newHarness(t *testing.T, wrap func(ports) ports) *harness {
+	t.Helper()
+	return newHarnessOn(t, &virtualClock{now: t0}, wrap)
+}
+
+// newHarnessOn builds the harness with the state machine on clock.
+func newHarnessOn(t *testing.T, clock asl.Clock, wrap func(ports) ports) *harness {
 	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "stepfold.db"))
 	if err != nil {
@@ -100,11 +126,11 @@ func newHarness(t *testing.T, wrap func(ports) ports) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.m = newMachine(t, svc, h.dlq)
+	h.m = newMachine(t, svc, h.dlq, clock)
 	return h
 }
 
-func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Machine {
+func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters, clock asl.Clock) *asl.Machine {
 	t.Helper()
 	text, err := statemachines.Files.ReadFile(statemachines.Account)
 	if err != nil {
@@ -128,7 +154,7 @@ func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Mac
 		arnPrefix + "fold":     func() asl.Invoker { return lambdafn.Handler(svc.Fold) },
 	})
 	reg.SQS(dlq{q})
-	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(&virtualClock{now: t0}))
+	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
