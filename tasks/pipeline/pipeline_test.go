@@ -8,7 +8,6 @@ import (
 	"math"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -42,8 +41,9 @@ func TestDeposit(t *testing.T) {
 // Every command must get its real answer, accepted or InsufficientFunds,
 // never VersionConflict: the definition's jittered retries spread the
 // losers of each conflict apart. The balance is the opening deposit less
-// the accepted withdrawals, and the log has no gap. Delays run ten times
-// faster than on the wall clock, in the same order.
+// the accepted withdrawals, and the log has no gap. The retry delays take
+// their real time (the test takes a few seconds): a faster clock would
+// squeeze the retries together while the commands still take as long.
 func TestHotAccount(t *testing.T) {
 	const n, amount = 64, 100
 	tests := []struct {
@@ -56,7 +56,7 @@ func TestHotAccount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarnessOn(t, fastForward{start: time.Now(), speed: 10}, nil)
+			h := newHarnessOn(t, realDelays{}, nil)
 			h.mustSucceed(t, open("acc-1", "c-open"), deposit("acc-1", "c-dep", tt.opening))
 			cmds := make([]events.Command, n)
 			for i := range cmds {
