@@ -31,8 +31,9 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // virtualClock runs retry delays at once: Sleep moves the time on and
 // returns. Timeouts never fire; the tasks here finish at once.
 type virtualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu    sync.Mutex
+	now   time.Time
+	slept []time.Duration // every delay asked for, in order
 }
 
 func (c *virtualClock) Now() time.Time {
@@ -47,8 +48,16 @@ func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	c.mu.Lock()
 	c.now = c.now.Add(max(d, 0))
+	c.slept = append(c.slept, d)
 	c.mu.Unlock()
 	return nil
+}
+
+// delays returns the delays asked for so far.
+func (c *virtualClock) delays() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
 }
 
 func (c *virtualClock) WithTimeout(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
