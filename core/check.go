@@ -19,6 +19,8 @@ func CheckBatch(b Batch) error {
 		return Errorf(CodeInvalidArgument, "append to %s has no events", b.Stream)
 	case !ValidID(b.CommandID):
 		return Errorf(CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", b.CommandID, MaxIDLength)
+	case len(b.Fingerprint) > MaxFingerprintLength:
+		return Errorf(CodeInvalidArgument, "fingerprint of command %s is %d bytes; the limit is %d", b.CommandID, len(b.Fingerprint), MaxFingerprintLength)
 	}
 	for i, e := range b.Events {
 		if err := checkEvent(b, b.Expected+int64(i)+1, e); err != nil {

@@ -20,6 +20,10 @@ const (
 	// NotFound means the stream has no events. A domain usually names its
 	// own code for it (Info().NotFound). It is a 404.
 	CodeNotFound Code = "NotFound"
+	// IdempotencyKeyReused means the command id was already used for a
+	// different request. It is a 422, as the IETF Idempotency-Key header
+	// draft has it.
+	CodeIdempotencyKeyReused Code = "IdempotencyKeyReused"
 )
 
 // Port failures.
@@ -103,15 +107,16 @@ func ErrorCode(err error) Code {
 
 // Sentinels for errors.Is. Each matches any *Error with its code.
 var (
-	ErrInvalidCommand   = &Error{Code: CodeInvalidCommand}
-	ErrNotFound         = &Error{Code: CodeNotFound}
-	ErrVersionConflict  = &Error{Code: CodeVersionConflict}
-	ErrInvalidArgument  = &Error{Code: CodeInvalidArgument}
-	ErrEventTooLarge    = &Error{Code: CodeEventTooLarge}
-	ErrThrottled        = &Error{Code: CodeThrottled}
-	ErrStoreUnavailable = &Error{Code: CodeStoreUnavailable}
-	ErrPublishFailed    = &Error{Code: CodePublishFailed}
-	ErrInternal         = &Error{Code: CodeInternal}
+	ErrInvalidCommand       = &Error{Code: CodeInvalidCommand}
+	ErrNotFound             = &Error{Code: CodeNotFound}
+	ErrIdempotencyKeyReused = &Error{Code: CodeIdempotencyKeyReused}
+	ErrVersionConflict      = &Error{Code: CodeVersionConflict}
+	ErrInvalidArgument      = &Error{Code: CodeInvalidArgument}
+	ErrEventTooLarge        = &Error{Code: CodeEventTooLarge}
+	ErrThrottled            = &Error{Code: CodeThrottled}
+	ErrStoreUnavailable     = &Error{Code: CodeStoreUnavailable}
+	ErrPublishFailed        = &Error{Code: CodePublishFailed}
+	ErrInternal             = &Error{Code: CodeInternal}
 )
 
 // coreStatus returns the HTTP status of the core's codes that are not a 500.
@@ -121,6 +126,8 @@ func coreStatus(code Code) (int, bool) {
 		return http.StatusBadRequest, true
 	case CodeNotFound:
 		return http.StatusNotFound, true
+	case CodeIdempotencyKeyReused:
+		return http.StatusUnprocessableEntity, true
 	case CodeVersionConflict:
 		return http.StatusConflict, true
 	case CodeThrottled:
@@ -150,7 +157,11 @@ func (i Info) Status(code Code) int {
 // IsRejection reports whether code refuses a command on its merits, so
 // that retrying it unchanged cannot succeed.
 func (i Info) IsRejection(code Code) bool {
-	return code == CodeInvalidCommand || code == CodeNotFound || code == i.NotFound || i.hasRejection(code)
+	switch code {
+	case CodeInvalidCommand, CodeNotFound, CodeIdempotencyKeyReused, i.NotFound:
+		return true
+	}
+	return i.hasRejection(code)
 }
 
 func (i Info) hasRejection(code Code) bool {

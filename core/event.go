@@ -183,6 +183,16 @@ func ValidID(s string) bool {
 	return true
 }
 
+// CheckID returns nil when ValidID(id), and otherwise an *Error with code
+// whose message names what the id is for, such as "accountId", and the
+// rule it breaks.
+func CheckID(code Code, what, id string) error {
+	if ValidID(id) {
+		return nil
+	}
+	return Errorf(code, "%s %q must be 1 to %d letters, digits, '_', '.' or '-', other than \".\" and \"..\"", what, id, MaxIDLength)
+}
+
 func idByte(c byte) bool {
 	switch {
 	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':

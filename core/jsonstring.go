@@ -4,7 +4,7 @@ import (
 	"unicode/utf8"
 )
 
-const hex = "0123456789abcdef"
+const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string, escaping what JSON requires
 // and nothing more (no HTML escaping, as the Lambda runtime writes), with
@@ -32,7 +32,7 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, `\ufffd`...)
 			} else {
 				b = append(b, `\u202`...)
-				b = append(b, hex[r&0xf])
+				b = append(b, hexDigits[r&0xf])
 			}
 			i += size
 			start = i
@@ -55,5 +55,5 @@ func appendEscape(b []byte, c byte) []byte {
 	case '\t':
 		return append(b, '\\', 't')
 	}
-	return append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }

@@ -42,8 +42,10 @@ type Batch struct {
 	Stream   string
 	Expected int64
 	Events   []Event
-	// CommandID is recorded as applied to the stream.
-	CommandID string
+	// CommandID is recorded as applied to the stream, with Fingerprint, the
+	// fingerprint of the request, beside it.
+	CommandID   string
+	Fingerprint Fingerprint
 	// Snapshots holds the state at each event of Events whose version is
 	// SnapshotDue, in order, and nothing else.
 	Snapshots []Snapshot
@@ -72,10 +74,14 @@ type EventStore interface {
 	// stream, the next version, the command id and an id made by EventID.
 	//
 	// If the command id was already applied to the stream, Append writes
-	// nothing and returns the events stored the first time, with Duplicate
-	// set. Otherwise, if any version after Expected is taken, it returns
-	// VersionConflict. A batch that fails CheckBatch returns InvalidArgument
-	// or EventTooLarge, and nothing is written.
+	// nothing: when the stored fingerprint and the batch's differ
+	// (SameRequest) it returns IdempotencyKeyReused, and otherwise the
+	// events stored the first time, with Duplicate set. The check is made
+	// against what the winning write stored, so of two different requests
+	// racing with one command id only one is applied. Otherwise, if any
+	// version after Expected is taken, it returns VersionConflict. A batch
+	// that fails CheckBatch returns InvalidArgument or EventTooLarge, and
+	// nothing is written.
 	Append(ctx context.Context, b Batch) (Appended, error)
 
 	// Load returns the latest snapshot and the events after it. A stream
@@ -84,7 +90,9 @@ type EventStore interface {
 
 	// Command returns the events that commandID produced on stream, as
 	// stored, or nil when that command was never applied to the stream.
-	Command(ctx context.Context, stream, commandID string) ([]Event, error)
+	// When fp is not "" and the command was recorded with a different
+	// fingerprint, it returns IdempotencyKeyReused instead.
+	Command(ctx context.Context, stream, commandID string, fp Fingerprint) ([]Event, error)
 
 	// Snapshot returns the latest snapshot at or before version, or the
 	// zero Snapshot when there is none.

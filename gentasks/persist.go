@@ -9,9 +9,10 @@ import (
 // PersistInput is the payload of the Persist step: the decision Validate
 // made.
 type PersistInput struct {
-	ExpectedVersion int64           `json:"expectedVersion"`
-	Events          []core.Event    `json:"events"`
-	Snapshots       []core.Snapshot `json:"snapshots"`
+	ExpectedVersion int64            `json:"expectedVersion"`
+	Events          []core.Event     `json:"events"`
+	Snapshots       []core.Snapshot  `json:"snapshots"`
+	Fingerprint     core.Fingerprint `json:"fingerprint"`
 }
 
 // Persisted is what Persist returns: the events as stored.
@@ -25,7 +26,8 @@ type Persisted struct {
 // Persist appends the decided events, and the snapshots they reach, to the
 // log. The stream and the command id are the events'.
 //
-// It returns VersionConflict when another command took the expected
+// It returns IdempotencyKeyReused when the command id was recorded for a
+// different request, VersionConflict when another command took the expected
 // version first (the state machine validates again), InvalidArgument or
 // EventTooLarge for events the store refuses, and the store's
 // StoreUnavailable and Throttled.
@@ -36,7 +38,7 @@ func (s *Service[S, C]) Persist(ctx context.Context, in PersistInput) (Persisted
 	first := in.Events[0]
 	res, err := s.store.Append(ctx, core.Batch{
 		Stream: first.Stream, Expected: in.ExpectedVersion, Events: in.Events,
-		CommandID: first.CommandID, Snapshots: in.Snapshots,
+		CommandID: first.CommandID, Fingerprint: in.Fingerprint, Snapshots: in.Snapshots,
 	})
 	if err != nil {
 		return Persisted{}, err

@@ -20,6 +20,9 @@ type Decision struct {
 	ExpectedVersion int64           `json:"expectedVersion"`
 	Events          []core.Event    `json:"events"`
 	Snapshots       []core.Snapshot `json:"snapshots"`
+	// Fingerprint identifies the request, for Persist to record beside the
+	// command id (see core.CommandFingerprint).
+	Fingerprint core.Fingerprint `json:"fingerprint"`
 }
 
 // Validate decides a command against the stream's current state.
@@ -40,14 +43,20 @@ func (s *Service[S, C]) Validate(ctx context.Context, in ValidateInput) (Decisio
 	if err := checkMeta(m); err != nil {
 		return Decision{}, err
 	}
-	done, err := s.store.Command(ctx, m.Stream, m.ID)
+	fp, err := core.CommandFingerprint(c, in.Command)
+	if err != nil {
+		return Decision{}, err
+	}
+	done, err := s.store.Command(ctx, m.Stream, m.ID, fp)
 	if err != nil {
 		return Decision{}, err
 	}
 	if len(done) > 0 {
-		return Decision{ExpectedVersion: done[0].Version - 1, Events: s.stamp(done), Snapshots: []core.Snapshot{}}, nil
+		return Decision{ExpectedVersion: done[0].Version - 1, Events: s.stamp(done), Snapshots: []core.Snapshot{}, Fingerprint: fp}, nil
 	}
-	return s.decide(ctx, c, m)
+	d, err := s.decide(ctx, c, m)
+	d.Fingerprint = fp
+	return d, err
 }
 
 func checkMeta(m core.CommandMeta) error {

@@ -64,7 +64,7 @@ func testBadAppends(t *testing.T, s store) {
 			_, err := s.Append(context.Background(), c.b)
 			wantError(t, "Append", err, c.want)
 			sameEvents(t, "events after the rejected append", readAll(t, s, "s-1"), want)
-			if evs, err := s.Command(context.Background(), "s-1", "c-bad"); err != nil || evs != nil {
+			if evs, err := s.Command(context.Background(), "s-1", "c-bad", ""); err != nil || evs != nil {
 				t.Fatalf("the rejected command was recorded: %v, %v", evs, err)
 			}
 			if snap, err := s.Snapshot(context.Background(), "s-1", 10); err != nil || snap.Version != 0 {
@@ -92,8 +92,8 @@ func testBadReads(t *testing.T, s store) {
 		{"Read over MaxReadLimit", read("s-1", 1, core.MaxReadLimit+1)},
 		{"Load of an empty stream id", func() error { _, err := s.Load(ctx, ""); return err }},
 		{"Load of an invalid stream id", func() error { _, err := s.Load(ctx, "a b"); return err }},
-		{"Command of an empty stream id", func() error { _, err := s.Command(ctx, "", "c-1"); return err }},
-		{"Command of an empty command id", func() error { _, err := s.Command(ctx, "s-1", ""); return err }},
+		{"Command of an empty stream id", func() error { _, err := s.Command(ctx, "", "c-1", ""); return err }},
+		{"Command of an empty command id", func() error { _, err := s.Command(ctx, "s-1", "", ""); return err }},
 		{"Snapshot of an empty stream id", func() error { _, err := s.Snapshot(ctx, "", 10); return err }},
 		{"Streams with limit 0", func() error { _, err := s.Streams(ctx, "", 0); return err }},
 		{"Streams over MaxReadLimit", func() error { _, err := s.Streams(ctx, "", core.MaxReadLimit+1); return err }},
@@ -114,7 +114,7 @@ func testCanceled(t *testing.T, s store) {
 	calls := map[string]func() error{
 		"Load":     func() error { _, err := s.Load(ctx, "s-1"); return err },
 		"Read":     func() error { _, err := s.Read(ctx, "s-1", 1, 10); return err },
-		"Command":  func() error { _, err := s.Command(ctx, "s-1", "seed-0"); return err },
+		"Command":  func() error { _, err := s.Command(ctx, "s-1", "seed-0", ""); return err },
 		"Snapshot": func() error { _, err := s.Snapshot(ctx, "s-1", 10); return err },
 		"Streams":  func() error { _, err := s.Streams(ctx, "", 10); return err },
 	}

@@ -57,6 +57,9 @@ func eventStoreCases() []suiteCase[store] {
 		{"concurrent appends to many streams", testManyStreams},
 		{"duplicate command returns the first events", testDuplicate},
 		{"concurrent retries of one command", testConcurrentRetries},
+		{"a reused command id for another request is refused", testReusedKey},
+		{"a command id recorded without a fingerprint is not checked", testNoFingerprint},
+		{"concurrent different requests with one command id", testConcurrentReuse},
 		{"recordedAt is set and never goes back", testRecordedAt},
 		{"snapshot plus tail equals full replay", testSnapshotTail},
 		{"snapshots only at every tenth version", testSnapshotVersions},
@@ -107,7 +110,7 @@ func testUnknownStream(t *testing.T, s store) {
 	if evs := readAll(t, s, "s-2"); len(evs) != 0 {
 		t.Fatalf("Read of an unknown stream: %d events", len(evs))
 	}
-	if evs, err := s.Command(context.Background(), "s-2", "c-1"); err != nil || evs != nil {
+	if evs, err := s.Command(context.Background(), "s-2", "c-1", ""); err != nil || evs != nil {
 		t.Fatalf("Command on another stream: %v, %v; want nil: command ids are per stream", evs, err)
 	}
 	if snap, err := s.Snapshot(context.Background(), "s-2", 10); err != nil || snap.Version != 0 {
@@ -122,7 +125,7 @@ func testConflict(t *testing.T, s store) {
 		wantError(t, "Append at a wrong expected version", err, core.ErrVersionConflict)
 	}
 	sameEvents(t, "events after the conflicts", readAll(t, s, "s-1"), want)
-	if evs, err := s.Command(context.Background(), "s-1", "late"); err != nil || evs != nil {
+	if evs, err := s.Command(context.Background(), "s-1", "late", ""); err != nil || evs != nil {
 		t.Fatalf("the rejected command was recorded: %v, %v", evs, err)
 	}
 }

@@ -42,6 +42,20 @@ const (
 	CodeOccurredBeforeOpening      core.Code = "OccurredBeforeOpening"
 )
 
+// Sentinels for errors.Is, one per rejection code.
+var (
+	ErrAccountNotFound            = &core.Error{Code: CodeAccountNotFound}
+	ErrAccountAlreadyExists       = &core.Error{Code: CodeAccountAlreadyExists}
+	ErrAccountClosed              = &core.Error{Code: CodeAccountClosed}
+	ErrInsufficientFunds          = &core.Error{Code: CodeInsufficientFunds}
+	ErrBalanceNotZero             = &core.Error{Code: CodeBalanceNotZero}
+	ErrCurrencyMismatch           = &core.Error{Code: CodeCurrencyMismatch}
+	ErrAmountOverflow             = &core.Error{Code: CodeAmountOverflow}
+	ErrTransactionNotFound        = &core.Error{Code: CodeTransactionNotFound}
+	ErrTransactionAlreadyReversed = &core.Error{Code: CodeTransactionAlreadyReversed}
+	ErrOccurredBeforeOpening      = &core.Error{Code: CodeOccurredBeforeOpening}
+)
+
 // rules is the account's EventBridge rules file.
 //
 //go:embed rules.json

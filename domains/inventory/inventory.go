@@ -95,7 +95,7 @@ func (c Command) Meta() core.CommandMeta {
 // Decode reads a command strictly.
 func (Domain) Decode(data []byte) (Command, error) {
 	var c Command
-	err := core.DecodeStrict(data, &c)
+	err := core.DecodeStrict(data, &c, "command")
 	return c, err
 }
 

@@ -17,7 +17,7 @@ var (
 )
 
 func cmd(typ string, f func(*inventory.Command)) inventory.Command {
-	c := inventory.Command{Type: typ, WarehouseID: domaintest.Stream, CommandID: "c-1"}
+	c := inventory.Command{Type: typ, WarehouseID: "w-1", CommandID: "c-1"}
 	if f != nil {
 		f(&c)
 	}
@@ -96,12 +96,12 @@ func TestEvolve(t *testing.T) {
 		inventory.ReservationReleased{ReservationID: "r-2"},
 		inventory.ReservationExpired{ReservationID: "r-3"},
 	}
-	s, _, err := domaintest.Given(inventory.Domain{}, now, given...)
+	s, _, err := domaintest.Given(inventory.Domain{}, "w-1", now, given...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := inventory.State{
-		Warehouse: domaintest.Stream, Version: 9,
+		Warehouse: "w-1", Version: 9,
 		Stock:        map[string]inventory.Level{"a": {OnHand: 4}, "b": {OnHand: 4}},
 		Reservations: map[string]inventory.Reservation{},
 	}
@@ -112,12 +112,12 @@ func TestEvolve(t *testing.T) {
 
 func TestEvolveDoesNotChangeEarlierStates(t *testing.T) {
 	d := inventory.Domain{}
-	before, _, err := domaintest.Given(d, now, inventory.StockReceived{SKU: "a", Quantity: 1})
+	before, _, err := domaintest.Given(d, "w-1", now, inventory.StockReceived{SKU: "a", Quantity: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	snapshot := before.Stock["a"]
-	after := d.Evolve(before, core.Fact{Event: core.Event{Stream: domaintest.Stream, Version: 2}, Data: inventory.StockReceived{SKU: "a", Quantity: 5}})
+	after := d.Evolve(before, core.Fact{Event: core.Event{Stream: "w-1", Version: 2}, Data: inventory.StockReceived{SKU: "a", Quantity: 5}})
 	if before.Stock["a"] != snapshot || after.Stock["a"].OnHand != 6 {
 		t.Errorf("before %+v, after %+v: Evolve changed the state it was given", before.Stock, after.Stock)
 	}
