@@ -1,4 +1,4 @@
-package stack
+package service
 
 import "github.com/aws/jsii-runtime-go"
 

@@ -1,8 +1,7 @@
-package stack
+package service
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -22,7 +21,7 @@ const (
 		"which X-Ray tracing needs and which support no resource-level permissions."
 	reasonStateMachineDelivery = "The only wildcard is Resource::* on the CloudWatch Logs log-delivery actions and the X-Ray actions " +
 		"that Step Functions logging (level ALL) and tracing need; AWS documents that these support no resource-level permissions."
-	reasonDeadLetterQueue = "This queue is itself a dead-letter queue (the state machine's or the notify rule target's), " +
+	reasonDeadLetterQueue = "This queue is itself a dead-letter queue (the state machine's or a subscriber rule target's), " +
 		"the end of the line for failed work; a DLQ behind it would only move the problem. An alarm fires on its first message."
 	reasonCloudWatchRole = "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-managed policy that API Gateway documents " +
 		"for its account-level logging role, which access logging needs."
@@ -43,19 +42,17 @@ func suppress(c constructs.IConstruct, id, reason string, appliesTo ...string) {
 }
 
 // suppressNagFindings records, with its reason, each finding the design
-// accepts. The tests check that each suppressed wildcard covers only the
-// actions its reason names.
-func suppressNagFindings(s *Stack) {
-	f := s.Functions
-	for _, fn := range []awslambda.Function{f.Validate, f.Persist, f.Publish, f.Fold, f.Read, f.Notify} {
+// accepts on what New made. The tests check that each suppressed wildcard
+// covers only the actions its reason names. NewAPI suppresses the findings
+// on what it makes.
+func (s *Service) suppressNagFindings() {
+	for _, fn := range s.Functions {
 		suppress(fn.Role(), "AwsSolutions-IAM5", reasonXRay, "Resource::*")
 	}
-	suppress(s.Pipeline.StateMachine.Role(), "AwsSolutions-IAM5", reasonStateMachineDelivery, "Resource::*")
-	suppress(s.Pipeline.DeadLetterQueue, "AwsSolutions-SQS3", reasonDeadLetterQueue)
-	if s.Bus.NotifyDeadLetterQueue != nil {
-		suppress(s.Bus.NotifyDeadLetterQueue, "AwsSolutions-SQS3", reasonDeadLetterQueue)
+	suppress(s.StateMachine.Role(), "AwsSolutions-IAM5", reasonStateMachineDelivery, "Resource::*")
+	suppress(s.DeadLetterQueue, "AwsSolutions-SQS3", reasonDeadLetterQueue)
+	for _, q := range s.Bus.DeadLetterQueues {
+		suppress(q, "AwsSolutions-SQS3", reasonDeadLetterQueue)
 	}
-	suppress(s.API.Node().FindChild(str("CloudWatchRole")), "AwsSolutions-IAM4", reasonCloudWatchRole,
-		"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
-	suppress(s.API, "AwsSolutions-COG4", reasonIAMAuth)
+	suppress(s.API.Collection, "AwsSolutions-COG4", reasonIAMAuth)
 }

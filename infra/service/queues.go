@@ -1,4 +1,4 @@
-package stack
+package service
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -11,12 +11,12 @@ import (
 // newDeadLetterQueue makes an encrypted, TLS-only queue that keeps messages
 // for 14 days (the SQS maximum), and an alarm that fires as soon as one
 // message is visible in it: a message there is work that needs a person.
-func newDeadLetterQueue(scope constructs.Construct, id, what string, cfg Config) awssqs.Queue {
+func newDeadLetterQueue(scope constructs.Construct, id, what string, removal awscdk.RemovalPolicy) awssqs.Queue {
 	q := awssqs.NewQueue(scope, str(id), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 		RetentionPeriod: awscdk.Duration_Days(num(14)),
-		RemovalPolicy:   cfg.RemovalPolicy,
+		RemovalPolicy:   removal,
 	})
 	metric := q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
 		Period:    awscdk.Duration_Minutes(num(1)),
