@@ -15,10 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
+	"github.com/stepfold/stepfold/aws/dynamostore"
+	"github.com/stepfold/stepfold/aws/eventbridge"
+	"github.com/stepfold/stepfold/domains/account/notify"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/dynamostore"
-	"github.com/stepfold/stepfold/events/eventbridge"
-	"github.com/stepfold/stepfold/notify"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 )

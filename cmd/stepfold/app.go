@@ -11,14 +11,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stepfold/stepfold/domains/account/notify"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
-	"github.com/stepfold/stepfold/events/localbus"
-	"github.com/stepfold/stepfold/notify"
+	"github.com/stepfold/stepfold/local/apigateway"
+	"github.com/stepfold/stepfold/local/boltstore"
+	"github.com/stepfold/stepfold/local/deadletter"
+	"github.com/stepfold/stepfold/local/eventbus"
+	"github.com/stepfold/stepfold/local/executions"
 	"github.com/stepfold/stepfold/rules"
-	"github.com/stepfold/stepfold/server/deadletter"
-	"github.com/stepfold/stepfold/server/executions"
-	"github.com/stepfold/stepfold/server/pipeline"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
 	"github.com/stepfold/stepfold/tasks"
@@ -62,15 +62,15 @@ type app struct {
 	store    *boltstore.Store // the event log, command ids and dead letters
 	states   *boltstore.Store // the read model, unsynced: rebuilt from store
 	queues   *deadletter.Queues
-	bus      *localbus.Bus
+	bus      *eventbus.Bus
 	rules    rules.Set
-	targets  map[string]localbus.Target
+	targets  map[string]eventbus.Target
 	closers  []func() error
 	svc      *tasks.Service
 	def      []byte
 	machine  *asl.Machine
 	recent   *executions.Recent
-	pipe     *pipeline.Pipeline
+	pipe     *apigateway.Pipeline
 	redriver *deadletter.Redriver
 }
 
@@ -158,7 +158,7 @@ func (a *app) build() error {
 	if err := a.openMachine(); err != nil {
 		return err
 	}
-	a.pipe = pipeline.New(a.machine)
+	a.pipe = apigateway.New(a.machine)
 	ts := make(map[string]deadletter.Target, len(a.targets))
 	for name, t := range a.targets {
 		ts[name] = t
@@ -181,18 +181,18 @@ func (a *app) openBus() error {
 	if err := a.openTargets(set); err != nil {
 		return err
 	}
-	opts := []localbus.Option{localbus.WithSource(set.Source), localbus.WithLogger(a.cfg.log)}
+	opts := []eventbus.Option{eventbus.WithSource(set.Source), eventbus.WithLogger(a.cfg.log)}
 	for name, t := range a.targets {
-		opts = append(opts, localbus.WithTarget(name, t, a.queues.Queue(deadletter.BusQueue(name))))
+		opts = append(opts, eventbus.WithTarget(name, t, a.queues.Queue(deadletter.BusQueue(name))))
 	}
-	a.bus, err = localbus.New(busRules(set), opts...)
+	a.bus, err = eventbus.New(busRules(set), opts...)
 	return err
 }
 
-func busRules(set rules.Set) []localbus.Rule {
-	out := make([]localbus.Rule, 0, len(set.Rules))
+func busRules(set rules.Set) []eventbus.Rule {
+	out := make([]eventbus.Rule, 0, len(set.Rules))
 	for _, r := range set.Rules {
-		out = append(out, localbus.Rule{Name: r.Name, Pattern: r.EventPattern, Target: r.Target})
+		out = append(out, eventbus.Rule{Name: r.Name, Pattern: r.EventPattern, Target: r.Target})
 	}
 	return out
 }
@@ -200,7 +200,7 @@ func busRules(set rules.Set) []localbus.Rule {
 // openTargets opens the target of every rule: the notifier, the archive,
 // or a webhook from the configuration.
 func (a *app) openTargets(set rules.Set) error {
-	a.targets = map[string]localbus.Target{}
+	a.targets = map[string]eventbus.Target{}
 	for name := range a.cfg.webhooks {
 		if err := a.openTarget(name); err != nil {
 			return err
@@ -219,7 +219,7 @@ func (a *app) openTargets(set rules.Set) error {
 
 func (a *app) openTarget(name string) error {
 	if url, ok := a.cfg.webhooks[name]; ok {
-		w, err := localbus.NewWebhook(url, nil)
+		w, err := eventbus.NewWebhook(url, nil)
 		if err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func webhookEnv(target string) string {
 }
 
 func (a *app) openArchive() error {
-	ar, err := localbus.OpenArchive(filepath.Join(a.cfg.data, archiveFile))
+	ar, err := eventbus.OpenArchive(filepath.Join(a.cfg.data, archiveFile))
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (a *app) openNotify() error {
 	if err != nil {
 		return err
 	}
-	a.targets["notify"] = localbus.Func(h.Handle)
+	a.targets["notify"] = eventbus.Func(h.Handle)
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/stepfold/stepfold/server/deadletter"
+	"github.com/stepfold/stepfold/local/deadletter"
 )
 
 // dlqBackend is what the dlq command works through: the data directory

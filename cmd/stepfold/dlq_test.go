@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // flaky fails every Publish while fail is set.

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
 // TestServe runs the real main and uses every face of the server: the

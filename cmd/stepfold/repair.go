@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // repair drops what damage in the event log's write-ahead log makes

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/localbus"
-	"github.com/stepfold/stepfold/server/deadletter"
-	"github.com/stepfold/stepfold/server/rebuild"
+	"github.com/stepfold/stepfold/local/deadletter"
+	"github.com/stepfold/stepfold/local/eventbus"
+	"github.com/stepfold/stepfold/tasks/rebuild"
 )
 
 // replay rebuilds the read model from the event log, and optionally
@@ -50,11 +50,11 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env)
 
 // ruleBus is a bus with only the named rule, so that a republish reaches
 // only its target.
-func (a *app) ruleBus(name string) (*localbus.Bus, error) {
+func (a *app) ruleBus(name string) (*eventbus.Bus, error) {
 	for _, r := range busRules(a.rules) {
 		if r.Name == name {
-			return localbus.New([]localbus.Rule{r}, localbus.WithSource(a.rules.Source),
-				localbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
+			return eventbus.New([]eventbus.Rule{r}, eventbus.WithSource(a.rules.Source),
+				eventbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
 		}
 	}
 	names := make([]string, 0, len(a.rules.Rules))

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // appendDirect writes n deposits (after an opening, if the account has no

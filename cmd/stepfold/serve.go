@@ -20,12 +20,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepfold/stepfold/server/console"
-	"github.com/stepfold/stepfold/server/deadletter"
-	"github.com/stepfold/stepfold/server/executions"
-	"github.com/stepfold/stepfold/server/httpapi"
-	"github.com/stepfold/stepfold/server/rebuild"
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/httpapi"
+	"github.com/stepfold/stepfold/local/console"
+	"github.com/stepfold/stepfold/local/deadletter"
+	"github.com/stepfold/stepfold/local/executions"
+	"github.com/stepfold/stepfold/local/sfnapi"
+	"github.com/stepfold/stepfold/tasks/rebuild"
 )
 
 // shutdownGrace bounds how long a shutdown waits for requests in flight

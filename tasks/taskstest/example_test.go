@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/events/eventstest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/taskstest"
 )
