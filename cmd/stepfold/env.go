@@ -98,3 +98,24 @@ func readRules(path string) ([]byte, error) {
 	}
 	return os.ReadFile(path)
 }
+
+// listFlag collects a repeatable flag whose values may also be
+// comma-separated, as in its environment variable.
+type listFlag []string
+
+func newListFlag(env string) listFlag {
+	var l listFlag
+	_ = l.Set(env)
+	return l
+}
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}

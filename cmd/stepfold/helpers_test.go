@@ -57,12 +57,16 @@ func newTestApp(t testing.TB, dir string, tweak func(*appConfig)) (*app, string)
 	return a, srv.URL
 }
 
-// call sends one request and returns the status and the decoded body.
+// call sends one request and returns the status and the decoded body. A
+// POST carries Content-Type: application/json unless header sets another.
 func call(t testing.TB, method, url, body string, header ...string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])

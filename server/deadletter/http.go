@@ -93,6 +93,10 @@ func (c *Client) call(ctx context.Context, method, path string, out any) error {
 	if err != nil {
 		return err
 	}
+	if method != http.MethodGet {
+		// The server takes state-changing requests only as JSON.
+		req.Header.Set("Content-Type", "application/json")
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
