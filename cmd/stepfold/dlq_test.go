@@ -30,11 +30,11 @@ func (f flaky) Publish(ctx context.Context, evs []events.Event) error {
 	return f.Publisher.Publish(ctx, evs)
 }
 
-// TestDeadLetterRedrive sends a command to the dead-letter queue (its
-// events persisted, its publish failing past every retry), then lists,
-// shows and redrives it with the CLI on the data directory, twice over.
-func TestDeadLetterRedrive(t *testing.T) {
-	dir := t.TempDir()
+// deadLetterDeposit leaves in dir an account acc-1 with a deposit of 700
+// (command dep-1) in the dead-letter queue: its events persisted, its
+// publish failed past every retry, so the read model holds a balance of 0.
+func deadLetterDeposit(t *testing.T, dir string) {
+	t.Helper()
 	var fail atomic.Bool
 	a, err := openApp(appConfig{data: dir, history: 100, log: slog.New(slog.DiscardHandler), clock: fastClock{},
 		publisher: func(p events.Publisher) events.Publisher { return flaky{p, &fail} }})
@@ -59,7 +59,14 @@ func TestDeadLetterRedrive(t *testing.T) {
 	if err := a.close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
 
+// TestDeadLetterRedrive sends a command to the dead-letter queue, then
+// lists, shows and redrives it with the CLI on the data directory, twice
+// over.
+func TestDeadLetterRedrive(t *testing.T) {
+	dir := t.TempDir()
+	deadLetterDeposit(t, dir)
 	ctx := context.Background()
 	code, out, errOut := runCLI(t, ctx, nil, "dlq", "list", "--data", dir)
 	if code != 0 || !strings.Contains(out, "Deposit acc-1 (command dep-1) failed at Publish: PublishFailed") || !strings.Contains(out, "1 message(s)") {

@@ -171,10 +171,17 @@ func (l *lockedBuffer) String() string {
 // waits until it listens.
 func startMain(t *testing.T, dir string, environ ...string) *server {
 	t.Helper()
+	return startServe(t, dir, nil, environ...)
+}
+
+// startServe is startMain with more serve flags.
+func startServe(t *testing.T, dir string, flags []string, environ ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{dir: dir, cancel: cancel, done: make(chan int, 1), stderr: &lockedBuffer{}}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...)
 	go func() {
-		s.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, io.Discard, s.stderr, environ)
+		s.done <- run(ctx, args, io.Discard, s.stderr, environ)
 	}()
 	waitListening(t, s)
 	return s

@@ -19,7 +19,8 @@
 //
 // Clients that are not browsers (curl, the AWS CLI and SDKs) send no
 // Origin and pass the Origin check. Refusals are JSON bodies
-// {"error": name, "message": text} and are logged at warn with the reason.
+// {"error": name, "message": text} ({"__type": name, ...} in the AWS JSON
+// protocol) and are logged at warn with the reason.
 //
 // A Guard also bounds how long a client may take to send a request body.
 // [Limit] wraps the listener and caps the connections the server holds.

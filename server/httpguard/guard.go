@@ -164,5 +164,5 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, status int, name,
 			"method", r.Method, "path", r.URL.Path, "host", r.Host, "origin", r.Header.Get("Origin"),
 			"remote", r.RemoteAddr, "alsoRefusedSinceLastLine", held)
 	}
-	writeError(w, status, name, msg)
+	writeError(w, r, status, name, msg)
 }

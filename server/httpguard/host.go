@@ -79,7 +79,7 @@ func (s hostSet) check(host string) (string, bool) {
 	}
 	msg := fmt.Sprintf("Host %q is not a name of this server, so the request is refused (a page whose name was made to resolve to this machine must not reach it); use %s", host, strings.Join(s.examples(), " or "))
 	if strings.HasPrefix(name, "sync-") {
-		msg += `; the AWS SDKs send StartSyncExecution to "sync-" + host: turn host prefix injection off`
+		msg += `; the AWS SDKs and CLI send StartSyncExecution to "sync-" + host: turn host prefix injection off, or allow this name too`
 	}
 	return msg, false
 }

@@ -95,11 +95,13 @@ func (l *Listener) admit(c *conn) (victim *conn, ok bool) {
 	defer l.mu.Unlock()
 	if len(l.conns) >= l.max {
 		if victim = l.idlest(); victim == nil {
-			l.note("refused", "connection cap reached: refused a new connection, since every connection is inside a request")
+			l.note("refused", "connection cap reached: refused a new connection, since every connection is inside a request",
+				"refused", c.RemoteAddr().String())
 			return nil, false
 		}
 		delete(l.conns, victim)
-		l.note("closedIdle", "connection cap reached: closed the connection idle longest to let a new one in")
+		l.note("closedIdle", "connection cap reached: closed the connection idle longest to let a new one in",
+			"closed", victim.RemoteAddr().String(), "idleFor", time.Since(victim.since).String())
 	}
 	l.conns[c] = struct{}{}
 	return victim, true
@@ -124,9 +126,9 @@ func (l *Listener) release(c *conn) {
 }
 
 // note logs that the cap was hit, rate-limited; l.mu is held.
-func (l *Listener) note(key, msg string) {
+func (l *Listener) note(key, msg string, attrs ...any) {
 	if ok, held := l.quiet.pass(key); ok {
-		l.log.Warn(msg, "maxConns", l.max, "open", len(l.conns), "alsoSinceLastLine", held)
+		l.log.Warn(msg, append([]any{"maxConns", l.max, "open", len(l.conns), "alsoSinceLastLine", held}, attrs...)...)
 	}
 }
 

@@ -7,10 +7,16 @@ import (
 	"time"
 )
 
-// writeError writes a refusal as {"error": name, "message": msg}. The
-// name is also in X-Amzn-ErrorType, where the AWS SDKs look for it.
-func writeError(w http.ResponseWriter, status int, name, msg string) {
-	b, _ := json.Marshal(map[string]string{"error": name, "message": msg})
+// writeError writes a refusal as {"error": name, "message": msg}, or, to
+// a request in the AWS JSON protocol (it has an X-Amz-Target), as that
+// protocol's {"__type": name, "message": msg}, which the AWS CLI and SDKs
+// show. The name is also in X-Amzn-ErrorType.
+func writeError(w http.ResponseWriter, r *http.Request, status int, name, msg string) {
+	key := "error"
+	if r.Header.Get("X-Amz-Target") != "" {
+		key = "__type"
+	}
+	b, _ := json.Marshal(map[string]string{key: name, "message": msg})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Amzn-ErrorType", name)
