@@ -193,3 +193,25 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
 	}
 }
+
+// TestHelpExitsZero asks every command for its help, which is printed and
+// exits 0, while a bad flag still exits 1.
+func TestHelpExitsZero(t *testing.T) {
+	for _, command := range []string{"serve", "dlq", "replay", "bench"} {
+		for _, flag := range []string{"-h", "--help", "-help"} {
+			code, _, errOut := runCLI(t, context.Background(), nil, command, flag)
+			if code != 0 || !strings.Contains(errOut, "Usage of "+command) || !strings.Contains(errOut, "-data") && command != "bench" {
+				t.Errorf("%s %s: exit %d\n%s", command, flag, code, errOut)
+			}
+		}
+		if code, _, _ := runCLI(t, context.Background(), nil, command, "--no-such-flag"); code != 1 {
+			t.Errorf("%s --no-such-flag: exit %d, want 1", command, code)
+		}
+	}
+	_, _, errOut := runCLI(t, context.Background(), nil, "serve", "-h")
+	for _, want := range []string{"-allow-remote", "-allow-host", "-allow-origin", "-idle-timeout", "-read-timeout", "-max-conns"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("serve -h does not list %s", want)
+		}
+	}
+}

@@ -24,6 +24,8 @@ const AdminPrefix = "/admin/dlq"
 //	GET  /admin/dlq/{id}         one message
 //	POST /admin/dlq/{id}/redrive redrive one
 //	POST /admin/dlq/redrive      redrive all
+//
+// An id that names no message is 404 MessageNotFound.
 func Handler(r *Redriver) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AdminPrefix, func(w http.ResponseWriter, req *http.Request) {
@@ -50,6 +52,9 @@ func reply(w http.ResponseWriter, v any, err error) {
 	if err != nil {
 		var body httpstatus.Body
 		status, body = httpstatus.FromError(err)
+		if events.ErrorCode(err) == CodeMessageNotFound {
+			status = http.StatusNotFound
+		}
 		v = body
 	}
 	w.Header().Set("Content-Type", "application/json")
