@@ -40,8 +40,8 @@ const (
 	// in bursts to keep its connection, short enough that abandoned ones
 	// go within seconds.
 	defaultIdleTimeout = 15 * time.Second
-	// defaultReadTimeout bounds sending a request's header, and its body:
-	// a body is at most 320 KiB, seconds even over a slow link.
+	// defaultReadTimeout bounds sending a request, header and body: a
+	// body is at most 320 KiB, a few seconds even over a slow link.
 	defaultReadTimeout = 10 * time.Second
 )
 
@@ -77,7 +77,7 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	fs.Var(&c.hosts, "allow-host", "also answer to this Host name, or name:port; repeatable (env STEPFOLD_ALLOW_HOSTS, comma-separated)")
 	fs.Var(&c.origins, "allow-origin", "trust this browser origin (http://localhost:3000) to send writes and read answers with CORS; repeatable (env STEPFOLD_ALLOW_ORIGINS, comma-separated)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle this long")
-	fs.DurationVar(&c.readTimeout, "read-timeout", defaultReadTimeout, "time a client has to send a request header, and again its body")
+	fs.DurationVar(&c.readTimeout, "read-timeout", defaultReadTimeout, "time a client has to send a whole request, header and body")
 	fs.IntVar(&c.maxConns, "max-conns", 0, "connections held at once (default: from the open-file limit, at most 4096)")
 	if err := parse(fs, args, stderr); err != nil {
 		return c, err
@@ -209,12 +209,15 @@ func (a *app) server(ln net.Listener, c serveConfig) (*http.Server, net.Listener
 		h = withPprof(h)
 	}
 	h, err = httpguard.New(h, httpguard.Config{Addr: ln.Addr(), Hosts: c.hosts, Origins: c.origins,
-		MediaType: writeMediaType, BodyTimeout: c.readTimeout, Log: c.app.log})
+		MediaType: writeMediaType, Log: c.app.log})
 	if err != nil {
 		return nil, ln, err
 	}
 	lim := httpguard.Limit(ln, c.maxConns, c.app.log)
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: c.readTimeout, IdleTimeout: c.idleTimeout,
+	// ReadTimeout bounds reading the body too; it does not cut a handler
+	// that runs longer, since net/http lifts the deadline once the body
+	// has been read.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: c.readTimeout, ReadTimeout: c.readTimeout, IdleTimeout: c.idleTimeout,
 		ConnState: lim.ConnState, ErrorLog: slog.NewLogLogger(c.app.log.Handler(), slog.LevelWarn)}
 	return srv, lim, nil
 }

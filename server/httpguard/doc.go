@@ -22,6 +22,5 @@
 // {"error": name, "message": text} ({"__type": name, ...} in the AWS JSON
 // protocol) and are logged at warn with the reason.
 //
-// A Guard also bounds how long a client may take to send a request body.
 // [Limit] wraps the listener and caps the connections the server holds.
 package httpguard

@@ -37,9 +37,6 @@ type Config struct {
 	// MediaType returns the media type a state-changing request must
 	// carry; nil means JSON for every route.
 	MediaType func(*http.Request) string
-	// BodyTimeout bounds the time a client has to send a request body,
-	// from the end of its header; 0 leaves it unbounded.
-	BodyTimeout time.Duration
 	// Log receives the refusals, at warn, at most one a second per error
 	// name. Nil discards them.
 	Log *slog.Logger
@@ -47,14 +44,13 @@ type Config struct {
 
 // Guard checks every request before its handler runs. Build it with New.
 type Guard struct {
-	next        http.Handler
-	hosts       hostSet
-	csrf        *http.CrossOriginProtection
-	cors        map[string]bool
-	mediaType   func(*http.Request) string
-	bodyTimeout time.Duration
-	log         *slog.Logger
-	quiet       *throttle
+	next      http.Handler
+	hosts     hostSet
+	csrf      *http.CrossOriginProtection
+	cors      map[string]bool
+	mediaType func(*http.Request) string
+	log       *slog.Logger
+	quiet     *throttle
 }
 
 // New returns a Guard in front of next. It fails when Addr is not a TCP
@@ -65,7 +61,7 @@ func New(next http.Handler, cfg Config) (*Guard, error) {
 		return nil, err
 	}
 	g := &Guard{next: next, hosts: hosts, csrf: http.NewCrossOriginProtection(), cors: map[string]bool{},
-		mediaType: cfg.MediaType, bodyTimeout: cfg.BodyTimeout, log: cfg.Log, quiet: newThrottle(time.Second)}
+		mediaType: cfg.MediaType, log: cfg.Log, quiet: newThrottle(time.Second)}
 	if g.mediaType == nil {
 		g.mediaType = func(*http.Request) string { return JSON }
 	}
@@ -120,7 +116,6 @@ func (g *Guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	g.allowOrigin(w, r)
-	g.limitBody(w, r)
 	g.next.ServeHTTP(w, r)
 }
 

@@ -92,12 +92,14 @@ func (s hostSet) allowed(name, port string) bool {
 		return true
 	case slices.Contains(s.exact, name+":"+port):
 		return true
-	case port != s.port:
-		return false
-	case slices.Contains(s.names, name):
-		return true
 	}
-	return s.anyIP && net.ParseIP(name) != nil
+	if port == "" {
+		port = "80"
+	}
+	if port != s.port {
+		return false
+	}
+	return slices.Contains(s.names, name) || s.anyIP && net.ParseIP(name) != nil
 }
 
 // examples lists Host values that work, for the refusal message.
