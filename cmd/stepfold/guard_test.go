@@ -43,14 +43,14 @@ func (p probe) errorKey() string {
 	return "error"
 }
 
-// answer is what the server said to a probe.
-type answer struct {
+// probeReply is what the server said to a probe.
+type probeReply struct {
 	status int
 	header http.Header
 	body   map[string]any
 }
 
-func (p probe) send(t *testing.T, base string) answer {
+func (p probe) send(t *testing.T, base string) probeReply {
 	t.Helper()
 	req, err := http.NewRequest(p.method, base+p.path, strings.NewReader(p.body))
 	if err != nil {
@@ -68,7 +68,7 @@ func (p probe) send(t *testing.T, base string) answer {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	a := answer{status: resp.StatusCode, header: resp.Header}
+	a := probeReply{status: resp.StatusCode, header: resp.Header}
 	_ = json.Unmarshal(b, &a.body)
 	return a
 }
@@ -325,7 +325,9 @@ func TestAllowedHost(t *testing.T) {
 func TestServeRefusesRemoteAddr(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0"} {
 		dir := filepath.Join(t.TempDir(), "data")
-		code, _, errOut := runCLI(t, context.Background(), nil, "serve", "--addr", addr, "--data", dir)
+		ctx, cancel := context.WithTimeout(context.Background(), patience) // a server that does start is stopped
+		code, _, errOut := runCLI(t, ctx, nil, "serve", "--addr", addr, "--data", dir)
+		cancel()
 		if code != 1 || !strings.Contains(errOut, "refusing to listen on "+addr+": other machines could reach it") || !strings.Contains(errOut, "--allow-remote") {
 			t.Errorf("serve --addr %s: %d %q", addr, code, errOut)
 		}
