@@ -9,12 +9,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go/middleware"
 
-	"github.com/stepfold/stepfold/server/sfnapi"
 )
 
 // TestServe runs the real main and uses every face of the server: the
@@ -82,9 +79,7 @@ func TestServe(t *testing.T) {
 func checkSDK(t *testing.T, base string) {
 	t.Helper()
 	ctx := context.Background()
-	c := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(base),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
-		APIOptions:  []func(*middleware.Stack) error{sfnapi.DisableHostPrefix}})
+	c := newSFN(base, disableHostPrefix)
 	sms, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
 	if err != nil || len(sms.StateMachines) != 1 {
 		t.Fatalf("ListStateMachines: %v %+v", err, sms)
