@@ -185,7 +185,7 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener, c serveConfig) error
 	defer os.Remove(filepath.Join(a.cfg.data, serverFile))
 	log.Info("stepfold listening", "addr", addr, "data", a.cfg.data, "pid", os.Getpid(),
 		"console", "http://"+addr+"/console/", "targets", a.targetNames(),
-		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout, "readTimeout", c.readTimeout,
+		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout.String(), "readTimeout", c.readTimeout.String(),
 		"allowedHosts", []string(c.hosts), "allowedOrigins", []string(c.origins))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

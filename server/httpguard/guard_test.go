@@ -165,3 +165,32 @@ func TestMediaTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxConnsFor(t *testing.T) {
+	for nofile, want := range map[uint64]int{0: 1, 2: 1, 100: 50, 128: 64, 1024: 960, 4160: 4096, 1 << 20: 4096, ^uint64(0): 4096} {
+		if got := httpguard.MaxConnsFor(nofile); got != want {
+			t.Errorf("MaxConnsFor(%d) = %d, want %d", nofile, got, want)
+		}
+	}
+	if n := httpguard.DefaultMaxConns(); n < 1 || n > 4096 {
+		t.Errorf("DefaultMaxConns() = %d", n)
+	}
+}
+
+// BenchmarkGuard is the cost of the checks on a write from the console:
+// Host, Origin and Content-Type, against a handler that does nothing.
+func BenchmarkGuard(b *testing.B) {
+	g, err := httpguard.New(ok, httpguard.Config{Addr: addr("127.0.0.1:8080")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest("POST", "http://127.0.0.1:8080/accounts/a/deposits", nil)
+	r.Header.Set("Content-Type", "application/json; charset=utf-8")
+	r.Header.Set("Origin", "http://127.0.0.1:8080")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	w := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		g.ServeHTTP(w, r)
+	}
+}

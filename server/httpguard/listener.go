@@ -81,13 +81,6 @@ func (l *Listener) ConnState(nc net.Conn, s http.ConnState) {
 	c.state, c.since = s, time.Now()
 }
 
-// Open returns the number of connections held.
-func (l *Listener) Open() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.conns)
-}
-
 // admit takes c if it fits, after dropping the idlest connection, which it
 // returns for the caller to close, if that is needed to make room.
 func (l *Listener) admit(c *conn) (victim *conn, ok bool) {
