@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test command (make test, and .ci/run). It installs what the tests
 # need on a fresh machine - DynamoDB Local, the pinned npm tools, Debian's
-# Chromium - and runs every test. Nothing here is skipped: a missing tool is
+# Chromium and AWS CLI - and runs every test. Nothing here is skipped: a missing tool is
 # installed or the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,11 +13,12 @@ mkdir -p build
 step "lint: gofmt and go vet"
 make -s lint
 
-step "Debian packages the tests need: Chromium (console), Velocity (API mapping templates)"
+step "Debian packages the tests need: Chromium (console, cross-site pages), Velocity (API mapping templates), the AWS CLI (Step Functions API)"
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -f /usr/share/java/velocity.jar ] || need+=(velocity)
+[ -x /usr/bin/aws ] || need+=(awscli)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -25,6 +26,7 @@ fi
 export STEPFOLD_CHROMIUM="$(command -v chromium)"
 export STEPFOLD_CHROMEDRIVER="$(command -v chromedriver)"
 export STEPFOLD_REQUIRE_VELOCITY=1
+export STEPFOLD_AWSCLI=/usr/bin/aws STEPFOLD_REQUIRE_AWSCLI=1
 
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
