@@ -14,6 +14,7 @@ import (
 // loader collects the problems found while loading a definition.
 type loader struct {
 	problems []Problem
+	jsonata  bool // the machine's query language is JSONata
 }
 
 // addf records a problem at loc.
@@ -41,9 +42,10 @@ func pointer(loc string, token any) string {
 // obj reads typed fields from a JSON object, recording problems at their
 // JSON locations.
 type obj struct {
-	l   *loader
-	loc string
-	m   map[string]any
+	l       *loader
+	loc     string
+	m       map[string]any
+	jsonata bool // the object is a state, or part of one, in JSONata
 }
 
 // asObj checks that v is an object.

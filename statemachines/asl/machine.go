@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepfold/stepfold/statemachines/asl/jsonata"
 )
 
 // ExpressMaxDuration is the longest an Express execution may run.
@@ -51,6 +53,8 @@ type Machine struct {
 	// histSize is the length of the last finished run's history, to size
 	// the next run's event log at once rather than by repeated growth.
 	histSize atomic.Int64
+
+	jsonata []jsonata.Option // what every JSONata evaluation runs with
 }
 
 // pending is an asynchronous execution that has not been saved yet.
@@ -79,6 +83,7 @@ func New(def *Definition, opts ...Option) (*Machine, error) {
 	if m.cfg.uuid == nil {
 		m.cfg.uuid = m.rand.uuid
 	}
+	m.jsonata = m.jsonataOptions()
 	if m.cfg.store == nil {
 		m.cfg.store = NewMemoryStore()
 	}
@@ -185,7 +190,7 @@ func (m *Machine) execute(ctx context.Context, r *run) *Execution {
 		ctx, cancel = r.clock.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	fr := &frame{run: r}
+	fr := &frame{run: r, vars: newScope(nil)}
 	fr.record(event{typ: types.HistoryEventTypeExecutionStarted, ts: r.start, input: r.input, hasInput: true})
 	out, err := fr.runGraph(ctx, m.def.root, r.input)
 	ex := r.finish(ctx, out, err)
