@@ -43,7 +43,7 @@ func Parse(definition []byte, substitutions map[string]string) (*Definition, err
 	}
 	v, err := decodeJSON(text)
 	if err != nil {
-		return nil, &LoadError{Problems: []Problem{{Message: "definition is not valid JSON: " + err.Error()}}}
+		return nil, &LoadError{Problems: []Problem{{Message: "definition is not valid JSON: " + err.Error(), Code: ProblemInvalidJSON}}}
 	}
 	l := &loader{}
 	o, ok := l.asObj("", v)
@@ -74,7 +74,7 @@ func substitute(text []byte, subs map[string]string) ([]byte, error) {
 		name := string(m[2 : len(m)-1])
 		v, ok := subs[name]
 		if !ok {
-			missing = append(missing, Problem{Message: fmt.Sprintf("no value for definition substitution ${%s}", name)})
+			missing = append(missing, Problem{Message: fmt.Sprintf("no value for definition substitution ${%s}", name), Code: ProblemSchema})
 			return m
 		}
 		return []byte(v)
@@ -151,12 +151,12 @@ func (l *loader) graph(o obj) *graph {
 // state is reachable from StartAt.
 func (l *loader) checkGraph(o, so obj, g *graph) {
 	if o.has("StartAt") && !so.has(g.startAt) {
-		l.addf(o.at("StartAt"), "StartAt %q is not a state", g.startAt)
+		l.addCodef(ProblemTransition, o.at("StartAt"), "StartAt %q is not a state", g.startAt)
 	}
 	for name, st := range g.states {
 		for _, t := range st.transitions() {
 			if _, ok := so.m[t.target]; !ok {
-				l.addf(pointer(so.at(name), t.field), "%q is not a state in this scope", t.target)
+				l.addCodef(ProblemTransition, pointer(so.at(name), t.field), "%q is not a state in this scope", t.target)
 			}
 		}
 	}
@@ -178,7 +178,7 @@ func (l *loader) checkGraph(o, so obj, g *graph) {
 	}
 	for name := range g.states {
 		if !seen[name] {
-			l.addf(so.at(name), "state %q is not reachable from StartAt", name)
+			l.addCodef(ProblemTransition, so.at(name), "state %q is not reachable from StartAt", name)
 		}
 	}
 }

@@ -124,7 +124,17 @@ func errorMatches(equals []string, name string) bool {
 type Problem struct {
 	Location string // JSON Pointer (RFC 6901) into the definition, "" for the document
 	Message  string // what is wrong
+	Code     string // the kind of problem, as ValidateStateMachineDefinition names it
 }
+
+// Problem codes, as Step Functions' ValidateStateMachineDefinition names
+// them; a problem with no more specific code is SCHEMA_VALIDATION_FAILED.
+const (
+	ProblemSchema            = "SCHEMA_VALIDATION_FAILED"
+	ProblemInvalidJSON       = "INVALID_JSON_DESCRIPTION"
+	ProblemTransition        = "MISSING_TRANSITION_TARGET"
+	ProblemJSONataExpression = "INVALID_JSONATA_EXPRESSION"
+)
 
 // String returns "location: message".
 func (p Problem) String() string {

@@ -48,7 +48,7 @@ func (l *loader) expression(loc, field, s string) *texpr {
 	src := strings.TrimSpace(s[2 : len(s)-2])
 	e, err := jsonata.Compile(src)
 	if err != nil {
-		l.addf(loc, "invalid JSONata expression %q: %v", src, err)
+		l.addCodef(ProblemJSONataExpression, loc, "invalid JSONata expression %q: %v", src, err)
 		return nil
 	}
 	x := &texpr{src: src, field: field, e: e}

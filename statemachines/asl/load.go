@@ -19,7 +19,12 @@ type loader struct {
 
 // addf records a problem at loc.
 func (l *loader) addf(loc, format string, args ...any) {
-	l.problems = append(l.problems, Problem{Location: loc, Message: fmt.Sprintf(format, args...)})
+	l.addCodef(ProblemSchema, loc, format, args...)
+}
+
+// addCodef records a problem of a given code at loc.
+func (l *loader) addCodef(code, loc, format string, args ...any) {
+	l.problems = append(l.problems, Problem{Location: loc, Message: fmt.Sprintf(format, args...), Code: code})
 }
 
 // err returns a *LoadError when problems were found.

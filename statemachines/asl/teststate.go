@@ -94,7 +94,7 @@ func parseTestState(text []byte, name string) (*Definition, *state, error) {
 	}
 	v, err := decodeJSON(text)
 	if err != nil {
-		return nil, nil, &LoadError{Problems: []Problem{{Message: "state is not valid JSON: " + err.Error()}}}
+		return nil, nil, &LoadError{Problems: []Problem{{Message: "state is not valid JSON: " + err.Error(), Code: ProblemInvalidJSON}}}
 	}
 	l := &loader{}
 	st := l.state("", testStateName, v)
@@ -102,7 +102,7 @@ func parseTestState(text []byte, name string) (*Definition, *state, error) {
 		return nil, nil, err
 	}
 	if st == nil {
-		return nil, nil, &LoadError{Problems: []Problem{{Message: "not a state"}}}
+		return nil, nil, &LoadError{Problems: []Problem{{Message: "not a state", Code: ProblemSchema}}}
 	}
 	return &Definition{root: &graph{startAt: testStateName, states: map[string]*state{testStateName: st}}, text: text}, st, nil
 }
@@ -120,7 +120,7 @@ func stateOf(text []byte, name string) (*Definition, *state, error) {
 		}
 	})
 	if st == nil {
-		return nil, nil, &LoadError{Problems: []Problem{{Location: "/States", Message: fmt.Sprintf("the state machine has no state named %q", name)}}}
+		return nil, nil, &LoadError{Problems: []Problem{{Location: "/States", Message: fmt.Sprintf("the state machine has no state named %q", name), Code: ProblemSchema}}}
 	}
 	return &Definition{root: &graph{startAt: name, states: map[string]*state{name: st}}, text: text}, st, nil
 }
