@@ -7,14 +7,23 @@ import (
 // Expression is a compiled JSONata expression. It holds no state that
 // evaluation changes, so one Expression may be evaluated concurrently.
 type Expression struct {
-	src string
+	src  string
+	ast  *node
+	free []string
 }
 
 // Compile parses and checks an expression once; it is safe to evaluate
 // concurrently. A syntax error is an [*Error] whose Code is JSONata's
 // (S0201, S0202, ...).
 func Compile(expr string) (*Expression, error) {
-	return &Expression{src: expr}, nil
+	ast, err := parse(expr)
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.finish()
+		}
+		return nil, err
+	}
+	return &Expression{src: expr, ast: ast, free: freeVariables(ast)}, nil
 }
 
 // String returns the expression's source text.
@@ -44,10 +53,17 @@ type Option func(*config)
 
 // config is the set of options one evaluation runs with.
 type config struct {
-	functions map[string]*Function
+	functions map[string]*builtin
 	removed   map[string]bool
 	depth     int
 	timeout   time.Duration
+	ordered   bool
+}
+
+// WithOrderedObjects makes Evaluate return objects as [*Object], which
+// keep their members in JSONata's order, rather than as map[string]any.
+func WithOrderedObjects() Option {
+	return func(c *config) { c.ordered = true }
 }
 
 // WithFunctions adds functions to the ones expressions can call, or
@@ -55,11 +71,11 @@ type config struct {
 func WithFunctions(fs ...Function) Option {
 	return func(c *config) {
 		if c.functions == nil {
-			c.functions = make(map[string]*Function, len(fs))
+			c.functions = make(map[string]*builtin, len(fs))
 		}
 		for i := range fs {
 			f := fs[i]
-			c.functions[f.Name] = &f
+			c.functions[f.Name] = newUserFunction(&f)
 		}
 	}
 }
@@ -78,8 +94,9 @@ func WithoutFunctions(names ...string) Option {
 }
 
 // WithLimits bounds an evaluation: depth is the deepest nesting of
-// evaluation steps and function calls, timeout the longest it may run.
-// Exceeding either fails with code U1001. Zero leaves that limit unset.
+// evaluation steps, timeout the longest it may run. Exceeding either
+// fails with code U1001. Zero leaves that limit at its default: a depth of
+// 10000, and no timeout.
 func WithLimits(depth int, timeout time.Duration) Option {
 	return func(c *config) {
 		c.depth = depth
@@ -98,11 +115,53 @@ func (e *Expression) Evaluate(input any, bindings map[string]any, opts ...Option
 	for _, o := range opts {
 		o(&c)
 	}
-	return nil, &Error{Code: "U1000", Message: "the evaluator is not built yet"}
+	ev := evaluator{maxDepth: defaultMaxDepth}
+	if c.depth > 0 {
+		ev.maxDepth = c.depth
+	}
+	now := time.Now()
+	if c.timeout > 0 {
+		ev.timed = true
+		ev.deadline = now.Add(c.timeout)
+	}
+	in := norm(input)
+	if a, ok := in.(*array); ok {
+		in = &array{items: []any{a}, seq: true, outerWrapper: true}
+	}
+	root := &rootScope{bindings: bindings, input: norm(input), cfg: &c, now: now}
+	env := &frame{root: root}
+	result, err := ev.eval(e.ast, in, env)
+	if err != nil {
+		if x, ok := err.(*Error); ok {
+			x.finish()
+		}
+		return nil, err
+	}
+	if isUndef(result) {
+		return Undefined, nil
+	}
+	return export(result, c.ordered), nil
+}
+
+// finish fills the message and turns the values an error carries into the
+// JSON model.
+func (e *Error) finish() {
+	if e.Message == "" {
+		e.fillMessage()
+	}
+	e.Value = exportErrorValue(e.Value)
+	e.Value2 = exportErrorValue(e.Value2)
+}
+
+func exportErrorValue(v any) any {
+	if v == nil || isUndef(v) {
+		return nil
+	}
+	return export(v, false)
 }
 
 // FreeVariables returns the names (without '$') of the variables that the
 // expression reads but does not bind itself, in order of first use.
 func (e *Expression) FreeVariables() []string {
-	return nil
+	return append([]string(nil), e.free...)
 }

@@ -1,0 +1,238 @@
+package jsonata
+
+import (
+	"regexp"
+	"strings"
+)
+
+// signature is a parsed function signature such as "<s-n?:s>". Arguments
+// are validated the way the reference implementation does it: each
+// argument becomes a type letter and the letters must match a regular
+// expression built from the parameters.
+type signature struct {
+	def    string
+	params []sigParam
+	re     *regexp.Regexp
+}
+
+type sigParam struct {
+	regex     string
+	typ       string // a type letter, or "(...)" for a choice
+	context   bool   // '-': the context value stands in for a missing argument
+	contextRe *regexp.Regexp
+	subtype   string // the type parameter of a<...> or f<...>
+}
+
+// arrayTypeNames names array item types in T0412 messages.
+var arrayTypeNames = map[byte]string{'a': "arrays", 'b': "booleans", 'f': "functions", 'n': "numbers", 'o': "objects", 's': "strings"}
+
+func mustSignature(s string) *signature {
+	if sig, ok := library().sigs[s]; ok {
+		return sig
+	}
+	sig, err := parseSignature(s)
+	if err != nil {
+		panic("jsonata: bad built-in signature " + s)
+	}
+	return sig
+}
+
+func parseSignature(s string) (*signature, error) {
+	sig := &signature{def: s}
+	var param sigParam
+	prev := -1 // index in sig.params of the previous parameter
+	next := func() {
+		sig.params = append(sig.params, param)
+		prev = len(sig.params) - 1
+		param = sigParam{}
+	}
+	for pos := 1; pos < len(s); pos++ {
+		c := s[pos]
+		if c == ':' {
+			break
+		}
+		switch c {
+		case 's', 'n', 'b', 'l', 'o':
+			param.regex, param.typ = "["+string(c)+"m]", string(c)
+			next()
+		case 'a':
+			param.regex, param.typ = "[asnblfom]", "a"
+			next()
+		case 'f':
+			param.regex, param.typ = "f", "f"
+			next()
+		case 'j':
+			param.regex, param.typ = "[asnblom]", "j"
+			next()
+		case 'x':
+			param.regex, param.typ = "[asnblfom]", "x"
+			next()
+		case '-':
+			if prev >= 0 {
+				p := &sig.params[prev]
+				p.context = true
+				p.contextRe = regexp.MustCompile(p.regex)
+				p.regex += "?"
+			}
+		case '?', '+':
+			if prev >= 0 {
+				sig.params[prev].regex += string(c)
+			}
+		case '(':
+			end := closing(s, pos, '(', ')')
+			choice := s[pos+1 : end]
+			if strings.IndexByte(choice, '<') >= 0 {
+				return nil, &Error{Code: "S0402", Value: choice, Position: pos}
+			}
+			param.regex, param.typ = "["+choice+"m]", "("+choice+")"
+			pos = end
+			next()
+		case '<':
+			if prev >= 0 && (sig.params[prev].typ == "a" || sig.params[prev].typ == "f") {
+				end := closing(s, pos, '<', '>')
+				sig.params[prev].subtype = s[pos+1 : end]
+				pos = end
+			} else {
+				t := ""
+				if prev >= 0 {
+					t = sig.params[prev].typ
+				}
+				return nil, &Error{Code: "S0401", Value: t, Position: pos}
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteByte('^')
+	for _, p := range sig.params {
+		b.WriteString("(" + p.regex + ")")
+	}
+	b.WriteByte('$')
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, &Error{Code: "S0401", Value: s}
+	}
+	sig.re = re
+	return sig, nil
+}
+
+func closing(s string, start int, open, close byte) int {
+	depth := 1
+	pos := start
+	for pos < len(s)-1 {
+		pos++
+		if s[pos] == close {
+			depth--
+			if depth == 0 {
+				break
+			}
+		} else if s[pos] == open {
+			depth++
+		}
+	}
+	return pos
+}
+
+// validate checks args against the signature and returns them fixed up:
+// the context value put in for a missing '-' argument, single values
+// wrapped where an array is expected.
+func (sig *signature) validate(args []any, context any) ([]any, error) {
+	var buf [16]byte
+	supplied := buf[:0]
+	for _, a := range args {
+		supplied = append(supplied, typeSymbol(a))
+	}
+	m := sig.re.FindStringSubmatch(string(supplied))
+	if m == nil {
+		return nil, sig.validationError(args, string(supplied))
+	}
+	arg := func(i int) any {
+		if i < len(args) {
+			return args[i]
+		}
+		return Undefined
+	}
+	out := make([]any, 0, len(sig.params))
+	argIndex := 0
+	for i, p := range sig.params {
+		match := m[i+1]
+		if match == "" {
+			if p.context && p.contextRe != nil {
+				if !p.contextRe.MatchString(string(typeSymbol(context))) {
+					return nil, &Error{Code: "T0411", Value: context, index: argIndex + 1}
+				}
+				out = append(out, context)
+			} else {
+				out = append(out, arg(argIndex))
+				argIndex++
+			}
+			continue
+		}
+		for j := 0; j < len(match); j++ {
+			single := match[j]
+			if p.typ != "a" {
+				out = append(out, arg(argIndex))
+				argIndex++
+				continue
+			}
+			if single == 'm' {
+				out = append(out, Undefined)
+				argIndex++
+				continue
+			}
+			a := arg(argIndex)
+			if p.subtype != "" && !arrayItemsMatch(a, single, match, p.subtype) {
+				return nil, &Error{Code: "T0412", Value: a, index: argIndex + 1, typ: arrayTypeNames[p.subtype[0]]}
+			}
+			if single != 'a' {
+				a = &array{items: []any{a}}
+			}
+			out = append(out, a)
+			argIndex++
+		}
+	}
+	return out, nil
+}
+
+func arrayItemsMatch(a any, single byte, match, subtype string) bool {
+	if single != 'a' {
+		return match == subtype
+	}
+	items := a.(*array).items
+	if len(items) == 0 {
+		return true
+	}
+	t := typeSymbol(items[0])
+	if t != subtype[0] {
+		return false
+	}
+	for _, e := range items {
+		if typeSymbol(e) != t {
+			return false
+		}
+	}
+	return true
+}
+
+func (sig *signature) validationError(args []any, supplied string) error {
+	partial := "^"
+	goodTo := 0
+	arg := func(i int) any {
+		if i < len(args) {
+			return args[i]
+		}
+		return Undefined
+	}
+	for _, p := range sig.params {
+		partial += p.regex
+		re, err := regexp.Compile(partial)
+		if err != nil {
+			break
+		}
+		m := re.FindString(supplied)
+		if !re.MatchString(supplied) {
+			return &Error{Code: "T0410", Value: arg(goodTo), index: goodTo + 1}
+		}
+		goodTo = len(m)
+	}
+	return &Error{Code: "T0410", Value: arg(goodTo), index: goodTo + 1}
+}
