@@ -66,9 +66,7 @@ func TestState(ctx context.Context, in TestStateInput, opts ...Option) (*TestSta
 	}
 	r.insp = map[string]any{}
 	fr := &frame{run: r, vars: newScope(nil)}
-	if len(vars) > 0 {
-		fr.vars.vars = vars
-	}
+	fr.vars.seed(vars)
 	out, next, runErr := fr.runState(ctx, st, r.input)
 	res := &TestStateResult{Status: types.TestExecutionStatusSucceeded, NextState: next}
 	if runErr != nil {

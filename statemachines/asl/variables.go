@@ -81,6 +81,16 @@ func (s *scope) all() map[string]any {
 	return out
 }
 
+// seed starts the scope with vars, as TestState's variables parameter
+// does.
+func (s *scope) seed(vars map[string]any) {
+	s.vars, s.sizes, s.bytes = vars, make(map[string]int, len(vars)), 0
+	for name, v := range vars {
+		s.sizes[name], _ = jsonvalue.Len(v, MaxVariablesSize)
+		s.bytes += s.sizes[name]
+	}
+}
+
 // set stores the variables an Assign evaluated, after checking the scope
 // rule and the size limits; on error nothing is stored.
 func (s *scope) set(sc *stateCtx, assigned map[string]any) error {
