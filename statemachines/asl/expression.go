@@ -40,6 +40,9 @@ type texpr struct {
 	vars    []string // the workflow variables it may read
 	states  bool     // it reads $states
 	context bool     // it may read $states.context
+	// path is set when the expression is only a variable and field names,
+	// such as $states.input.id or $order.total: see fieldPath.
+	path *fieldPath
 }
 
 // expression compiles the expression s, written at loc (a JSON Pointer)
@@ -60,6 +63,7 @@ func (l *loader) expression(loc, field, s string) *texpr {
 		x.vars = append(x.vars, name)
 	}
 	x.context = x.states && readsContext(src)
+	x.path = parseFieldPath(src, x.vars)
 	return x
 }
 
@@ -136,6 +140,14 @@ func (*texpr) readsOnly(string) bool { return false }
 
 // evalExpr evaluates x with $states and the variables it reads bound.
 func (sc *stateCtx) evalExpr(x *texpr, states map[string]any) (any, error) {
+	if x.path != nil {
+		if v, ok := x.path.eval(sc, states); ok {
+			if v == jsonata.Undefined {
+				return nil, sc.queryErrorf(x.field, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", x.src, x.field)
+			}
+			return v, nil
+		}
+	}
 	bind := make(map[string]any, len(x.vars)+1)
 	if x.states {
 		bind[reservedVariable] = states
@@ -145,7 +157,7 @@ func (sc *stateCtx) evalExpr(x *texpr, states map[string]any) (any, error) {
 			bind[name] = v
 		}
 	}
-	v, err := x.e.Evaluate(nil, bind, sc.fr.run.m.jsonata...)
+	v, err := x.e.Evaluate(nil, bind, sc.fr.run.m.expressionOptions(x)...)
 	if err != nil {
 		var je *jsonata.Error
 		if errors.As(err, &je) {
@@ -157,6 +169,16 @@ func (sc *stateCtx) evalExpr(x *texpr, states map[string]any) (any, error) {
 		return nil, sc.queryErrorf(x.field, "The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", x.src, x.field)
 	}
 	return jsonvalue.Numbers(v), nil
+}
+
+// expressionOptions returns the options x is evaluated with by m, once
+// per expression.
+func (m *Machine) expressionOptions(x *texpr) []jsonata.Option {
+	if opts, ok := m.exprOpts.Load(x); ok {
+		return opts.([]jsonata.Option)
+	}
+	opts, _ := m.exprOpts.LoadOrStore(x, m.jsonata.options(x))
+	return opts.([]jsonata.Option)
 }
 
 // queryErrorf returns a States.QueryEvaluationError of the state, worded as

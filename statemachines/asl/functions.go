@@ -9,8 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonata"
@@ -19,23 +22,51 @@ import (
 // MaxRangeLength bounds the array $range builds.
 const MaxRangeLength = 1_000_000
 
-// jsonataOptions are the options every JSONata evaluation of m runs with:
-// the functions Step Functions adds ($partition, $range, $hash, $random,
+// jsonataFunctions are what JSONata evaluations of m run with: the
+// functions Step Functions adds ($partition, $range, $hash, $random,
 // $uuid, $parse), without $eval, which Step Functions removes, and the
 // depth and time bounds.
-func (m *Machine) jsonataOptions() []jsonata.Option {
-	return []jsonata.Option{
-		jsonata.WithFunctions(
-			jsonata.Function{Name: "partition", Call: fnPartition},
-			jsonata.Function{Name: "range", Call: fnRange},
-			jsonata.Function{Name: "hash", Call: fnHash},
-			jsonata.Function{Name: "random", Call: m.fnRandom},
-			jsonata.Function{Name: "uuid", Call: m.fnUUID},
-			jsonata.Function{Name: "parse", Call: fnParse},
-		),
-		jsonata.WithoutFunctions("eval"),
-		jsonata.WithLimits(ExpressionDepth, ExpressionTimeout),
+type jsonataFunctions struct {
+	added   map[string]jsonata.Function
+	without jsonata.Option
+	limits  jsonata.Option
+}
+
+// jsonataFunctions builds m's functions.
+func (m *Machine) jsonataFunctions() *jsonataFunctions {
+	return &jsonataFunctions{
+		added: map[string]jsonata.Function{
+			"partition": {Name: "partition", Call: fnPartition},
+			"range":     {Name: "range", Call: fnRange},
+			"hash":      {Name: "hash", Call: fnHash},
+			"random":    {Name: "random", Call: m.fnRandom},
+			"uuid":      {Name: "uuid", Call: m.fnUUID},
+			"parse":     {Name: "parse", Call: fnParse},
+		},
+		without: jsonata.WithoutFunctions("eval"),
+		limits:  jsonata.WithLimits(ExpressionDepth, ExpressionTimeout),
 	}
+}
+
+// options returns what x is evaluated with: the bounds, and only the
+// functions it may call, since each added function costs every evaluation
+// that carries it. A name is looked for in the expression's text, which
+// errs towards carrying a function it does not call.
+func (f *jsonataFunctions) options(x *texpr) []jsonata.Option {
+	opts := []jsonata.Option{f.limits}
+	if strings.Contains(x.src, "eval") {
+		opts = append(opts, f.without)
+	}
+	var fs []jsonata.Function
+	for _, name := range slices.Sorted(maps.Keys(f.added)) {
+		if strings.Contains(x.src, name) {
+			fs = append(fs, f.added[name])
+		}
+	}
+	if fs != nil {
+		opts = append(opts, jsonata.WithFunctions(fs...))
+	}
+	return opts
 }
 
 // fnError is the failure of one of these functions, in the form

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-
-	"github.com/stepfold/stepfold/statemachines/asl/jsonata"
 )
 
 // ExpressMaxDuration is the longest an Express execution may run.
@@ -54,7 +52,10 @@ type Machine struct {
 	// the next run's event log at once rather than by repeated growth.
 	histSize atomic.Int64
 
-	jsonata []jsonata.Option // what every JSONata evaluation runs with
+	jsonata *jsonataFunctions // what JSONata evaluations run with
+	// exprOpts caches each expression's options (*texpr to
+	// []jsonata.Option): they depend on the machine, for $random and $uuid.
+	exprOpts sync.Map
 }
 
 // pending is an asynchronous execution that has not been saved yet.
@@ -83,7 +84,7 @@ func New(def *Definition, opts ...Option) (*Machine, error) {
 	if m.cfg.uuid == nil {
 		m.cfg.uuid = m.rand.uuid
 	}
-	m.jsonata = m.jsonataOptions()
+	m.jsonata = m.jsonataFunctions()
 	if m.cfg.store == nil {
 		m.cfg.store = NewMemoryStore()
 	}
