@@ -109,7 +109,7 @@ func checkSDK(t *testing.T, base string) {
 			entered = append(entered, aws.ToString(e.StateEnteredEventDetails.Name))
 		}
 	}
-	if strings.Join(entered, ",") != "Init,Validate,Persist,Publish,Fold,Done" {
+	if strings.Join(entered, ",") != "Init,ValidateAndPersist,Validate,Persist,WasPersisted,Publish,Fold,Done" {
 		t.Fatalf("states entered: %v", entered)
 	}
 }

@@ -12,7 +12,10 @@
 // waiting, then removes the segments it no longer needs; rare, large
 // checkpoints keep the file's two syncs out of the way of the log's. Open
 // writes into the file what the log holds beyond it, so a crash loses no
-// append that returned.
+// append that returned. It cuts off a torn tail, the unfinished last write
+// of a crash, and logs it (WithLogger); any other record that does not
+// read back makes it refuse with a *CorruptLogError, and Repair, run by a
+// person, drops what it must and reports each append it drops (scan.go).
 // A failed log write fails every later append until the store is opened
 // again, since only a fresh read of the log can tell what it holds. Other
 // writes (dead letters, Put) are synced bbolt commits.

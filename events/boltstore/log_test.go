@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,12 +224,12 @@ func TestLogDamage(t *testing.T) {
 			if err := os.WriteFile(p, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "torn or corrupt record"},
+		}, "is damaged at offset"},
 		{"missing segment", func(t *testing.T, dir string, firsts []uint64) {
 			if err := os.Remove(segmentPath(dir, firsts[1])); err != nil {
 				t.Fatal(err)
 			}
-		}, "is missing"},
+		}, "log records 2 to 2 are in no segment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,4 +290,52 @@ func TestCheckpointRemovesSegments(t *testing.T) {
 	if n := s.log.tail.len(); n != 0 {
 		t.Fatalf("%d entries in the tail after the checkpoint; want 0", n)
 	}
+}
+
+// TestLogDirectorySynced checks that the log's directory is synced when
+// an entry in it changes: when Open creates it (and its parent, which
+// holds its name), when a segment is created, and when checkpoints and
+// Close remove segments.
+func TestLogDirectorySynced(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		synced []string
+	)
+	record := func(c *config) error {
+		c.syncDir = func(dir string) error {
+			mu.Lock()
+			synced = append(synced, dir)
+			mu.Unlock()
+			return syncDir(dir)
+		}
+		return nil
+	}
+	want := func(what string, dirs ...string) {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range dirs {
+			if !slices.Contains(synced, d) {
+				t.Fatalf("%s synced %v; want %s among them", what, synced, d)
+			}
+		}
+		synced = nil
+	}
+	data := t.TempDir()
+	path := filepath.Join(data, "stepfold.db")
+	s, err := Open(path, Every(time.Hour), record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("Open of a new store", data, logDir(path))
+	smallSegments(t, s)
+	appendN(t, s, "acc-1", 3)
+	want("moving to a new segment", logDir(path))
+	checkpointNow(t, s)
+	want("a checkpoint that removes segments", logDir(path))
+	appendN(t, s, "acc-1", 1)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want("Close", logDir(path))
 }
