@@ -29,9 +29,10 @@ export STEPFOLD_REQUIRE_VELOCITY=1
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
 
-step "ASL conformance: the AWS-recorded cases (FAIL and SKIP lines, then the count)"
+step "ASL conformance: the AWS-recorded cases, cases/ and cases-jsonata/ (FAIL and SKIP lines, then a count per folder)"
 go test -count=1 -run '^TestConformance$' -v ./statemachines/asl >build/conformance.log
-grep -E '^(FAIL|SKIP) |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/conformance.log
+grep -E '^(FAIL|SKIP) |^[a-z-]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/conformance.log
+[ "$(grep -cE '^[a-z-]+: [0-9]+ passed' build/conformance.log)" -eq 2 ] || { echo "conformance: a folder of cases did not run" >&2; exit 1; }
 
 step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth, asl-validator"
 make -s infra-check

@@ -50,6 +50,8 @@ type Error struct {
 	// aborted: the Task state that failed with this error ended a Parallel
 	// branch and was recorded as TaskStateAborted.
 	aborted bool
+	// location: the field of the JSONata expression that failed.
+	location string
 }
 
 // Error returns "Name: Cause".

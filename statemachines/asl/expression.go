@@ -186,7 +186,8 @@ func (m *Machine) expressionOptions(x *texpr) []jsonata.Option {
 // it; field is where the failing expression is written.
 func (sc *stateCtx) queryErrorf(field, format string, args ...any) *Error {
 	e := newError(ErrorQueryEvaluation, sc.causePrefix()+fmt.Sprintf(format, args...))
-	sc.fr.record(event{typ: evaluationFailed, name: sc.st.name, err: e, location: field})
+	e.location = field
+	sc.fr.record(event{typ: evaluationFailed, name: sc.st.name, err: e})
 	return e
 }
 

@@ -105,3 +105,15 @@ func FuzzFieldPath(f *testing.F) {
 		checkFieldPath(t, src, v, v)
 	})
 }
+
+func TestReadsContext(t *testing.T) {
+	for src, want := range map[string]bool{
+		"$states.input.a": false, "$states.result + $states.errorOutput.Error": false, "$states . input": false,
+		"$states.context.Execution.Id": true, "$states": true, "$keys($states)": true, "$states.*": true,
+		"$lookup($states, 'con' & 'text')": true, "'$states'": true, "$states.inputs": true, "1 + 1": false,
+	} {
+		if got := readsContext(src); got != want {
+			t.Errorf("readsContext(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

@@ -26,7 +26,6 @@ type event struct {
 	timeout   int64
 	index     int            // Map iteration index or Map length
 	assigned  map[string]any // the variables a state set, on its exit
-	location  string         // the field of a failed JSONata expression
 }
 
 // evaluationFailed is the event of a failed JSONata expression.
@@ -148,7 +147,10 @@ func (e *event) toAWS(id int64, roleARN string) types.HistoryEvent {
 	case types.HistoryEventTypeMapIterationFailed:
 		h.MapIterationFailedEventDetails = &types.MapIterationEventDetails{Name: aws.String(e.name), Index: int32(e.index)}
 	case evaluationFailed:
-		h.EvaluationFailedEventDetails = &types.EvaluationFailedEventDetails{State: aws.String(e.name), Error: errName, Cause: cause, Location: aws.String(e.location)}
+		h.EvaluationFailedEventDetails = &types.EvaluationFailedEventDetails{State: aws.String(e.name), Error: errName, Cause: cause}
+		if e.err != nil && e.err.location != "" {
+			h.EvaluationFailedEventDetails.Location = aws.String(e.err.location)
+		}
 	case types.HistoryEventTypeTaskStateAborted:
 		h.StateExitedEventDetails = &types.StateExitedEventDetails{Name: aws.String(e.name)}
 	default:

@@ -191,7 +191,7 @@ func (m *Machine) execute(ctx context.Context, r *run) *Execution {
 		ctx, cancel = r.clock.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	fr := &frame{run: r, vars: newScope(nil)}
+	fr := &frame{run: r, vars: &r.vars}
 	fr.record(event{typ: types.HistoryEventTypeExecutionStarted, ts: r.start, input: r.input, hasInput: true})
 	out, err := fr.runGraph(ctx, m.def.root, r.input)
 	ex := r.finish(ctx, out, err)

@@ -24,6 +24,7 @@ type run struct {
 	start time.Time
 	hist  *history
 	insp  map[string]any // TestState inspection notes, nil otherwise
+	vars  scope          // the top level's workflow variables
 }
 
 // frame is one thread of a run: the top level, a Parallel branch or a Map

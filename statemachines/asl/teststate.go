@@ -65,7 +65,7 @@ func TestState(ctx context.Context, in TestStateInput, opts ...Option) (*TestSta
 		return nil, err
 	}
 	r.insp = map[string]any{}
-	fr := &frame{run: r, vars: newScope(nil)}
+	fr := &frame{run: r, vars: &r.vars}
 	fr.vars.seed(vars)
 	out, next, runErr := fr.runState(ctx, st, r.input)
 	res := &TestStateResult{Status: types.TestExecutionStatusSucceeded, NextState: next}
