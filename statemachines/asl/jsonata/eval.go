@@ -7,6 +7,7 @@ import (
 
 // evaluator holds the state of one evaluation: its limits and counters.
 type evaluator struct {
+	calls    int // evaluation steps so far, see parallel
 	depth    int
 	maxDepth int
 	deadline time.Time
@@ -20,6 +21,7 @@ type evaluator struct {
 const defaultMaxDepth = 10000
 
 func (ev *evaluator) enter() error {
+	ev.calls++
 	ev.depth++
 	if ev.depth > ev.maxDepth {
 		return &Error{Code: "U1001", Message: "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."}
@@ -239,17 +241,22 @@ func descendants(input any) any {
 		return Undefined
 	}
 	results := newSeq()
-	recurseDescendants(input, results)
+	recurseDescendants(input, results, 0)
 	if len(results.items) == 1 {
 		return results.items[0]
 	}
 	return results
 }
 
-func recurseDescendants(input any, results *array) {
+// recurseDescendants collects input and everything below it; it stops
+// past maxValueDepth, where only a value that contains itself reaches.
+func recurseDescendants(input any, results *array, depth int) {
+	if depth > maxValueDepth {
+		return
+	}
 	if a, ok := input.(*array); ok {
 		for _, m := range a.items {
-			recurseDescendants(m, results)
+			recurseDescendants(m, results, depth+1)
 		}
 		return
 	}
@@ -257,12 +264,17 @@ func recurseDescendants(input any, results *array) {
 	if isObject(input) {
 		for _, k := range objectKeys(input) {
 			v, _ := objectGet(input, k)
-			recurseDescendants(v, results)
+			recurseDescendants(v, results, depth+1)
 		}
 	}
 }
 
 func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
+	if n.simple {
+		if v, ok := simplePathValue(n, input, env); ok {
+			return v, nil
+		}
+	}
 	var inputSeq any
 	if a, ok := input.(*array); ok && n.steps[0].typ != nodeVariable {
 		inputSeq = a
@@ -587,4 +599,28 @@ func arrayOfNumbers(v any) ([]float64, bool, error) {
 		nums = append(nums, e.(float64))
 	}
 	return nums, true, nil
+}
+
+// parallel tracks the items of an array or object constructor, which the
+// reference evaluates concurrently (Promise.all): when several fail, the
+// one that failed after the fewest steps is the error it reports. The
+// steps an item took stand in for the turns of JavaScript's event loop.
+type parallel struct {
+	ev    *evaluator
+	start int
+	err   error
+	cost  int
+}
+
+func (p *parallel) begin() { p.start = p.ev.calls }
+
+// fail records an item's error; it reports whether evaluation must stop
+// at once (an exceeded limit).
+func (p *parallel) fail(err error) bool {
+	cost := p.ev.calls - p.start
+	if p.err == nil || cost < p.cost {
+		p.err, p.cost = err, cost
+	}
+	e, ok := err.(*Error)
+	return !ok || e.Code == "U1001"
 }

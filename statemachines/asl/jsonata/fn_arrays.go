@@ -497,12 +497,15 @@ func fnClone(c *call, args []any) (any, error) {
 	if isUndef(args[0]) {
 		return Undefined, nil
 	}
-	return cloneValue(args[0]), nil
+	return cloneValue(args[0], 0)
 }
 
 // cloneValue deep-copies a value the way a JSON round trip does: numbers
 // to 15 significant digits, functions as "", undefined members dropped.
-func cloneValue(v any) any {
+func cloneValue(v any, depth int) (any, error) {
+	if depth > maxValueDepth {
+		return nil, errCircular()
+	}
 	switch x := v.(type) {
 	case *array:
 		out := &array{items: make([]any, len(x.items))}
@@ -511,9 +514,13 @@ func cloneValue(v any) any {
 				out.items[i] = nil
 				continue
 			}
-			out.items[i] = cloneValue(e)
+			c, err := cloneValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.items[i] = c
 		}
-		return out
+		return out, nil
 	case *Object, map[string]any:
 		keys := objectKeys(v)
 		out := newObject(len(keys))
@@ -522,14 +529,18 @@ func cloneValue(v any) any {
 			if isUndef(e) {
 				continue
 			}
-			out.set(k, cloneValue(e))
+			c, err := cloneValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.set(k, c)
 		}
-		return out
+		return out, nil
 	case float64:
-		return precision15(x)
+		return precision15(x), nil
 	}
 	if isFunction(v) {
-		return ""
+		return "", nil
 	}
-	return v
+	return v, nil
 }

@@ -129,6 +129,10 @@ func (w *jsonWriter) value(v any, depth int) {
 	if w.err != nil {
 		return
 	}
+	if depth > maxValueDepth {
+		w.err = errCircular()
+		return
+	}
 	switch x := v.(type) {
 	case nil:
 		w.b.WriteString("null")
@@ -321,8 +325,14 @@ func boolean(v any) bool {
 }
 
 // deepEqual is the reference's isDeepEqual: values for primitives,
-// members for arrays and objects.
-func deepEqual(a, b any) bool {
+// members for arrays and objects. Values nested past maxValueDepth (which
+// only a value that contains itself is) compare unequal.
+func deepEqual(a, b any) bool { return deepEqualAt(a, b, 0) }
+
+func deepEqualAt(a, b any, depth int) bool {
+	if depth > maxValueDepth {
+		return false
+	}
 	switch x := a.(type) {
 	case *array:
 		y, ok := b.(*array)
@@ -333,7 +343,7 @@ func deepEqual(a, b any) bool {
 			return false
 		}
 		for i := range x.items {
-			if !deepEqual(x.items[i], y.items[i]) {
+			if !deepEqualAt(x.items[i], y.items[i], depth+1) {
 				return false
 			}
 		}
@@ -345,7 +355,7 @@ func deepEqual(a, b any) bool {
 		for _, k := range objectKeys(a) {
 			av, _ := objectGet(a, k)
 			bv, ok := objectGet(b, k)
-			if !ok || !deepEqual(av, bv) {
+			if !ok || !deepEqualAt(av, bv, depth+1) {
 				return false
 			}
 		}

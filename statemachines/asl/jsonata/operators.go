@@ -278,10 +278,15 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return -v.(float64), nil
 	case "[":
 		result := &array{items: make([]any, 0, len(n.exprs))}
+		par := parallel{ev: ev}
 		for _, item := range n.exprs {
+			par.begin()
 			v, err := ev.eval(item, input, env)
 			if err != nil {
-				return nil, err
+				if par.fail(err) {
+					return nil, err
+				}
+				continue
 			}
 			if isUndef(v) {
 				continue
@@ -294,9 +299,15 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 				result.items = append(result.items, v)
 			}
 		}
+		if par.err != nil {
+			return nil, par.err
+		}
 		result.cons = n.consarray
 		return result, nil
 	case "{":
+		if _, isArr := input.(*array); n.simple && !isArr {
+			return ev.objectConstructor(n, input, env)
+		}
 		return ev.group(&groupExpr{pairs: n.pairs, pos: n.pos}, input, env)
 	}
 	return nil, &Error{Code: "S0206", Position: n.pos, Token: n.str}
@@ -352,6 +363,7 @@ func (ev *evaluator) group(g *groupExpr, input any, env *frame) (any, error) {
 		}
 	}
 	result := newObject(len(groups.keys))
+	par := parallel{ev: ev}
 	for i, key := range groups.keys {
 		e := entries[int(groups.vals[i].(float64))]
 		context, genv := e.data, env
@@ -362,13 +374,20 @@ func (ev *evaluator) group(g *groupExpr, input any, env *frame) (any, error) {
 			genv = tupleFrame(env, t)
 			genv.names, genv.vals = genv.names[1:], genv.vals[1:]
 		}
+		par.begin()
 		v, err := ev.eval(g.pairs[e.exprIndex].value, context, genv)
 		if err != nil {
-			return nil, err
+			if par.fail(err) {
+				return nil, err
+			}
+			continue
 		}
 		if !isUndef(v) {
 			result.set(key, v)
 		}
+	}
+	if par.err != nil {
+		return nil, par.err
 	}
 	return result, nil
 }
