@@ -13,6 +13,9 @@ type evaluator struct {
 	deadline time.Time
 	timed    bool
 	ticks    uint32
+
+	maxString int // longest string the evaluation may build
+	maxArray  int // longest array it may build by concatenation
 }
 
 // defaultMaxDepth bounds evaluation when the caller sets no depth limit,

@@ -194,6 +194,11 @@ func fnLookup(c *call, args []any) (any, error) {
 }
 
 func fnAppend(c *call, args []any) (any, error) {
+	x, _ := args[0].(*array)
+	y, _ := args[1].(*array)
+	if x != nil && y != nil && len(x.items)+len(y.items) > c.ev.maxArray {
+		return nil, errArrayLength()
+	}
 	return appendValues(args[0], args[1]), nil
 }
 
@@ -345,7 +350,13 @@ func fnSort(c *call, args []any) (any, error) {
 		if !nums && !allStrings(a.items) {
 			return nil, &Error{Code: "D3070", index: 1}
 		}
+		calls := 0
 		less = func(x, y any) (bool, error) {
+			if calls++; calls&0xFFFF == 0 {
+				if err := c.ev.checkTime(); err != nil {
+					return false, err
+				}
+			}
 			if xs, ok := x.(string); ok {
 				return compareStrings(xs, y.(string)) > 0, nil
 			}
@@ -434,7 +445,12 @@ func fnDistinct(c *call, args []any) (any, error) {
 		return args[0], nil
 	}
 	out := &array{seq: a.seq}
-	for _, e := range a.items {
+	for i, e := range a.items {
+		if i&1023 == 1023 {
+			if err := c.ev.checkTime(); err != nil {
+				return nil, err
+			}
+		}
 		dup := false
 		for _, r := range out.items {
 			if deepEqual(e, r) {

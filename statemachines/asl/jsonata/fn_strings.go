@@ -158,7 +158,10 @@ func fnPad(c *call, args []any) (any, error) {
 		return str, nil
 	}
 	if padLen != math.Trunc(padLen) {
-		return nil, &Error{Code: "U1002", Value: "RangeError: Invalid array length"}
+		return nil, errArrayLength()
+	}
+	if padLen*float64(len(char)) > float64(c.ev.maxString) {
+		return nil, errStringLength()
 	}
 	padLength := int(padLen)
 	padding := []rune(strings.Repeat(char, padLength))[:padLength]
@@ -381,9 +384,12 @@ func fnReplace(c *call, args []any) (any, error) {
 	}
 	if pattern, ok := args[1].(string); ok {
 		repl := jsStringOf(args[2])
-		n := -1
+		n := strings.Count(str, pattern)
 		if hasLimit {
-			n = int(math.Ceil(limit))
+			n = min(n, int(math.Ceil(limit)))
+		}
+		if len(str)+n*(len(repl)-len(pattern)) > c.ev.maxString {
+			return nil, errStringLength()
 		}
 		return strings.Replace(str, pattern, repl, n), nil
 	}
@@ -411,6 +417,9 @@ func fnReplace(c *call, args []any) (any, error) {
 			return nil, &Error{Code: "D3012", Value: with}
 		}
 		b.WriteString(s)
+		if b.Len() > c.ev.maxString {
+			return nil, errStringLength()
+		}
 		pos = start + utf16Len(memberString(m, "match"))
 		if m, err = matchNext(c, m); err != nil {
 			return nil, err

@@ -22,6 +22,9 @@ func numberString(f float64) string {
 	case f == 0:
 		return "0"
 	}
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.FormatInt(int64(f), 10)
+	}
 	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
@@ -67,7 +70,7 @@ func numberString(f float64) string {
 // precision15 rounds a number to 15 significant digits, as $string does
 // before it writes a number.
 func precision15(f float64) float64 {
-	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) || (f == math.Trunc(f) && math.Abs(f) < 1e15) {
 		return f
 	}
 	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)

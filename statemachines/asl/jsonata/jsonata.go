@@ -62,6 +62,8 @@ type config struct {
 	depth     int
 	timeout   time.Duration
 	ordered   bool
+
+	maxString, maxArray int // zero: maxStringLength, maxArrayLength
 }
 
 // WithOrderedObjects makes Evaluate return objects as [*Object], which
@@ -140,6 +142,10 @@ func (e *Expression) evaluate(input any, bindings map[string]any, opts []Option)
 		o(&st.cfg)
 	}
 	st.ev.maxDepth = defaultMaxDepth
+	st.ev.maxString, st.ev.maxArray = maxStringLength, maxArrayLength
+	if st.cfg.maxString > 0 {
+		st.ev.maxString, st.ev.maxArray = st.cfg.maxString, st.cfg.maxArray
+	}
 	if st.cfg.depth > 0 {
 		st.ev.maxDepth = st.cfg.depth
 	}
