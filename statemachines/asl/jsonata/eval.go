@@ -369,7 +369,9 @@ func (ev *evaluator) step(step *node, input any, env *frame, last bool) (any, er
 		return result, nil
 	}
 	items := seqItems(input)
-	results := make([]any, 0, len(items))
+	out := &array{seq: true, items: make([]any, 0, len(items))}
+	var first any
+	count := 0
 	for _, item := range items {
 		res, err := ev.eval(step, item, env)
 		if err != nil {
@@ -380,21 +382,21 @@ func (ev *evaluator) step(step *node, input any, env *frame, last bool) (any, er
 				return nil, err
 			}
 		}
-		if !isUndef(res) {
-			results = append(results, res)
+		if isUndef(res) {
+			continue
 		}
-	}
-	if last && len(results) == 1 {
-		if a, ok := results[0].(*array); ok && !a.seq {
-			return a, nil
+		if count++; count == 1 {
+			first = res
 		}
-	}
-	out := &array{seq: true, items: make([]any, 0, len(results))}
-	for _, res := range results {
 		if a, ok := res.(*array); ok && !a.cons {
 			out.items = append(out.items, a.items...)
 		} else {
 			out.items = append(out.items, res)
+		}
+	}
+	if last && count == 1 {
+		if a, ok := first.(*array); ok && !a.seq {
+			return a, nil
 		}
 	}
 	return out, nil

@@ -156,9 +156,15 @@ func TestReferenceSuite(t *testing.T) {
 		case listed:
 			failed++
 			t.Logf("FAIL %s (listed: %s): %v", c.Name, reason, checkErr)
+			if testing.Verbose() {
+				fmt.Printf("FAIL %s: %s\n", c.Name, reason)
+			}
 		default:
 			failed++
 			t.Errorf("FAIL %s: %s: %v", c.Name, c.Expr, checkErr)
+			if testing.Verbose() {
+				fmt.Printf("FAIL %s: not listed in suite-failures.txt\n", c.Name)
+			}
 		}
 	}
 	for name := range known {
