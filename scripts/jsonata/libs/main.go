@@ -23,6 +23,7 @@ import (
 	"time"
 
 	blues "github.com/blues/jsonata-go"
+	"github.com/stepfold/stepfold/statemachines/asl/jsonata"
 	"github.com/stepfold/stepfold/statemachines/asl/jsonata/jsonatatest"
 	xiatechs "github.com/xiatechs/jsonata-go"
 )
@@ -128,7 +129,7 @@ func main() {
 		}
 	}
 	if *bench {
-		for _, lib := range libs {
+		for _, lib := range append(libs, ours()) {
 			runBench(lib)
 		}
 	}
@@ -244,6 +245,28 @@ func judge(lib library, c *jsonatatest.Case, v any, err error) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// ours is this repository's evaluator, benchmarked beside the libraries in
+// the same run (its suite result comes from its own TestReferenceSuite).
+func ours() library {
+	return library{
+		name: "statemachines/asl/jsonata (ours)",
+		eval: func(expr string, input any, bindings map[string]any) (any, error) {
+			e, err := jsonata.Compile(expr)
+			if err != nil {
+				return nil, err
+			}
+			return e.Evaluate(input, bindings)
+		},
+		prepare: func(expr string, bindings map[string]any) (func(any) (any, error), error) {
+			e, err := jsonata.Compile(expr)
+			if err != nil {
+				return nil, err
+			}
+			return func(input any) (any, error) { return e.Evaluate(input, bindings) }, nil
+		},
+	}
 }
 
 // benchExprs are typical Step Functions expressions.

@@ -94,6 +94,7 @@ type node struct {
 	seekingParent      []*slot
 	hasFocus           bool
 	hasIndex           bool
+	simple             bool // see markFastPaths
 }
 
 // groupExpr is a grouping clause {k: v, ...} after a step.

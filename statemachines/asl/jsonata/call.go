@@ -58,6 +58,8 @@ func arity(fn any) int {
 		return f.holes
 	case *regex:
 		return 2
+	case *uncallable:
+		return arity(f.fn)
 	}
 	return 0
 }
@@ -97,7 +99,11 @@ func exportArg(v any) any {
 	if isFunction(v) || isUndef(v) {
 		return v
 	}
-	return export(v, false)
+	out, err := export(v, false)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // function evaluates a function call. With hasContext, context is the
@@ -175,6 +181,9 @@ func (ev *evaluator) applyFn(proc any, args []any, input any, env *frame, token 
 				return nil, err
 			}
 		}
+		if b, ok := next.(*builtin); ok {
+			tailCallArgs(b, targs)
+		}
 		if result, err = ev.applyInner(next, targs, input, env, nextToken, body.procedure.pos); err != nil {
 			return nil, err
 		}
@@ -231,8 +240,54 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, tok
 		return ev.applyInner(p.fn, full, input, env, token, pos)
 	case *regex:
 		return p.call(ev, args)
+	case *uncallable:
+		return nil, &Error{Code: "U1002", Value: "TypeError: " + p.why}
 	}
 	return nil, &Error{Code: "T1006"}
+}
+
+// uncallable stands for a function argument that jsonata-js 2.0.6 cannot
+// call: the trampoline that runs a tail call passes function arguments
+// as they are, and a built-in function calls them as JavaScript
+// functions, which only lambdas (through their apply method) and regexes
+// are. $sort calls its comparator directly, which only a regex survives.
+type uncallable struct {
+	fn  any
+	why string
+}
+
+// callers lists the built-in functions that call a function argument.
+var callers = map[string]bool{"sort": true, "map": true, "filter": true, "single": true, "reduce": true,
+	"each": true, "sift": true, "match": true, "contains": true, "replace": true, "split": true}
+
+// tailCallArgs marks the function arguments of a tail call to a built-in
+// that the reference cannot call.
+func tailCallArgs(b *builtin, args []any) {
+	if !callers[b.name] {
+		return
+	}
+	for i, a := range args {
+		if !isFunction(a) {
+			continue
+		}
+		switch f := a.(type) {
+		case *regex:
+			continue
+		case *lambda:
+			if b.name != "sort" {
+				continue
+			}
+		case *builtin:
+			if f.name == "chain" && b.name != "sort" {
+				continue
+			}
+		}
+		why := "func.apply is not a function"
+		if b.name == "sort" {
+			why = "comp is not a function"
+		}
+		args[i] = &uncallable{fn: a, why: why}
+	}
 }
 
 func (ev *evaluator) applyLambda(l *lambda, args []any) (any, error) {

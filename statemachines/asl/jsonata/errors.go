@@ -108,6 +108,7 @@ var messages = map[string]string{
 	"D3139": "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
 	"D3140": "Malformed URL passed to ${{{functionName}}}(): {{value}}",
 	"D3141": "{{{message}}}",
+	"U1002": "jsonata-js 2.0.6 fails here with a JavaScript error: {{{value}}}",
 	"U1001": "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
 }
 

@@ -7,11 +7,15 @@ import (
 
 // evaluator holds the state of one evaluation: its limits and counters.
 type evaluator struct {
+	calls    int // evaluation steps so far, see parallel
 	depth    int
 	maxDepth int
 	deadline time.Time
 	timed    bool
 	ticks    uint32
+
+	maxString int // longest string the evaluation may build
+	maxArray  int // longest array it may build by concatenation
 }
 
 // defaultMaxDepth bounds evaluation when the caller sets no depth limit,
@@ -20,6 +24,7 @@ type evaluator struct {
 const defaultMaxDepth = 10000
 
 func (ev *evaluator) enter() error {
+	ev.calls++
 	ev.depth++
 	if ev.depth > ev.maxDepth {
 		return &Error{Code: "U1001", Message: "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."}
@@ -239,17 +244,22 @@ func descendants(input any) any {
 		return Undefined
 	}
 	results := newSeq()
-	recurseDescendants(input, results)
+	recurseDescendants(input, results, 0)
 	if len(results.items) == 1 {
 		return results.items[0]
 	}
 	return results
 }
 
-func recurseDescendants(input any, results *array) {
+// recurseDescendants collects input and everything below it; it stops
+// past maxValueDepth, where only a value that contains itself reaches.
+func recurseDescendants(input any, results *array, depth int) {
+	if depth > maxValueDepth {
+		return
+	}
 	if a, ok := input.(*array); ok {
 		for _, m := range a.items {
-			recurseDescendants(m, results)
+			recurseDescendants(m, results, depth+1)
 		}
 		return
 	}
@@ -257,12 +267,17 @@ func recurseDescendants(input any, results *array) {
 	if isObject(input) {
 		for _, k := range objectKeys(input) {
 			v, _ := objectGet(input, k)
-			recurseDescendants(v, results)
+			recurseDescendants(v, results, depth+1)
 		}
 	}
 }
 
 func (ev *evaluator) path(n *node, input any, env *frame) (any, error) {
+	if n.simple {
+		if v, ok := simplePathValue(n, input, env); ok {
+			return v, nil
+		}
+	}
 	var inputSeq any
 	if a, ok := input.(*array); ok && n.steps[0].typ != nodeVariable {
 		inputSeq = a
@@ -354,7 +369,9 @@ func (ev *evaluator) step(step *node, input any, env *frame, last bool) (any, er
 		return result, nil
 	}
 	items := seqItems(input)
-	results := make([]any, 0, len(items))
+	out := &array{seq: true, items: make([]any, 0, len(items))}
+	var first any
+	count := 0
 	for _, item := range items {
 		res, err := ev.eval(step, item, env)
 		if err != nil {
@@ -365,21 +382,21 @@ func (ev *evaluator) step(step *node, input any, env *frame, last bool) (any, er
 				return nil, err
 			}
 		}
-		if !isUndef(res) {
-			results = append(results, res)
+		if isUndef(res) {
+			continue
 		}
-	}
-	if last && len(results) == 1 {
-		if a, ok := results[0].(*array); ok && !a.seq {
-			return a, nil
+		if count++; count == 1 {
+			first = res
 		}
-	}
-	out := &array{seq: true, items: make([]any, 0, len(results))}
-	for _, res := range results {
 		if a, ok := res.(*array); ok && !a.cons {
 			out.items = append(out.items, a.items...)
 		} else {
 			out.items = append(out.items, res)
+		}
+	}
+	if last && count == 1 {
+		if a, ok := first.(*array); ok && !a.seq {
+			return a, nil
 		}
 	}
 	return out, nil
@@ -587,4 +604,28 @@ func arrayOfNumbers(v any) ([]float64, bool, error) {
 		nums = append(nums, e.(float64))
 	}
 	return nums, true, nil
+}
+
+// parallel tracks the items of an array or object constructor, which the
+// reference evaluates concurrently (Promise.all): when several fail, the
+// one that failed after the fewest steps is the error it reports. The
+// steps an item took stand in for the turns of JavaScript's event loop.
+type parallel struct {
+	ev    *evaluator
+	start int
+	err   error
+	cost  int
+}
+
+func (p *parallel) begin() { p.start = p.ev.calls }
+
+// fail records an item's error; it reports whether evaluation must stop
+// at once (an exceeded limit).
+func (p *parallel) fail(err error) bool {
+	cost := p.ev.calls - p.start
+	if p.err == nil || cost < p.cost {
+		p.err, p.cost = err, cost
+	}
+	e, ok := err.(*Error)
+	return !ok || e.Code == "U1001"
 }

@@ -194,6 +194,11 @@ func fnLookup(c *call, args []any) (any, error) {
 }
 
 func fnAppend(c *call, args []any) (any, error) {
+	x, _ := args[0].(*array)
+	y, _ := args[1].(*array)
+	if x != nil && y != nil && len(x.items)+len(y.items) > c.ev.maxArray {
+		return nil, errArrayLength()
+	}
 	return appendValues(args[0], args[1]), nil
 }
 
@@ -345,7 +350,13 @@ func fnSort(c *call, args []any) (any, error) {
 		if !nums && !allStrings(a.items) {
 			return nil, &Error{Code: "D3070", index: 1}
 		}
+		calls := 0
 		less = func(x, y any) (bool, error) {
+			if calls++; calls&0xFFFF == 0 {
+				if err := c.ev.checkTime(); err != nil {
+					return false, err
+				}
+			}
 			if xs, ok := x.(string); ok {
 				return compareStrings(xs, y.(string)) > 0, nil
 			}
@@ -434,7 +445,12 @@ func fnDistinct(c *call, args []any) (any, error) {
 		return args[0], nil
 	}
 	out := &array{seq: a.seq}
-	for _, e := range a.items {
+	for i, e := range a.items {
+		if i&1023 == 1023 {
+			if err := c.ev.checkTime(); err != nil {
+				return nil, err
+			}
+		}
 		dup := false
 		for _, r := range out.items {
 			if deepEqual(e, r) {
@@ -497,12 +513,15 @@ func fnClone(c *call, args []any) (any, error) {
 	if isUndef(args[0]) {
 		return Undefined, nil
 	}
-	return cloneValue(args[0]), nil
+	return cloneValue(args[0], 0)
 }
 
 // cloneValue deep-copies a value the way a JSON round trip does: numbers
 // to 15 significant digits, functions as "", undefined members dropped.
-func cloneValue(v any) any {
+func cloneValue(v any, depth int) (any, error) {
+	if depth > maxValueDepth {
+		return nil, errCircular()
+	}
 	switch x := v.(type) {
 	case *array:
 		out := &array{items: make([]any, len(x.items))}
@@ -511,9 +530,13 @@ func cloneValue(v any) any {
 				out.items[i] = nil
 				continue
 			}
-			out.items[i] = cloneValue(e)
+			c, err := cloneValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.items[i] = c
 		}
-		return out
+		return out, nil
 	case *Object, map[string]any:
 		keys := objectKeys(v)
 		out := newObject(len(keys))
@@ -522,14 +545,18 @@ func cloneValue(v any) any {
 			if isUndef(e) {
 				continue
 			}
-			out.set(k, cloneValue(e))
+			c, err := cloneValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.set(k, c)
 		}
-		return out
+		return out, nil
 	case float64:
-		return precision15(x)
+		return precision15(x), nil
 	}
 	if isFunction(v) {
-		return ""
+		return "", nil
 	}
-	return v
+	return v, nil
 }

@@ -209,10 +209,17 @@ func fnPower(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	exp, _ := args[1].(float64)
-	r := math.Pow(x, exp)
+	exp, ok := args[1].(float64)
+	if !ok {
+		exp = math.NaN()
+	}
+	r := jsPow(x, exp)
 	if math.IsInf(r, 0) || math.IsNaN(r) {
-		return nil, &Error{Code: "D3061", Value: x, exp: exp, index: 1}
+		var e any = exp
+		if !ok {
+			e = Undefined
+		}
+		return nil, &Error{Code: "D3061", Value: x, exp: e, index: 1}
 	}
 	return r, nil
 }
@@ -335,4 +342,13 @@ func fnFromMillis(c *call, args []any) (any, error) {
 		return nil, pictureError(err)
 	}
 	return s, nil
+}
+
+// jsPow is Math.pow, which differs from math.Pow where the exponent is NaN
+// or the base is ±1 and the exponent infinite.
+func jsPow(x, y float64) float64 {
+	if math.IsNaN(y) || (math.Abs(x) == 1 && math.IsInf(y, 0)) {
+		return math.NaN()
+	}
+	return math.Pow(x, y)
 }

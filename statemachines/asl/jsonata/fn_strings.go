@@ -20,6 +20,9 @@ func fnString(c *call, args []any) (any, error) {
 // jsSlice is JavaScript's Array.prototype.slice bounds for a length n.
 func jsSlice(n int, start, end float64) (int, int) {
 	clamp := func(f float64) int {
+		if math.IsNaN(f) {
+			return 0
+		}
 		f = math.Trunc(f)
 		if f < 0 {
 			f += float64(n)
@@ -46,7 +49,10 @@ func fnSubstring(c *call, args []any) (any, error) {
 	}
 	runes := []rune(str)
 	n := len(runes)
-	start := args[1].(float64)
+	start, ok := args[1].(float64)
+	if !ok {
+		start = math.NaN() // slice reads an undefined start as 0
+	}
 	if float64(n)+start < 0 {
 		start = 0
 	}
@@ -70,7 +76,7 @@ func fnSubstringBefore(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	chars, _ := args[1].(string)
+	chars := jsStringOf(args[1])
 	if i := strings.Index(str, chars); i >= 0 {
 		return str[:i], nil
 	}
@@ -82,7 +88,7 @@ func fnSubstringAfter(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	chars, _ := args[1].(string)
+	chars := jsStringOf(args[1])
 	if i := strings.Index(str, chars); i >= 0 {
 		return str[i+len(chars):], nil
 	}
@@ -142,15 +148,22 @@ func fnPad(c *call, args []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	width := args[1].(float64)
+	width, _ := args[1].(float64)
 	char, _ := argAt(args, 2).(string)
 	if char == "" {
 		char = " "
 	}
-	padLength := int(math.Abs(width)) - utf8.RuneCountInString(str)
-	if padLength <= 0 {
+	padLen := math.Abs(width) - float64(utf8.RuneCountInString(str))
+	if !(padLen > 0) {
 		return str, nil
 	}
+	if padLen != math.Trunc(padLen) {
+		return nil, errArrayLength()
+	}
+	if padLen*float64(len(char)) > float64(c.ev.maxString) {
+		return nil, errStringLength()
+	}
+	padLength := int(padLen)
 	padding := []rune(strings.Repeat(char, padLength))[:padLength]
 	if width > 0 {
 		return str + string(padding), nil
@@ -370,14 +383,13 @@ func fnReplace(c *call, args []any) (any, error) {
 		return str, nil
 	}
 	if pattern, ok := args[1].(string); ok {
-		repl, isStr := args[2].(string)
-		if !isStr {
-			s, _ := stringify(args[2], false)
-			repl = s
-		}
-		n := -1
+		repl := jsStringOf(args[2])
+		n := strings.Count(str, pattern)
 		if hasLimit {
-			n = int(math.Ceil(limit))
+			n = min(n, int(math.Ceil(limit)))
+		}
+		if len(str)+n*(len(repl)-len(pattern)) > c.ev.maxString {
+			return nil, errStringLength()
 		}
 		return strings.Replace(str, pattern, repl, n), nil
 	}
@@ -405,6 +417,9 @@ func fnReplace(c *call, args []any) (any, error) {
 			return nil, &Error{Code: "D3012", Value: with}
 		}
 		b.WriteString(s)
+		if b.Len() > c.ev.maxString {
+			return nil, errStringLength()
+		}
 		pos = start + utf16Len(memberString(m, "match"))
 		if m, err = matchNext(c, m); err != nil {
 			return nil, err
@@ -634,4 +649,36 @@ func utf8SeqLen(b byte) int {
 		return 4
 	}
 	return 0
+}
+
+// jsStringOf is JavaScript's String(v), which string functions apply to
+// an argument that is not a string.
+func jsStringOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case undefined:
+		return "undefined"
+	case nil:
+		return "null"
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case float64:
+		return numberString(x)
+	case *array:
+		parts := make([]string, len(x.items))
+		for i, e := range x.items {
+			if e != nil && !isUndef(e) {
+				parts[i] = jsStringOf(e)
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	if isFunction(v) {
+		return "function"
+	}
+	return "[object Object]"
 }

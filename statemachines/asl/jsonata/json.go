@@ -22,6 +22,9 @@ func numberString(f float64) string {
 	case f == 0:
 		return "0"
 	}
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.FormatInt(int64(f), 10)
+	}
 	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
@@ -67,7 +70,7 @@ func numberString(f float64) string {
 // precision15 rounds a number to 15 significant digits, as $string does
 // before it writes a number.
 func precision15(f float64) float64 {
-	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) || (f == math.Trunc(f) && math.Abs(f) < 1e15) {
 		return f
 	}
 	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)
@@ -127,6 +130,10 @@ func (w *jsonWriter) newline(depth int) {
 
 func (w *jsonWriter) value(v any, depth int) {
 	if w.err != nil {
+		return
+	}
+	if depth > maxValueDepth {
+		w.err = errCircular()
 		return
 	}
 	switch x := v.(type) {
@@ -321,8 +328,14 @@ func boolean(v any) bool {
 }
 
 // deepEqual is the reference's isDeepEqual: values for primitives,
-// members for arrays and objects.
-func deepEqual(a, b any) bool {
+// members for arrays and objects. Values nested past maxValueDepth (which
+// only a value that contains itself is) compare unequal.
+func deepEqual(a, b any) bool { return deepEqualAt(a, b, 0) }
+
+func deepEqualAt(a, b any, depth int) bool {
+	if depth > maxValueDepth {
+		return false
+	}
 	switch x := a.(type) {
 	case *array:
 		y, ok := b.(*array)
@@ -333,7 +346,7 @@ func deepEqual(a, b any) bool {
 			return false
 		}
 		for i := range x.items {
-			if !deepEqual(x.items[i], y.items[i]) {
+			if !deepEqualAt(x.items[i], y.items[i], depth+1) {
 				return false
 			}
 		}
@@ -345,7 +358,7 @@ func deepEqual(a, b any) bool {
 		for _, k := range objectKeys(a) {
 			av, _ := objectGet(a, k)
 			bv, ok := objectGet(b, k)
-			if !ok || !deepEqual(av, bv) {
+			if !ok || !deepEqualAt(av, bv, depth+1) {
 				return false
 			}
 		}

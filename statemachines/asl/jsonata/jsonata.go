@@ -1,15 +1,17 @@
 package jsonata
 
 import (
+	"strings"
 	"time"
 )
 
 // Expression is a compiled JSONata expression. It holds no state that
 // evaluation changes, so one Expression may be evaluated concurrently.
 type Expression struct {
-	src  string
-	ast  *node
-	free []string
+	src      string
+	ast      *node
+	free     []string
+	usesTime bool // the expression may call $now or $millis
 }
 
 // Compile parses and checks an expression once; it is safe to evaluate
@@ -23,7 +25,9 @@ func Compile(expr string) (*Expression, error) {
 		}
 		return nil, err
 	}
-	return &Expression{src: expr, ast: ast, free: freeVariables(ast)}, nil
+	x := &Expression{src: expr, ast: ast, free: freeVariables(ast)}
+	x.usesTime = strings.Contains(expr, "$now") || strings.Contains(expr, "$millis") || strings.Contains(expr, "$eval")
+	return x, nil
 }
 
 // String returns the expression's source text.
@@ -58,6 +62,8 @@ type config struct {
 	depth     int
 	timeout   time.Duration
 	ordered   bool
+
+	maxString, maxArray int // zero: maxStringLength, maxArrayLength
 }
 
 // WithOrderedObjects makes Evaluate return objects as [*Object], which
@@ -111,36 +117,59 @@ func WithLimits(depth int, timeout time.Duration) Option {
 // [Function]). A result of [Undefined] means the expression yielded
 // nothing.
 func (e *Expression) Evaluate(input any, bindings map[string]any, opts ...Option) (any, error) {
-	var c config
+	result, ordered, err := e.evaluate(input, bindings, opts)
+	if err != nil || isUndef(result) {
+		return result, err
+	}
+	out, err := export(result, ordered)
+	if err != nil {
+		err.(*Error).finish()
+		return nil, err
+	}
+	return out, nil
+}
+
+// evaluate is Evaluate without the conversion of the result.
+func (e *Expression) evaluate(input any, bindings map[string]any, opts []Option) (any, bool, error) {
+	// one allocation holds the evaluation's state
+	st := &struct {
+		ev   evaluator
+		root rootScope
+		env  frame
+		cfg  config
+	}{}
 	for _, o := range opts {
-		o(&c)
+		o(&st.cfg)
 	}
-	ev := evaluator{maxDepth: defaultMaxDepth}
-	if c.depth > 0 {
-		ev.maxDepth = c.depth
+	st.ev.maxDepth = defaultMaxDepth
+	st.ev.maxString, st.ev.maxArray = maxStringLength, maxArrayLength
+	if st.cfg.maxString > 0 {
+		st.ev.maxString, st.ev.maxArray = st.cfg.maxString, st.cfg.maxArray
 	}
-	now := time.Now()
-	if c.timeout > 0 {
-		ev.timed = true
-		ev.deadline = now.Add(c.timeout)
+	if st.cfg.depth > 0 {
+		st.ev.maxDepth = st.cfg.depth
 	}
-	in := norm(input)
+	st.root = rootScope{bindings: bindings, input: norm(input), cfg: &st.cfg}
+	if st.cfg.timeout > 0 || e.usesTime {
+		st.root.now = time.Now()
+	}
+	if st.cfg.timeout > 0 {
+		st.ev.timed = true
+		st.ev.deadline = st.root.now.Add(st.cfg.timeout)
+	}
+	in := st.root.input
 	if a, ok := in.(*array); ok {
 		in = &array{items: []any{a}, seq: true, outerWrapper: true}
 	}
-	root := &rootScope{bindings: bindings, input: norm(input), cfg: &c, now: now}
-	env := &frame{root: root}
-	result, err := ev.eval(e.ast, in, env)
+	st.env.root = &st.root
+	result, err := st.ev.eval(e.ast, in, &st.env)
 	if err != nil {
 		if x, ok := err.(*Error); ok {
 			x.finish()
 		}
-		return nil, err
+		return nil, false, err
 	}
-	if isUndef(result) {
-		return Undefined, nil
-	}
-	return export(result, c.ordered), nil
+	return result, st.cfg.ordered, nil
 }
 
 // finish fills the message and turns the values an error carries into the
@@ -157,7 +186,11 @@ func exportErrorValue(v any) any {
 	if v == nil || isUndef(v) {
 		return nil
 	}
-	return export(v, false)
+	out, err := export(v, false)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // FreeVariables returns the names (without '$') of the variables that the

@@ -49,9 +49,9 @@ func (ev *evaluator) binary(n *node, input any, env *frame) (any, error) {
 	case "<", "<=", ">", ">=":
 		result, err = compareOp(lhs, rhs, op)
 	case "&":
-		result, err = concatOp(lhs, rhs)
+		result, err = ev.concatOp(lhs, rhs)
 	case "..":
-		result, err = rangeOp(lhs, rhs)
+		result, err = ev.rangeOp(lhs, rhs)
 	case "in":
 		return includes(lhs, rhs), nil
 	}
@@ -168,7 +168,7 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-func concatOp(lhs, rhs any) (any, error) {
+func (ev *evaluator) concatOp(lhs, rhs any) (any, error) {
 	l, r := "", ""
 	var err error
 	if !isUndef(lhs) {
@@ -181,13 +181,38 @@ func concatOp(lhs, rhs any) (any, error) {
 			return nil, err
 		}
 	}
+	if len(l)+len(r) > ev.maxString {
+		return nil, errStringLength()
+	}
 	return l + r, nil
+}
+
+// maxStringLength is V8's longest string, past which jsonata-js fails with
+// a RangeError.
+const maxStringLength = 1<<29 - 24
+
+// maxArrayLength bounds arrays that expressions build by concatenation, so
+// that doubling an array in a loop fails before it exhausts memory.
+// JavaScript's own bound (2^32-1) is far past what memory allows.
+const maxArrayLength = 1 << 26
+
+// withMaxSizes lowers the string and array bounds of one evaluation.
+func withMaxSizes(str, arr int) Option {
+	return func(c *config) { c.maxString, c.maxArray = str, arr }
+}
+
+func errStringLength() error {
+	return &Error{Code: "U1002", Value: "RangeError: Invalid string length"}
+}
+
+func errArrayLength() error {
+	return &Error{Code: "U1002", Value: "RangeError: Invalid array length"}
 }
 
 // maxRange is the largest array the range operator builds.
 const maxRange = 1e7
 
-func rangeOp(lhs, rhs any) (any, error) {
+func (ev *evaluator) rangeOp(lhs, rhs any) (any, error) {
 	if !isUndef(lhs) && !isInteger(lhs) {
 		return nil, &Error{Code: "T2003", Value: lhs}
 	}
@@ -207,6 +232,11 @@ func rangeOp(lhs, rhs any) (any, error) {
 	}
 	items := make([]any, int(size))
 	for i := range items {
+		if i&0xFFFF == 0xFFFF {
+			if err := ev.checkTime(); err != nil {
+				return nil, err
+			}
+		}
 		items[i] = l + float64(i)
 	}
 	return &array{items: items, seq: true}, nil
@@ -278,10 +308,15 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 		return -v.(float64), nil
 	case "[":
 		result := &array{items: make([]any, 0, len(n.exprs))}
+		par := parallel{ev: ev}
 		for _, item := range n.exprs {
+			par.begin()
 			v, err := ev.eval(item, input, env)
 			if err != nil {
-				return nil, err
+				if par.fail(err) {
+					return nil, err
+				}
+				continue
 			}
 			if isUndef(v) {
 				continue
@@ -289,14 +324,23 @@ func (ev *evaluator) unary(n *node, input any, env *frame) (any, error) {
 			if item.typ == nodeUnary && item.str == "[" {
 				result.items = append(result.items, v)
 			} else if a, ok := v.(*array); ok {
+				if len(result.items)+len(a.items) > ev.maxArray {
+					return nil, errArrayLength()
+				}
 				result.items = append(result.items, a.items...)
 			} else {
 				result.items = append(result.items, v)
 			}
 		}
+		if par.err != nil {
+			return nil, par.err
+		}
 		result.cons = n.consarray
 		return result, nil
 	case "{":
+		if _, isArr := input.(*array); n.simple && !isArr {
+			return ev.objectConstructor(n, input, env)
+		}
 		return ev.group(&groupExpr{pairs: n.pairs, pos: n.pos}, input, env)
 	}
 	return nil, &Error{Code: "S0206", Position: n.pos, Token: n.str}
@@ -324,7 +368,14 @@ func (ev *evaluator) group(g *groupExpr, input any, env *frame) (any, error) {
 	for _, item := range items {
 		context, ienv := item, env
 		if reduce {
-			t := item.(*tuple)
+			t, ok := item.(*tuple)
+			if !ok {
+				if len(g.pairs) == 0 {
+					break
+				}
+				// an empty tuple stream: jsonata-js reads '@' of undefined
+				return nil, &Error{Code: "U1002", Position: g.pos, Value: "TypeError: Cannot read properties of undefined (reading '@')"}
+			}
 			context, ienv = t.at, tupleFrame(env, t)
 		}
 		for pi, pr := range g.pairs {
@@ -352,6 +403,7 @@ func (ev *evaluator) group(g *groupExpr, input any, env *frame) (any, error) {
 		}
 	}
 	result := newObject(len(groups.keys))
+	par := parallel{ev: ev}
 	for i, key := range groups.keys {
 		e := entries[int(groups.vals[i].(float64))]
 		context, genv := e.data, env
@@ -362,13 +414,20 @@ func (ev *evaluator) group(g *groupExpr, input any, env *frame) (any, error) {
 			genv = tupleFrame(env, t)
 			genv.names, genv.vals = genv.names[1:], genv.vals[1:]
 		}
+		par.begin()
 		v, err := ev.eval(g.pairs[e.exprIndex].value, context, genv)
 		if err != nil {
-			return nil, err
+			if par.fail(err) {
+				return nil, err
+			}
+			continue
 		}
 		if !isUndef(v) {
 			result.set(key, v)
 		}
+	}
+	if par.err != nil {
+		return nil, par.err
 	}
 	return result, nil
 }
@@ -399,7 +458,8 @@ func reduceTuples(v any) *tuple {
 }
 
 // appendValues is $append: undefined arguments are dropped, and the result
-// is the concatenation of both as arrays.
+// is the concatenation of both as arrays. An array longer than
+// maxArrayLength is cut there; fnAppend reports it.
 func appendValues(a, b any) any {
 	if isUndef(a) {
 		return b

@@ -38,6 +38,7 @@ func parse(src string) (*node, error) {
 	if expr.typ == nodeParent || expr.seekingParent != nil {
 		return nil, &Error{Code: "S0217", Position: expr.pos, Token: typeName(expr)}
 	}
+	markFastPaths(expr)
 	return expr, nil
 }
 

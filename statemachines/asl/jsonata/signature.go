@@ -16,6 +16,8 @@ type signature struct {
 }
 
 type sigParam struct {
+	allowed   string // the type letters the parameter accepts
+	quant     byte   // 0, '?' (optional) or '+' (one or more)
 	regex     string
 	typ       string // a type letter, or "(...)" for a choice
 	context   bool   // '-': the context value stands in for a missing argument
@@ -112,7 +114,48 @@ func parseSignature(s string) (*signature, error) {
 		return nil, &Error{Code: "S0401", Value: s}
 	}
 	sig.re = re
+	for i := range sig.params {
+		p := &sig.params[i]
+		class := p.regex
+		if n := len(class); n > 0 && (class[n-1] == '?' || class[n-1] == '+') {
+			p.quant = class[n-1]
+			class = class[:n-1]
+		}
+		p.allowed = strings.Trim(class, "[]")
+	}
 	return sig, nil
+}
+
+// match matches the argument type letters against the parameters as the
+// anchored regular expression of the signature would (greedy, with
+// backtracking), writing each parameter's span into spans.
+func (sig *signature) match(supplied []byte, spans [][2]int) bool {
+	var try func(i, pos int) bool
+	try = func(i, pos int) bool {
+		if i == len(sig.params) {
+			return pos == len(supplied)
+		}
+		p := &sig.params[i]
+		max := 0
+		for pos+max < len(supplied) && strings.IndexByte(p.allowed, supplied[pos+max]) >= 0 {
+			max++
+			if p.quant != '+' {
+				break
+			}
+		}
+		min := 1
+		if p.quant == '?' {
+			min = 0
+		}
+		for n := max; n >= min; n-- {
+			spans[i] = [2]int{pos, pos + n}
+			if try(i+1, pos+n) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(0, 0)
 }
 
 func closing(s string, start int, open, close byte) int {
@@ -141,8 +184,14 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 	for _, a := range args {
 		supplied = append(supplied, typeSymbol(a))
 	}
-	m := sig.re.FindStringSubmatch(string(supplied))
-	if m == nil {
+	var spanBuf [8][2]int
+	spans := spanBuf[:0]
+	if len(sig.params) <= len(spanBuf) {
+		spans = spanBuf[:len(sig.params)]
+	} else {
+		spans = make([][2]int, len(sig.params))
+	}
+	if !sig.match(supplied, spans) {
 		return nil, sig.validationError(args, string(supplied))
 	}
 	arg := func(i int) any {
@@ -154,10 +203,10 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 	out := make([]any, 0, len(sig.params))
 	argIndex := 0
 	for i, p := range sig.params {
-		match := m[i+1]
-		if match == "" {
+		match := supplied[spans[i][0]:spans[i][1]]
+		if len(match) == 0 {
 			if p.context && p.contextRe != nil {
-				if !p.contextRe.MatchString(string(typeSymbol(context))) {
+				if strings.IndexByte(p.allowed, typeSymbol(context)) < 0 {
 					return nil, &Error{Code: "T0411", Value: context, index: argIndex + 1}
 				}
 				out = append(out, context)
@@ -180,7 +229,7 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 				continue
 			}
 			a := arg(argIndex)
-			if p.subtype != "" && !arrayItemsMatch(a, single, match, p.subtype) {
+			if p.subtype != "" && !arrayItemsMatch(a, single, string(match), p.subtype) {
 				return nil, &Error{Code: "T0412", Value: a, index: argIndex + 1, typ: arrayTypeNames[p.subtype[0]]}
 			}
 			if single != 'a' {

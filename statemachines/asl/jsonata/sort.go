@@ -134,6 +134,10 @@ func (ev *evaluator) transformMatch(n *node, m any, env *frame) error {
 		if !isObject(update) {
 			return &Error{Code: "T2011", Position: n.update.pos, Value: update}
 		}
+		if _, isArr := m.(*array); target == nil && !isArr && objectLen(update) > 0 {
+			// JavaScript cannot set a property on a primitive value
+			return &Error{Code: "U1002", Position: n.update.pos, Value: "TypeError: Cannot create property on " + jsStringOf(m)}
+		}
 		if target != nil {
 			for _, k := range objectKeys(update) {
 				v, _ := objectGet(update, k)

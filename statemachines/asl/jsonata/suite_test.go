@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stepfold/stepfold/statemachines/asl/jsonata/jsonatatest"
 )
@@ -55,6 +57,19 @@ func knownFailures(t *testing.T) map[string]string {
 	return out
 }
 
+// timeScale stretches the suite's wall-clock time limits where the
+// machine is slowed: under the race detector, and by
+// JSONATA_SUITE_TIME_SCALE. The depth limits are kept exactly.
+func timeScale() time.Duration {
+	if s, err := strconv.Atoi(os.Getenv("JSONATA_SUITE_TIME_SCALE")); err == nil && s > 0 {
+		return time.Duration(s)
+	}
+	if raceEnabled {
+		return 10
+	}
+	return 1
+}
+
 // runCase compiles and evaluates one case the way the reference runner
 // does, under the case's limits when it has them.
 func runCase(t *testing.T, c *jsonatatest.Case) jsonatatest.Outcome {
@@ -73,7 +88,7 @@ func runCase(t *testing.T, c *jsonatatest.Case) jsonatatest.Outcome {
 	}
 	var opts []Option
 	if c.Depth > 0 || c.TimeLimit > 0 {
-		opts = append(opts, WithLimits(c.Depth, c.TimeLimit))
+		opts = append(opts, WithLimits(c.Depth, c.TimeLimit*timeScale()))
 	}
 	var input any = Undefined
 	if !c.NoInput {
@@ -141,9 +156,15 @@ func TestReferenceSuite(t *testing.T) {
 		case listed:
 			failed++
 			t.Logf("FAIL %s (listed: %s): %v", c.Name, reason, checkErr)
+			if testing.Verbose() {
+				fmt.Printf("FAIL %s: %s\n", c.Name, reason)
+			}
 		default:
 			failed++
 			t.Errorf("FAIL %s: %s: %v", c.Name, c.Expr, checkErr)
+			if testing.Verbose() {
+				fmt.Printf("FAIL %s: not listed in suite-failures.txt\n", c.Name)
+			}
 		}
 	}
 	for name := range known {

@@ -311,7 +311,7 @@ func toObject(v any) *Object {
 
 func isFunction(v any) bool {
 	switch v.(type) {
-	case *lambda, *builtin, *partial, *regex:
+	case *lambda, *builtin, *partial, *regex, *uncallable:
 		return true
 	}
 	return false
@@ -354,48 +354,73 @@ func typeSymbol(v any) byte {
 	return 'm'
 }
 
+// maxValueDepth bounds the nesting of values that are walked whole
+// (exported, written as JSON, copied, compared). Only a transform can make
+// a value contain itself, and such a value is deeper than any bound.
+const maxValueDepth = 10000
+
+// errCircular is the error for a value that contains itself, which
+// jsonata-js reports as a JavaScript TypeError when it writes one.
+func errCircular() error {
+	return &Error{Code: "U1002", Value: "TypeError: Converting circular structure to JSON"}
+}
+
 // export turns a result into the JSON model, with objects as maps or, when
 // ordered, as *Object. Functions are dropped from objects and become null
 // in arrays, as JSON.stringify treats them.
-func export(v any, ordered bool) any {
-	switch x := v.(type) {
+func export(v any, ordered bool) (any, error) {
+	x := exporter{ordered: ordered}
+	out := x.value(v, 0)
+	return out, x.err
+}
+
+type exporter struct {
+	ordered bool
+	err     error
+}
+
+func (x *exporter) value(v any, depth int) any {
+	if depth > maxValueDepth {
+		x.err = errCircular()
+		return nil
+	}
+	skip := func(e any) bool { return isFunction(e) || isUndef(e) }
+	switch t := v.(type) {
 	case *array:
-		out := make([]any, 0, len(x.items))
-		for _, e := range x.items {
-			if isFunction(e) || isUndef(e) {
+		out := make([]any, 0, len(t.items))
+		for _, e := range t.items {
+			if skip(e) {
 				out = append(out, nil)
 				continue
 			}
-			out = append(out, export(e, ordered))
+			out = append(out, x.value(e, depth+1))
 		}
 		return out
 	case *Object:
-		if ordered {
-			out := newObject(len(x.keys))
-			for i, k := range x.keys {
-				if isFunction(x.vals[i]) || isUndef(x.vals[i]) {
-					continue
+		if x.ordered {
+			out := newObject(len(t.keys))
+			for i, k := range t.keys {
+				if !skip(t.vals[i]) {
+					out.keys = append(out.keys, k)
+					out.vals = append(out.vals, x.value(norm(t.vals[i]), depth+1))
 				}
-				out.keys = append(out.keys, k)
-				out.vals = append(out.vals, export(norm(x.vals[i]), ordered))
 			}
 			return out
 		}
-		out := make(map[string]any, len(x.keys))
-		for i, k := range x.keys {
-			if isFunction(x.vals[i]) || isUndef(x.vals[i]) {
-				continue
+		out := make(map[string]any, len(t.keys))
+		for i, k := range t.keys {
+			if !skip(t.vals[i]) {
+				out[k] = x.value(norm(t.vals[i]), depth+1)
 			}
-			out[k] = export(norm(x.vals[i]), ordered)
 		}
 		return out
 	case map[string]any:
-		if exported(x) {
-			return x
+		if exported(t) {
+			return t
 		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = export(norm(e), ordered)
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = x.value(norm(e), depth+1)
 		}
 		return out
 	case float64, string, bool, nil:
