@@ -31,11 +31,8 @@ const maxDiagnostics = 100
 // its code and location.
 func (h *Handler) validateDefinition(_ context.Context, body []byte) (any, error) {
 	var in sfn.ValidateStateMachineDefinitionInput
-	if err := decode(body, &in); err != nil {
+	if err := decodeDefinition(body, &in, &in.Definition); err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(aws.ToString(in.Definition)) == "" {
-		return nil, &types.ValidationException{Message: aws.String("definition is required")}
 	}
 	if in.MaxResults < 0 || in.MaxResults > maxDiagnostics {
 		return nil, &types.ValidationException{Message: aws.String("maxResults must be between 0 and 100")}
@@ -65,6 +62,18 @@ func (h *Handler) validateDefinition(_ context.Context, body []byte) (any, error
 	return out, nil
 }
 
+// decodeDefinition reads a request that carries a definition, which must
+// not be empty.
+func decodeDefinition(body []byte, in any, definition **string) error {
+	if err := decode(body, in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(aws.ToString(*definition)) == "" {
+		return &types.ValidationException{Message: aws.String("definition is required")}
+	}
+	return nil
+}
+
 // diagnostic is one problem in AWS's shape.
 func diagnostic(p asl.Problem) types.ValidateStateMachineDefinitionDiagnostic {
 	d := types.ValidateStateMachineDefinitionDiagnostic{
@@ -83,11 +92,8 @@ func diagnostic(p asl.Problem) types.ValidateStateMachineDefinitionDiagnostic {
 // variables Variables.
 func (h *Handler) testState(ctx context.Context, body []byte) (any, error) {
 	var in sfn.TestStateInput
-	if err := decode(body, &in); err != nil {
+	if err := decodeDefinition(body, &in, &in.Definition); err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(aws.ToString(in.Definition)) == "" {
-		return nil, &types.ValidationException{Message: aws.String("definition is required")}
 	}
 	if in.Mock != nil || in.Context != nil || in.StateConfiguration != nil {
 		return nil, &types.ValidationException{Message: aws.String("mock, context and stateConfiguration are not supported here")}

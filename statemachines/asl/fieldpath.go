@@ -1,10 +1,7 @@
 package asl
 
 import (
-	"encoding/json"
-	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
@@ -81,55 +78,5 @@ func (p *fieldPath) eval(sc *stateCtx, states map[string]any) (v any, ok bool) {
 			return jsonata.Undefined, true
 		}
 	}
-	return evaluatorNumbers(v), true
-}
-
-// evaluatorNumbers returns v with every number spelled as the evaluator
-// returns it: parsed as a float64 and written as JSON writes one, so that
-// 1.0 is 1. Containers are copied only where a number changes.
-func evaluatorNumbers(v any) any {
-	out, _ := respell(v)
-	return out
-}
-
-// respell is evaluatorNumbers, also reporting whether v changed.
-func respell(v any) (any, bool) {
-	switch t := v.(type) {
-	case json.Number:
-		f, err := strconv.ParseFloat(string(t), 64)
-		if err != nil {
-			return v, false
-		}
-		n := jsonvalue.Numbers(f)
-		return n, n != t
-	case []any:
-		var out []any
-		for i, e := range t {
-			if x, changed := respell(e); changed {
-				if out == nil {
-					out = slices.Clone(t)
-				}
-				out[i] = x
-			}
-		}
-		if out == nil {
-			return t, false
-		}
-		return out, true
-	case map[string]any:
-		var out map[string]any
-		for k, e := range t {
-			if x, changed := respell(e); changed {
-				if out == nil {
-					out = maps.Clone(t)
-				}
-				out[k] = x
-			}
-		}
-		if out == nil {
-			return t, false
-		}
-		return out, true
-	}
-	return v, false
+	return jsonvalue.Numbers(v), true
 }

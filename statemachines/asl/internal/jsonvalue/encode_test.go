@@ -169,6 +169,7 @@ func TestAppendRoundTripsFixtures(t *testing.T) {
 
 func TestNumbers(t *testing.T) {
 	obj := map[string]any{"keep": json.Number("1.0"), "s": "x"}
+	same := map[string]any{"n": json.Number("3"), "s": "x"}
 	tenth, fifth := 0.1, 0.2
 	tests := []struct {
 		in   any
@@ -184,8 +185,10 @@ func TestNumbers(t *testing.T) {
 		{math.Inf(1), "Infinity"},
 		{math.Inf(-1), "-Infinity"},
 		{[]any{"a", float64(2), []any{2.5}}, []any{"a", json.Number("2"), []any{json.Number("2.5")}}},
-		{map[string]any{"n": float64(3), "o": obj}, map[string]any{"n": json.Number("3"), "o": obj}},
-		{obj, obj},
+		{map[string]any{"n": float64(3), "o": obj}, map[string]any{"n": json.Number("3"), "o": map[string]any{"keep": json.Number("1"), "s": "x"}}},
+		{json.Number("2.50"), json.Number("2.5")},
+		{json.Number("12345678901234567890"), json.Number("12345678901234567000")},
+		{map[string]any{"n": json.Number("3"), "s": "x"}, map[string]any{"n": json.Number("3"), "s": "x"}},
 	}
 	for _, tt := range tests {
 		if got := Numbers(tt.in); !reflect.DeepEqual(got, tt.want) {
@@ -196,5 +199,8 @@ func TestNumbers(t *testing.T) {
 	Numbers(in)
 	if in[0] != float64(1) {
 		t.Error("Numbers changed its argument")
+	}
+	if got := Numbers(same); reflect.ValueOf(got).Pointer() != reflect.ValueOf(same).Pointer() {
+		t.Error("Numbers copied an object whose numbers it did not change")
 	}
 }

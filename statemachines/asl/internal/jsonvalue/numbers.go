@@ -2,56 +2,36 @@ package jsonvalue
 
 import (
 	"encoding/json"
-	"maps"
 	"math"
-	"slices"
+	"strconv"
 )
 
-// Numbers returns v with every float64 in it turned into the json.Number
-// that Append writes for it, so that a value computed as floats (a JSONata
-// result) holds the same types as a decoded one. As JSON.stringify does,
-// -0 becomes 0, and a NaN or an infinity, which JSON cannot write, becomes
-// the string "NaN", "Infinity" or "-Infinity". Arrays and objects on the
-// way to a float are copied, never changed, and v itself is returned when
-// it holds none.
+// Numbers returns v with every number in it spelled as a float64 is
+// written: a float64 becomes that json.Number, and a json.Number is read
+// as a float64 and written again, so that 1.0 is 1. This is the number
+// model of JSONata, whose results it turns into values that hold the same
+// types as a decoded one. As JSON.stringify does, -0 becomes 0, and a NaN
+// or an infinity, which JSON cannot write, becomes the string "NaN",
+// "Infinity" or "-Infinity". Arrays and objects on the way to a changed
+// number are copied, never changed, and v itself is returned when no
+// number changes.
 func Numbers(v any) any {
-	out, _ := numbers(v)
+	out, _ := rewrite(v, number)
 	return out
 }
 
-// numbers returns v converted, and whether that changed anything.
-func numbers(v any) (any, bool) {
+// number respells one number.
+func number(v any) (any, bool) {
 	switch t := v.(type) {
 	case float64:
 		return floatNumber(t), true
-	case []any:
-		var out []any
-		for i, e := range t {
-			if x, changed := numbers(e); changed {
-				if out == nil {
-					out = slices.Clone(t)
-				}
-				out[i] = x
-			}
+	case json.Number:
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return v, false
 		}
-		if out == nil {
-			return t, false
-		}
-		return out, true
-	case map[string]any:
-		var out map[string]any
-		for k, e := range t {
-			if x, changed := numbers(e); changed {
-				if out == nil {
-					out = maps.Clone(t)
-				}
-				out[k] = x
-			}
-		}
-		if out == nil {
-			return t, false
-		}
-		return out, true
+		n := floatNumber(f)
+		return n, n != t
 	}
 	return v, false
 }
