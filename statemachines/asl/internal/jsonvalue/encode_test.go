@@ -187,6 +187,12 @@ func TestNumbers(t *testing.T) {
 		{[]any{"a", float64(2), []any{2.5}}, []any{"a", json.Number("2"), []any{json.Number("2.5")}}},
 		{map[string]any{"n": float64(3), "o": obj}, map[string]any{"n": json.Number("3"), "o": map[string]any{"keep": json.Number("1"), "s": "x"}}},
 		{json.Number("2.50"), json.Number("2.5")},
+		{json.Number("-0"), json.Number("0")},
+		{json.Number("007"), json.Number("7")},
+		{json.Number("-42"), json.Number("-42")},
+		{json.Number("1e2"), json.Number("100")},
+		{json.Number("999999999999999"), json.Number("999999999999999")},
+		{json.Number("9007199254740993"), json.Number("9007199254740992")},
 		{json.Number("12345678901234567890"), json.Number("12345678901234567000")},
 		{map[string]any{"n": json.Number("3"), "s": "x"}, map[string]any{"n": json.Number("3"), "s": "x"}},
 	}

@@ -46,7 +46,7 @@ func rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
 			}
 		}
 		if out == nil {
-			return t, false
+			return v, false // v, not t: boxing t again would allocate
 		}
 		return out, true
 	case map[string]any:
@@ -60,7 +60,7 @@ func rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
 			}
 		}
 		if out == nil {
-			return t, false
+			return v, false
 		}
 		return out, true
 	}

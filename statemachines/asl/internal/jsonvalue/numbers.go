@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Numbers returns v with every number in it spelled as a float64 is
@@ -26,6 +27,9 @@ func number(v any) (any, bool) {
 	case float64:
 		return floatNumber(t), true
 	case json.Number:
+		if plainInteger(string(t)) {
+			return v, false
+		}
 		f, err := strconv.ParseFloat(string(t), 64)
 		if err != nil {
 			return v, false
@@ -34,6 +38,22 @@ func number(v any) (any, bool) {
 		return n, n != t
 	}
 	return v, false
+}
+
+// plainInteger reports whether s is an integer that a float64 holds
+// exactly and writes the same way: no sign but a minus, no leading zero,
+// no fraction or exponent, at most 15 digits, and not -0.
+func plainInteger(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 15 || digits[0] == '0' && (len(digits) > 1 || s[0] == '-') {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // floatNumber converts one float.
