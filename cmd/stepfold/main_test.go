@@ -39,7 +39,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("withdraw: %v", w)
 	}
 	rej := mustCall(t, 422, "POST", u+"/accounts/acc-1/withdrawals", `{"amount":5000}`)
-	if rej["error"] != "InsufficientFunds" || !strings.Contains(rej["message"].(string), "1000") {
+	if rej["error"] != "InsufficientFunds" || !strings.Contains(rej["message"].(string), "10.00 EUR") {
 		t.Fatalf("rejection: %v", rej)
 	}
 	mustCall(t, 200, "POST", u+"/accounts/acc-1/reversals", `{"eventId":"acc-1:3"}`)
