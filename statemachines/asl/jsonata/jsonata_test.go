@@ -138,12 +138,9 @@ func TestLimits(t *testing.T) {
 	if code := errorCode(t, recursive, nil); code != "U1001" {
 		t.Errorf("default depth: code %s, want U1001", code)
 	}
-	start := time.Now()
+	// an endless tail recursion ends only by the time limit
 	if code := errorCode(t, `($f := function() { $f() }; $f())`, nil, WithLimits(0, 50*time.Millisecond)); code != "U1001" {
 		t.Errorf("time limit: code %s, want U1001", code)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("a 50ms time limit took %v", d)
 	}
 	// tail recursion runs in constant depth
 	got, err := mustCompile(t, `($f := function($n, $acc) { $n = 0 ? $acc : $f($n - 1, $acc + 1) }; $f(5000, 0))`).
