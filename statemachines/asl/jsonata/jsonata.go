@@ -75,13 +75,18 @@ func WithOrderedObjects() Option {
 // WithFunctions adds functions to the ones expressions can call, or
 // replaces built-ins of the same name.
 func WithFunctions(fs ...Function) Option {
+	// the functions are prepared once, not at every evaluation
+	prepared := make([]*builtin, len(fs))
+	for i := range fs {
+		f := fs[i]
+		prepared[i] = newUserFunction(&f)
+	}
 	return func(c *config) {
 		if c.functions == nil {
-			c.functions = make(map[string]*builtin, len(fs))
+			c.functions = make(map[string]*builtin, len(prepared))
 		}
-		for i := range fs {
-			f := fs[i]
-			c.functions[f.Name] = newUserFunction(&f)
+		for _, b := range prepared {
+			c.functions[b.name] = b
 		}
 	}
 }
