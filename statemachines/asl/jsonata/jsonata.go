@@ -107,7 +107,8 @@ func WithoutFunctions(names ...string) Option {
 // WithLimits bounds an evaluation: depth is the deepest nesting of
 // evaluation steps, timeout the longest it may run. Exceeding either
 // fails with code U1001. Zero leaves that limit at its default: a depth of
-// 10000, and no timeout.
+// 10000, and no timeout. A depth above 100000 is taken as 100000, which
+// keeps the goroutine's stack near 128 MiB.
 func WithLimits(depth int, timeout time.Duration) Option {
 	return func(c *config) {
 		c.depth = depth
@@ -152,7 +153,7 @@ func (e *Expression) evaluate(input any, bindings map[string]any, opts []Option)
 		st.ev.maxString, st.ev.maxArray = st.cfg.maxString, st.cfg.maxArray
 	}
 	if st.cfg.depth > 0 {
-		st.ev.maxDepth = st.cfg.depth
+		st.ev.maxDepth = min(st.cfg.depth, maxDepthLimit)
 	}
 	st.root = rootScope{bindings: bindings, input: norm(input), cfg: &st.cfg}
 	if st.cfg.timeout > 0 || e.usesTime {

@@ -134,9 +134,14 @@ func TestLimits(t *testing.T) {
 	if code := errorCode(t, recursive, nil, WithLimits(500, time.Second)); code != "U1001" {
 		t.Errorf("depth limit: code %s, want U1001", code)
 	}
-	// with no limit given, the default depth still stops runaway recursion
+	// with no limit given, the default depth still stops runaway recursion,
+	// and no limit lets it exhaust the stack
 	if code := errorCode(t, recursive, nil); code != "U1001" {
 		t.Errorf("default depth: code %s, want U1001", code)
+	}
+	endless := `($f := function($n) { 1 + $f($n + 1) }; $f(0))`
+	if code := errorCode(t, endless, nil, WithLimits(1<<30, 0)); code != "U1001" {
+		t.Errorf("a depth limit past the cap: code %s, want U1001", code)
 	}
 	// an endless tail recursion ends only by the time limit
 	if code := errorCode(t, `($f := function() { $f() }; $f())`, nil, WithLimits(0, 50*time.Millisecond)); code != "U1001" {
