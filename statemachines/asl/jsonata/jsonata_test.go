@@ -277,3 +277,24 @@ func TestSizeLimits(t *testing.T) {
 		t.Errorf("$pad to 1e12: code %s, want U1002", code)
 	}
 }
+
+// TestRegexJavaScriptClasses holds \s, \S and . to their JavaScript
+// meaning; the expected values are npm jsonata 2.0.6's.
+func TestRegexJavaScriptClasses(t *testing.T) {
+	cases := []struct{ expr, want string }{
+		{"$match(\"a\\rb a\\u00a0b a.b\", /a.b/).match", `["a b","a.b"]`},
+		{"$split(\"a\\u00a0b c\", /\\s/)", `["a","b","c"]`},
+		{"$replace(\"x y\\u2003z\", /\\S+/, \"<$0>\")", `"<x> <y> <z>"`},
+		{"$contains(\"a\\u2028b\", /[\\s]/)", `true`},
+	}
+	for _, c := range cases {
+		v, err := mustCompile(t, c.expr).Evaluate(nil, nil)
+		if err != nil {
+			t.Errorf("%s: %v", c.expr, err)
+			continue
+		}
+		if got, _ := stringifyJSON(norm(v)); got != c.want {
+			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
+		}
+	}
+}
