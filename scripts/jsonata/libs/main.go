@@ -40,54 +40,56 @@ type library struct {
 	undefined func(error) bool
 }
 
+// expr is what both libraries' compiled expressions offer.
+type expr interface {
+	Eval(data interface{}) (interface{}, error)
+	RegisterVars(vars map[string]interface{}) error
+}
+
+// goLibrary describes a library whose API is blues's.
+func goLibrary(name string, compile func(string) (expr, error), errUndefined error) library {
+	prepare := func(src string, bindings map[string]any) (func(any) (any, error), error) {
+		e, err := compile(src)
+		if err != nil {
+			return nil, err
+		}
+		if len(bindings) > 0 {
+			if err := e.RegisterVars(bindings); err != nil {
+				return nil, err
+			}
+		}
+		return e.Eval, nil
+	}
+	return library{
+		name: name,
+		eval: func(src string, input any, bindings map[string]any) (any, error) {
+			eval, err := prepare(src, bindings)
+			if err != nil {
+				return nil, err
+			}
+			return eval(input)
+		},
+		prepare:   prepare,
+		undefined: func(err error) bool { return err == errUndefined },
+	}
+}
+
 func libraries() []library {
 	return []library{
-		{
-			name: "github.com/blues/jsonata-go v1.5.4",
-			eval: func(expr string, input any, bindings map[string]any) (any, error) {
-				e, err := blues.Compile(expr)
-				if err != nil {
-					return nil, err
-				}
-				if len(bindings) > 0 {
-					if err := e.RegisterVars(bindings); err != nil {
-						return nil, err
-					}
-				}
-				return e.Eval(input)
-			},
-			prepare: func(expr string, bindings map[string]any) (func(any) (any, error), error) {
-				e, err := blues.Compile(expr)
-				if err != nil {
-					return nil, err
-				}
-				return e.Eval, e.RegisterVars(bindings)
-			},
-			undefined: func(err error) bool { return err == blues.ErrUndefined },
-		},
-		{
-			name: "github.com/xiatechs/jsonata-go v1.8.8",
-			eval: func(expr string, input any, bindings map[string]any) (any, error) {
-				e, err := xiatechs.Compile(expr)
-				if err != nil {
-					return nil, err
-				}
-				if len(bindings) > 0 {
-					if err := e.RegisterVars(bindings); err != nil {
-						return nil, err
-					}
-				}
-				return e.Eval(input)
-			},
-			prepare: func(expr string, bindings map[string]any) (func(any) (any, error), error) {
-				e, err := xiatechs.Compile(expr)
-				if err != nil {
-					return nil, err
-				}
-				return e.Eval, e.RegisterVars(bindings)
-			},
-			undefined: func(err error) bool { return err == xiatechs.ErrUndefined },
-		},
+		goLibrary("github.com/blues/jsonata-go v1.5.4", func(s string) (expr, error) {
+			e, err := blues.Compile(s)
+			if err != nil {
+				return nil, err
+			}
+			return e, nil
+		}, blues.ErrUndefined),
+		goLibrary("github.com/xiatechs/jsonata-go v1.8.8", func(s string) (expr, error) {
+			e, err := xiatechs.Compile(s)
+			if err != nil {
+				return nil, err
+			}
+			return e, nil
+		}, xiatechs.ErrUndefined),
 	}
 }
 

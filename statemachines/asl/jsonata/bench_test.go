@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchStates is a $states binding as the interpreter builds it: the
@@ -61,5 +62,27 @@ func BenchmarkEvaluate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkEvaluateWithFunctions evaluates as the interpreter does: with
+// its own functions added and $eval removed, the options made once.
+func BenchmarkEvaluateWithFunctions(b *testing.B) {
+	vars := benchStates(b)
+	opts := []Option{
+		WithFunctions(Function{Name: "partition", Signature: "<an:a>", Call: func(args []any) (any, error) { return args[0], nil }},
+			Function{Name: "uuid", Signature: "<:s>", Call: func(args []any) (any, error) { return "u", nil }}),
+		WithoutFunctions("eval"),
+		WithLimits(1000, time.Second),
+	}
+	e, err := Compile(`{"id": $states.input.id, "n": $states.input.a.b}`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Evaluate(nil, vars, opts...); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -135,7 +135,7 @@ func ours(q refRequest) refResponse {
 		}
 		if err == nil {
 			var v any
-			v, _, err = e.evaluate(input, q.Bindings, []Option{WithLimits(2000, 5*time.Second), WithOrderedObjects()})
+			v, _, err = e.evaluate(input, q.Bindings, []Option{WithLimits(2000, time.Minute), WithOrderedObjects()})
 			switch {
 			case err != nil:
 			case isUndef(v):

@@ -23,6 +23,10 @@ type evaluator struct {
 // goroutine's stack.
 const defaultMaxDepth = 10000
 
+// maxDepthLimit is the deepest evaluation any limit allows: about 128 MiB
+// of goroutine stack, far below Go's 1 GiB maximum.
+const maxDepthLimit = 100000
+
 func (ev *evaluator) enter() error {
 	ev.calls++
 	ev.depth++

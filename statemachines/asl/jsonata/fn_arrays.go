@@ -18,14 +18,13 @@ func hofArgs(fn any, v, i, all any) []any {
 	return args
 }
 
-func fnMap(c *call, args []any) (any, error) {
-	a, ok := args[0].(*array)
-	if !ok {
-		return Undefined, nil
-	}
+// collectCalls applies fn to n members of all, each given by at as a value
+// and its key, and collects the results that are not undefined.
+func collectCalls(c *call, fn, all any, n int, at func(i int) (v, key any)) (any, error) {
 	result := newSeq()
-	for i, e := range a.items {
-		r, err := c.apply(args[1], hofArgs(args[1], e, float64(i), a)...)
+	for i := 0; i < n; i++ {
+		v, key := at(i)
+		r, err := c.apply(fn, hofArgs(fn, v, key, all)...)
 		if err != nil {
 			return nil, err
 		}
@@ -34,6 +33,14 @@ func fnMap(c *call, args []any) (any, error) {
 		}
 	}
 	return result, nil
+}
+
+func fnMap(c *call, args []any) (any, error) {
+	a, ok := args[0].(*array)
+	if !ok {
+		return Undefined, nil
+	}
+	return collectCalls(c, args[1], a, len(a.items), func(i int) (any, any) { return a.items[i], float64(i) })
 }
 
 func fnFilter(c *call, args []any) (any, error) {
@@ -259,22 +266,14 @@ func fnReverse(c *call, args []any) (any, error) {
 
 func fnEach(c *call, args []any) (any, error) {
 	obj := args[0]
-	result := newSeq()
 	if !isObject(obj) {
-		return result, nil
+		return newSeq(), nil
 	}
-	fn := args[1]
-	for _, k := range objectKeys(obj) {
-		v, _ := objectGet(obj, k)
-		r, err := c.apply(fn, hofArgs(fn, v, k, obj)...)
-		if err != nil {
-			return nil, err
-		}
-		if !isUndef(r) {
-			result.items = append(result.items, r)
-		}
-	}
-	return result, nil
+	keys := objectKeys(obj)
+	return collectCalls(c, args[1], obj, len(keys), func(i int) (any, any) {
+		v, _ := objectGet(obj, keys[i])
+		return v, keys[i]
+	})
 }
 
 func fnError(c *call, args []any) (any, error) {

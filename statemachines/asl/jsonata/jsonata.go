@@ -75,13 +75,18 @@ func WithOrderedObjects() Option {
 // WithFunctions adds functions to the ones expressions can call, or
 // replaces built-ins of the same name.
 func WithFunctions(fs ...Function) Option {
+	// the functions are prepared once, not at every evaluation
+	prepared := make([]*builtin, len(fs))
+	for i := range fs {
+		f := fs[i]
+		prepared[i] = newUserFunction(&f)
+	}
 	return func(c *config) {
 		if c.functions == nil {
-			c.functions = make(map[string]*builtin, len(fs))
+			c.functions = make(map[string]*builtin, len(prepared))
 		}
-		for i := range fs {
-			f := fs[i]
-			c.functions[f.Name] = newUserFunction(&f)
+		for _, b := range prepared {
+			c.functions[b.name] = b
 		}
 	}
 }
@@ -102,7 +107,8 @@ func WithoutFunctions(names ...string) Option {
 // WithLimits bounds an evaluation: depth is the deepest nesting of
 // evaluation steps, timeout the longest it may run. Exceeding either
 // fails with code U1001. Zero leaves that limit at its default: a depth of
-// 10000, and no timeout.
+// 10000, and no timeout. A depth above 100000 is taken as 100000, which
+// keeps the goroutine's stack near 128 MiB.
 func WithLimits(depth int, timeout time.Duration) Option {
 	return func(c *config) {
 		c.depth = depth
@@ -147,7 +153,7 @@ func (e *Expression) evaluate(input any, bindings map[string]any, opts []Option)
 		st.ev.maxString, st.ev.maxArray = st.cfg.maxString, st.cfg.maxArray
 	}
 	if st.cfg.depth > 0 {
-		st.ev.maxDepth = st.cfg.depth
+		st.ev.maxDepth = min(st.cfg.depth, maxDepthLimit)
 	}
 	st.root = rootScope{bindings: bindings, input: norm(input), cfg: &st.cfg}
 	if st.cfg.timeout > 0 || e.usesTime {

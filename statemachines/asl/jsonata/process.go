@@ -274,17 +274,26 @@ func (p *parser) processPath(expr *node) (*node, error) {
 	return result, nil
 }
 
+// processStep processes the left side of a step operator ([ ], @, #) and
+// returns it with the step the operator applies to: the node itself, or a
+// path's last step.
+func (p *parser) processStep(lhs *node) (result, step *node, err error) {
+	if result, err = p.process(lhs); err != nil {
+		return nil, nil, err
+	}
+	step = result
+	if result.typ == nodePath {
+		step = result.steps[len(result.steps)-1]
+	}
+	return result, step, nil
+}
+
 func (p *parser) processPredicate(expr *node) (*node, error) {
-	result, err := p.process(expr.lhs)
+	result, step, err := p.processStep(expr.lhs)
 	if err != nil {
 		return nil, err
 	}
-	step := result
-	inStages := false
-	if result.typ == nodePath {
-		step = result.steps[len(result.steps)-1]
-		inStages = true
-	}
+	inStages := result.typ == nodePath
 	if step.group != nil {
 		return nil, &Error{Code: "S0209", Position: expr.pos}
 	}
@@ -338,13 +347,9 @@ func (p *parser) processSort(expr *node) (*node, error) {
 }
 
 func (p *parser) processFocus(expr *node) (*node, error) {
-	result, err := p.process(expr.lhs)
+	result, step, err := p.processStep(expr.lhs)
 	if err != nil {
 		return nil, err
-	}
-	step := result
-	if result.typ == nodePath {
-		step = result.steps[len(result.steps)-1]
 	}
 	if step.stages != nil || step.predicate != nil {
 		return nil, &Error{Code: "S0215", Position: expr.pos}
@@ -362,14 +367,11 @@ func (p *parser) processFocus(expr *node) (*node, error) {
 }
 
 func (p *parser) processIndex(expr *node) (*node, error) {
-	result, err := p.process(expr.lhs)
+	result, step, err := p.processStep(expr.lhs)
 	if err != nil {
 		return nil, err
 	}
-	step := result
-	if result.typ == nodePath {
-		step = result.steps[len(result.steps)-1]
-	} else {
+	if result.typ != nodePath {
 		result = &node{typ: nodePath, pos: result.pos, steps: []*node{result}}
 		if step.predicate != nil {
 			step.stages = step.predicate

@@ -37,8 +37,13 @@ func compileRegex(src, flags string) (*regex, error) {
 	return &regex{src: src, re: re}, nil
 }
 
+// jsSpace is JavaScript's \s, which is wider than RE2's ASCII one.
+const jsSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}`
+
 // translateRegex rewrites JavaScript regex syntax that RE2 spells
-// differently, and rejects what RE2 cannot do.
+// differently, and rejects what RE2 cannot do: \s is JavaScript's
+// whitespace, and '.' excludes the line terminators \r, \u2028 and
+// \u2029 as well as \n.
 func translateRegex(src string) (string, error) {
 	var b strings.Builder
 	inClass := false
@@ -61,6 +66,12 @@ func translateRegex(src string) (string, error) {
 				b.WriteString(`\x00`)
 			case d == '/':
 				b.WriteByte('/')
+			case d == 's' && inClass:
+				b.WriteString(jsSpace)
+			case d == 's':
+				b.WriteString("[" + jsSpace + "]")
+			case d == 'S' && !inClass:
+				b.WriteString("[^" + jsSpace + "]")
 			case d == 'c' || d == 'k':
 				return "", unsupported(`\` + string(d))
 			case d >= utf8.RuneSelf:
@@ -107,6 +118,9 @@ func translateRegex(src string) (string, error) {
 				b.WriteString(`\]`)
 				i++
 			}
+			continue
+		case c == '.':
+			b.WriteString(`[^\n\r\x{2028}\x{2029}]`)
 			continue
 		case c == '(' && strings.HasPrefix(src[i:], "(?="), c == '(' && strings.HasPrefix(src[i:], "(?!"),
 			c == '(' && strings.HasPrefix(src[i:], "(?<="), c == '(' && strings.HasPrefix(src[i:], "(?<!"):

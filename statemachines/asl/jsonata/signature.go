@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -12,17 +11,15 @@ import (
 type signature struct {
 	def    string
 	params []sigParam
-	re     *regexp.Regexp
 }
 
 type sigParam struct {
-	allowed   string // the type letters the parameter accepts
-	quant     byte   // 0, '?' (optional) or '+' (one or more)
-	regex     string
-	typ       string // a type letter, or "(...)" for a choice
-	context   bool   // '-': the context value stands in for a missing argument
-	contextRe *regexp.Regexp
-	subtype   string // the type parameter of a<...> or f<...>
+	allowed string // the type letters the parameter accepts
+	quant   byte   // 0, '?' (optional) or '+' (one or more)
+	regex   string
+	typ     string // a type letter, or "(...)" for a choice
+	context bool   // '-': the context value stands in for a missing argument
+	subtype string // the type parameter of a<...> or f<...>
 }
 
 // arrayTypeNames names array item types in T0412 messages.
@@ -73,7 +70,6 @@ func parseSignature(s string) (*signature, error) {
 			if prev >= 0 {
 				p := &sig.params[prev]
 				p.context = true
-				p.contextRe = regexp.MustCompile(p.regex)
 				p.regex += "?"
 			}
 		case '?', '+':
@@ -103,17 +99,6 @@ func parseSignature(s string) (*signature, error) {
 			}
 		}
 	}
-	var b strings.Builder
-	b.WriteByte('^')
-	for _, p := range sig.params {
-		b.WriteString("(" + p.regex + ")")
-	}
-	b.WriteByte('$')
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, &Error{Code: "S0401", Value: s}
-	}
-	sig.re = re
 	for i := range sig.params {
 		p := &sig.params[i]
 		class := p.regex
@@ -127,13 +112,22 @@ func parseSignature(s string) (*signature, error) {
 }
 
 // match matches the argument type letters against the parameters as the
-// anchored regular expression of the signature would (greedy, with
-// backtracking), writing each parameter's span into spans.
+// reference's regular expression of the signature does (anchored, greedy,
+// with backtracking), writing each parameter's span into spans.
 func (sig *signature) match(supplied []byte, spans [][2]int) bool {
+	_, ok := sig.matchParams(supplied, spans, len(sig.params), true)
+	return ok
+}
+
+// matchParams matches the first k parameters from the start of supplied,
+// to its end when anchored, and returns how many letters they took.
+func (sig *signature) matchParams(supplied []byte, spans [][2]int, k int, anchored bool) (int, bool) {
+	end := -1
 	var try func(i, pos int) bool
 	try = func(i, pos int) bool {
-		if i == len(sig.params) {
-			return pos == len(supplied)
+		if i == k {
+			end = pos
+			return !anchored || pos == len(supplied)
 		}
 		p := &sig.params[i]
 		max := 0
@@ -155,7 +149,7 @@ func (sig *signature) match(supplied []byte, spans [][2]int) bool {
 		}
 		return false
 	}
-	return try(0, 0)
+	return end, try(0, 0)
 }
 
 func closing(s string, start int, open, close byte) int {
@@ -205,7 +199,7 @@ func (sig *signature) validate(args []any, context any) ([]any, error) {
 	for i, p := range sig.params {
 		match := supplied[spans[i][0]:spans[i][1]]
 		if len(match) == 0 {
-			if p.context && p.contextRe != nil {
+			if p.context {
 				if strings.IndexByte(p.allowed, typeSymbol(context)) < 0 {
 					return nil, &Error{Code: "T0411", Value: context, index: argIndex + 1}
 				}
@@ -263,25 +257,14 @@ func arrayItemsMatch(a any, single byte, match, subtype string) bool {
 }
 
 func (sig *signature) validationError(args []any, supplied string) error {
-	partial := "^"
 	goodTo := 0
-	arg := func(i int) any {
-		if i < len(args) {
-			return args[i]
-		}
-		return Undefined
-	}
-	for _, p := range sig.params {
-		partial += p.regex
-		re, err := regexp.Compile(partial)
-		if err != nil {
+	spans := make([][2]int, len(sig.params))
+	for k := 1; k <= len(sig.params); k++ {
+		n, ok := sig.matchParams([]byte(supplied), spans, k, false)
+		if !ok {
 			break
 		}
-		m := re.FindString(supplied)
-		if !re.MatchString(supplied) {
-			return &Error{Code: "T0410", Value: arg(goodTo), index: goodTo + 1}
-		}
-		goodTo = len(m)
+		goodTo = n
 	}
-	return &Error{Code: "T0410", Value: arg(goodTo), index: goodTo + 1}
+	return &Error{Code: "T0410", Value: argAt(args, goodTo), index: goodTo + 1}
 }

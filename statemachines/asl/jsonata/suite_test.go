@@ -172,8 +172,11 @@ func TestReferenceSuite(t *testing.T) {
 			t.Errorf("suite-failures.txt lists %s, which is not a case of the suite", name)
 		}
 	}
-	t.Logf("%d passed, %d failed, %d skipped", passed, failed, skipped)
+	// the count line, once: on standard output with -v, where make test
+	// reads it, and in the test log otherwise
 	if testing.Verbose() {
 		fmt.Printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	} else {
+		t.Logf("%d passed, %d failed, %d skipped", passed, failed, skipped)
 	}
 }
