@@ -58,9 +58,35 @@ func (g *gen) number() float64 {
 		return float64(g.r.IntN(100)) + 0.5*g.sign() // ties
 	case 7:
 		return math.Pow(10, float64(g.r.IntN(25))) * float64(1+g.r.IntN(9))
+	case 8:
+		return g.edgeNumber()
 	}
 	return g.r.Float64()
 }
+
+// edgeNumber returns numbers near rounding ties, at the switch to
+// exponent notation, and at the ends of the range.
+func (g *gen) edgeNumber() float64 {
+	switch g.r.IntN(8) {
+	case 0:
+		return float64(g.r.IntN(1000))/8 + float64(g.r.IntN(100)) // exact binary ties
+	case 1:
+		return g.pickFloat(1.005, 2.675, 0.125, 0.375, 1.45, 8.345, 0.045, 1e-7, 1.5e-7, 123.456e-10)
+	case 2:
+		return g.pickFloat(1e21, 9.99e20, 1.5e21, 1e22, 123456789012345678901234.0, 1e100, 5e-324, 1.7976931348623157e308)
+	case 3:
+		return -g.edgeNumber()
+	case 4:
+		return float64(g.r.Int64N(1e6)) * math.Pow(10, float64(g.r.IntN(40)-20))
+	case 5:
+		return g.pickFloat(0, math.Copysign(0, -1), 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994)
+	case 6:
+		return float64(g.r.Int64N(1<<62)) * 4
+	}
+	return g.r.Float64() * 1e-3
+}
+
+func (g *gen) pickFloat(options ...float64) float64 { return options[g.r.IntN(len(options))] }
 
 func (g *gen) sign() float64 {
 	if g.chance(0.5) {
@@ -255,7 +281,8 @@ func (g *gen) parseInteger() call {
 	}
 	if s == "" || g.chance(0.15) {
 		s = g.pick("", "12", "0x1F", " 42", "12abc", "abc", "mmxx", "XIV", "twenty-one", "one thousand and one",
-			"twenty  one", "Five Hundred", "zz", "1,234", "١٢", "12th", "-5", "1e3", "hundred", "constructor")
+			"twenty  one", "Five Hundred", "zz", "1,234", "١٢", "12th", "-5", "1e3", "hundred", "constructor",
+			"1st", "2nd", "11th", "abcth", "twenty,one", "one\\two", "and", "one-", "FIFTY-FIFTH", "1:234,567", "AAAAAAAAAAA", "xıv", "  ")
 	}
 	return call{Fn: "parseInteger", Args: []any{s, p}}
 }
@@ -304,7 +331,7 @@ func (g *gen) millis() float64 {
 	case 3:
 		return 8.64e15 + float64(g.r.IntN(3)-1)*1e5 // across the last valid time
 	case 4:
-		return float64(g.r.Int64N(4e12)) + 0.5
+		return float64(g.r.Int64N(4e12)-2e12) + g.pickFloat(0.5, -0.5, 0.25, 0.999)
 	case 5:
 		// the turn of a year, where ISO weeks are tricky
 		y := 1990 + g.r.IntN(60)
@@ -319,7 +346,8 @@ func (g *gen) timezone() any {
 	if g.chance(0.4) {
 		return nil
 	}
-	return g.pick("+0000", "-0500", "+0530", "-0530", "+1345", "-1200", "0", "", "abc", "-0000", "+5", "0100", "+01:30", "-0001", "1e3", "0x10")
+	return g.pick("+0000", "-0500", "+0530", "-0530", "+1345", "-1200", "0", "", "abc", "-0000", "+5", "0100", "+01:30", "-0001", "1e3", "0x10",
+		"+2400", "-9999", "99999", " 0530", "+0x10", "1.5", "-1.5", "+0059", "-0059", "123456789012")
 }
 
 func (g *gen) fromMillis() call {
@@ -438,7 +466,8 @@ func (g *gen) toMillis() call {
 		}
 	}
 	if s == "" || g.chance(0.1) {
-		s = g.pick("irrelevant", "2018-05-22", "12:30", "Mon 5", "March", "march", "MARCH", "4/4/2018 12:06 pm", "18", "+05:30", "")
+		s = g.pick("irrelevant", "2018-05-22", "12:30", "Mon 5", "March", "march", "MARCH", "4/4/2018 12:06 pm", "18", "+05:30", "",
+			"2018-13-45", "0099-01-01", "1 Am", "12 PM", "GMT-05:00", "-05:30", "00:00", "365", "2018-366")
 	}
 	return call{Fn: "toMillis", Args: []any{s, pic}, Now: now}
 }
