@@ -71,20 +71,20 @@ func analyseInteger(picture jstr) (*integerFormat, error) {
 		modifier := picture.from(semi + 1)
 		f.ordinal = len(modifier) > 0 && modifier[0] == 'o'
 	}
-	switch primary.String() {
-	case "A":
+	switch {
+	case primary.eqs("A"):
 		f.primary, f.letterCase = lettersFormat, upperCase
-	case "a":
+	case primary.eqs("a"):
 		f.primary = lettersFormat
-	case "I":
+	case primary.eqs("I"):
 		f.primary, f.letterCase = romanFormat, upperCase
-	case "i":
+	case primary.eqs("i"):
 		f.primary = romanFormat
-	case "W":
+	case primary.eqs("W"):
 		f.primary, f.letterCase = wordsFormat, upperCase
-	case "Ww":
+	case primary.eqs("Ww"):
 		f.primary, f.letterCase = wordsFormat, titleCase
-	case "w":
+	case primary.eqs("w"):
 		f.primary = wordsFormat
 	default:
 		return f, f.analyseDigits(primary)

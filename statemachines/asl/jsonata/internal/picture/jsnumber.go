@@ -25,6 +25,9 @@ func numberToString(x float64) string {
 	case x == 0:
 		return "0"
 	}
+	if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return strconv.FormatInt(int64(x), 10) // exact, and what JavaScript prints
+	}
 	sign := ""
 	if x < 0 {
 		sign, x = "-", -x
