@@ -370,6 +370,7 @@ var parseMarkers = []string{
 	"[H01]", "[H]", "[h]", "[P]", "[m01]", "[m]", "[s01]", "[s]", "[f001]", "[f]",
 	"[Z]", "[Z01:01]", "[Z0101]", "[Z0]", "[z]", "[Z0001]",
 	"[X]", "[W]", "[x]", "[w]", "[C]", "[q]",
+	"[Z01.01]", "[Z01?01]", "[Z01|01]", "[Z01\\01]", "[Z01*01]", "[Z01(01]", "[Z01[01]", "[Z01a01]",
 }
 
 // datePlans are component sets from which $toMillis can build a time.
