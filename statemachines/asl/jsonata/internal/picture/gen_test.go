@@ -124,7 +124,14 @@ func (g *gen) numberSubPicture(digit, zero string) string {
 			b.WriteString(g.pick(zero, zero, digit, ",", "9"))
 		}
 	}
-	switch g.r.IntN(8) {
+	g.numberEnding(&b, zero, 8, 0.2)
+	return b.String()
+}
+
+// numberEnding adds, sometimes, an exponent, a percent or per-mille sign
+// and a suffix.
+func (g *gen) numberEnding(b *strings.Builder, zero string, spread int, suffix float64) {
+	switch g.r.IntN(spread) {
 	case 0:
 		b.WriteString("e" + strings.Repeat(zero, 1+g.r.IntN(3)))
 	case 1:
@@ -132,10 +139,9 @@ func (g *gen) numberSubPicture(digit, zero string) string {
 	case 2:
 		b.WriteString("‰")
 	}
-	if g.chance(0.2) {
+	if g.chance(suffix) {
 		b.WriteString(g.pick("SUF", " units", "]", "x"))
 	}
-	return b.String()
 }
 
 // validNumberPicture follows the rules of F&O 4.7.3: optional digits
@@ -173,17 +179,7 @@ func (g *gen) validNumberPicture(digit, zero string) string {
 		mf, of := g.r.IntN(4), g.r.IntN(4)
 		b.WriteString(strings.Repeat(zero, mf) + strings.Repeat(digit, of))
 	}
-	switch g.r.IntN(7) {
-	case 0:
-		b.WriteString("e" + strings.Repeat(zero, 1+g.r.IntN(3)))
-	case 1:
-		b.WriteString("%")
-	case 2:
-		b.WriteString("‰")
-	}
-	if g.chance(0.15) {
-		b.WriteString(g.pick("SUF", " units", "x"))
-	}
+	g.numberEnding(&b, zero, 7, 0.15)
 	return b.String()
 }
 

@@ -137,28 +137,14 @@ func regularInterval(seps []separator) int {
 	if len(seps) == 0 {
 		return 0
 	}
-	for _, s := range seps[1:] {
+	positions := make([]int, len(seps))
+	for i, s := range seps {
 		if !s.char.eq(seps[0].char) {
 			return 0
 		}
+		positions[i] = s.position
 	}
-	factor := seps[0].position
-	for _, s := range seps[1:] {
-		factor = gcd(factor, s.position)
-	}
-	for i := 1; i <= len(seps); i++ {
-		found := false
-		for _, s := range seps {
-			if s.position == i*factor {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return 0
-		}
-	}
-	return factor
+	return regularPositions(positions)
 }
 
 func gcd(a, b int) int {
