@@ -40,11 +40,11 @@
 //
 // # Known differences
 //
-//   - Math.pow in Node 20 rounds some powers beyond 2^53 differently from
-//     the fdlibm algorithm used here (10^26 is 9.999999999999999e25
-//     there). It matters only for exponent pictures with 23 or more
-//     mandatory integer digits and for letter numerals of 12 or more
-//     letters.
+//   - Math.pow in Node 20 rounds a few powers beyond 2^53 differently
+//     from the fdlibm algorithm used here: of the powers JSONata takes,
+//     10^26, 10^36 and 26^22 (10^26 is 9.999999999999999e25 there). It
+//     matters only for exponent pictures with 26 or more mandatory
+//     integer digits and for letter numerals of 23 or more letters.
 //   - JSONata's recursive roman numerals overflow V8's stack somewhere
 //     near nine million (the point varies between runs); here from ten
 //     million.
