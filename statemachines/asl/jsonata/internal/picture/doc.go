@@ -41,10 +41,11 @@
 // # Known differences
 //
 //   - Math.pow in Node 20 rounds a few powers beyond 2^53 differently
-//     from the fdlibm algorithm used here: of the powers JSONata takes,
-//     10^26, 10^36 and 26^22 (10^26 is 9.999999999999999e25 there). It
-//     matters only for exponent pictures with 26 or more mandatory
-//     integer digits and for letter numerals of 23 or more letters.
+//     from the fdlibm algorithm used here (21 of the 802 powers of 10 and
+//     26 from 0 to 400; the first are 10^26, 10^36 and 26^22, and 10^26
+//     is 9.999999999999999e25 there). It matters only for exponent
+//     pictures with 26 or more mandatory integer digits and for letter
+//     numerals of 23 or more letters.
 //   - JSONata's recursive roman numerals overflow V8's stack somewhere
 //     near nine million (the point varies between runs); here from ten
 //     million.
