@@ -86,13 +86,12 @@ func FormatDateTime(millis int64, picture, timezone string) (string, error) {
 // an empty string, and a timezone that does not start with an integer
 // gives the "NaN" fields JavaScript's invalid dates give.
 func FromMillis(millis float64, picture, timezone *string) (string, error) {
-	p := isoPicture
+	parts := isoParts
 	if picture != nil {
-		p = *picture
-	}
-	parts, err := analyseDateTime(toJS(p))
-	if err != nil {
-		return "", err
+		var err error
+		if parts, err = analyseDateTime(toJS(*picture)); err != nil {
+			return "", err
+		}
 	}
 	return formatDateTime(millis, parts, parseOffset(timezone))
 }

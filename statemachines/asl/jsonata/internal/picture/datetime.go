@@ -39,8 +39,12 @@ var defaultPresentation = map[uint16]string{
 	'P': "n", 'm': "01", 's': "01", 'f': "1", 'Z': "01:01", 'z': "01:01", 'C': "n", 'E': "n",
 }
 
-// isoPicture is the picture JSONata formats with when none is given.
-const isoPicture = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
+// isoParts is the analysed picture JSONata formats with when none is
+// given. Formatting only reads analysed parts, so one copy serves all.
+var isoParts = func() []*part {
+	parts, _ := analyseDateTime(toJS("[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"))
+	return parts
+}()
 
 // analyseDateTime splits a picture into literals and markers. "[[" and
 // "]]" stand for brackets; white space inside a marker is ignored.
@@ -452,7 +456,7 @@ func (p *part) formatZone(c uint16, tz offset) (jstr, error) {
 	case digits == 1 || digits == 2:
 		s, err = f.format(tz.hours)
 		if err == nil && tz.minutes != 0 {
-			mins, _ := twoDigits().format(math.Floor(tz.minutes))
+			mins, _ := twoDigits.format(math.Floor(tz.minutes))
 			s = cat(s, jstr{':'}, mins)
 		}
 	case digits == 3 || digits == 4:
@@ -479,7 +483,8 @@ func (p *part) formatZone(c uint16, tz offset) (jstr, error) {
 	return s, nil
 }
 
-func twoDigits() *integerFormat {
+// twoDigits is the "00" picture JSONata writes offset minutes with.
+var twoDigits = func() *integerFormat {
 	f, _ := analyseInteger(toJS("00"))
 	return f
-}
+}()

@@ -71,20 +71,20 @@ func analyseInteger(picture jstr) (*integerFormat, error) {
 		modifier := picture.from(semi + 1)
 		f.ordinal = len(modifier) > 0 && modifier[0] == 'o'
 	}
-	switch primary.String() {
-	case "A":
+	switch {
+	case primary.eqs("A"):
 		f.primary, f.letterCase = lettersFormat, upperCase
-	case "a":
+	case primary.eqs("a"):
 		f.primary = lettersFormat
-	case "I":
+	case primary.eqs("I"):
 		f.primary, f.letterCase = romanFormat, upperCase
-	case "i":
+	case primary.eqs("i"):
 		f.primary = romanFormat
-	case "W":
+	case primary.eqs("W"):
 		f.primary, f.letterCase = wordsFormat, upperCase
-	case "Ww":
+	case primary.eqs("Ww"):
 		f.primary, f.letterCase = wordsFormat, titleCase
-	case "w":
+	case primary.eqs("w"):
 		f.primary = wordsFormat
 	default:
 		return f, f.analyseDigits(primary)
@@ -137,28 +137,14 @@ func regularInterval(seps []separator) int {
 	if len(seps) == 0 {
 		return 0
 	}
-	for _, s := range seps[1:] {
+	positions := make([]int, len(seps))
+	for i, s := range seps {
 		if !s.char.eq(seps[0].char) {
 			return 0
 		}
+		positions[i] = s.position
 	}
-	factor := seps[0].position
-	for _, s := range seps[1:] {
-		factor = gcd(factor, s.position)
-	}
-	for i := 1; i <= len(seps); i++ {
-		found := false
-		for _, s := range seps {
-			if s.position == i*factor {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return 0
-		}
-	}
-	return factor
+	return regularPositions(positions)
 }
 
 func gcd(a, b int) int {
@@ -208,7 +194,10 @@ func (f *integerFormat) format(value float64) (jstr, error) {
 			out = out.lower()
 		}
 	case decimalFormat:
-		out = f.formatDecimal(value)
+		var err error
+		if out, err = f.formatDecimal(value); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, jsonataError("D3130", f.token.String())
 	}
@@ -218,9 +207,17 @@ func (f *integerFormat) format(value float64) (jstr, error) {
 	return out, nil
 }
 
-func (f *integerFormat) formatDecimal(value float64) jstr {
+// maxPadding bounds the zeros a width may ask for. JSONata pads to any
+// width up to V8's string limit of about 5×10^8 characters; this package
+// reports "Invalid string length", V8's error for longer strings, beyond
+// 65,536 instead of building such a string.
+const maxPadding = 1 << 16
+
+func (f *integerFormat) formatDecimal(value float64) (jstr, error) {
 	s := toJS(numberToString(value))
-	if pad := f.mandatory - float64(len(s)); pad > 0 {
+	if pad := f.mandatory - float64(len(s)); pad > maxPadding {
+		return nil, jsError("RangeError", "Invalid string length")
+	} else if pad > 0 {
 		zeros := make(jstr, int(pad))
 		for i := range zeros {
 			zeros[i] = '0'
@@ -238,7 +235,7 @@ func (f *integerFormat) formatDecimal(value float64) jstr {
 	if f.ordinal {
 		s = append(s, ordinalSuffix(s)...)
 	}
-	return s
+	return s, nil
 }
 
 // group inserts the grouping separators, counting positions from the
@@ -246,12 +243,17 @@ func (f *integerFormat) formatDecimal(value float64) jstr {
 // the digits wraps around from the end.
 func (f *integerFormat) group(s jstr) jstr {
 	if f.regular {
+		// One pass: a separator goes before every position a multiple of
+		// the interval from the end, as JSONata's insertions place them.
 		every := f.regularSep.position
-		for k := (len(s) - 1) / every; k > 0; k-- {
-			pos := len(s) - k*every
-			s = cat(s.substr(0, pos), f.regularSep.char, s.substr(pos, len(s)))
+		out := make(jstr, 0, len(s)+len(s)/every*len(f.regularSep.char))
+		for i, c := range s {
+			if left := len(s) - i; i > 0 && left%every == 0 {
+				out = append(out, f.regularSep.char...)
+			}
+			out = append(out, c)
 		}
-		return s
+		return out
 	}
 	for i := len(f.separators) - 1; i >= 0; i-- {
 		sep := f.separators[i]

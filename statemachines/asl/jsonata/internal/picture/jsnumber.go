@@ -15,15 +15,11 @@ import (
 // does: the shortest digits that round-trip, in plain notation for
 // decimal exponents from -7 to 20 and in exponent notation otherwise.
 func numberToString(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "Infinity"
-	case math.IsInf(x, -1):
-		return "-Infinity"
-	case x == 0:
-		return "0"
+	if s, ok := specialNumber(x); ok {
+		return s
+	}
+	if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return strconv.FormatInt(int64(x), 10) // exact, and what JavaScript prints
 	}
 	sign := ""
 	if x < 0 {
@@ -31,6 +27,22 @@ func numberToString(x float64) string {
 	}
 	digits, n := shortestDigits(x)
 	return sign + placeDigits(digits, n)
+}
+
+// specialNumber renders NaN, the infinities and zero, which print the
+// same in every radix.
+func specialNumber(x float64) (string, bool) {
+	switch {
+	case math.IsNaN(x):
+		return "NaN", true
+	case math.IsInf(x, 1):
+		return "Infinity", true
+	case math.IsInf(x, -1):
+		return "-Infinity", true
+	case x == 0:
+		return "0", true
+	}
+	return "", false
 }
 
 // shortestDigits returns the shortest decimal digits of x > 0 and the
@@ -248,15 +260,8 @@ func toRadixString(x float64, radix int) string {
 	if radix == 10 {
 		return numberToString(x)
 	}
-	switch {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "Infinity"
-	case math.IsInf(x, -1):
-		return "-Infinity"
-	case x == 0:
-		return "0"
+	if s, ok := specialNumber(x); ok {
+		return s
 	}
 	const chars = "0123456789abcdefghijklmnopqrstuvwxyz"
 	negative := x < 0

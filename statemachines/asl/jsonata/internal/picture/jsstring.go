@@ -65,7 +65,18 @@ func (s jstr) eq(t jstr) bool {
 	return true
 }
 
-func (s jstr) eqs(t string) bool { return s.eq(toJS(t)) }
+// eqs compares with an ASCII string.
+func (s jstr) eqs(t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := range s {
+		if s[i] != uint16(t[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // cat joins strings into a new one.
 func cat(parts ...jstr) jstr {

@@ -242,15 +242,22 @@ func FormatNumber(x float64, picture string, f DecimalFormat) (string, error) {
 	if len(subs) > 2 {
 		return "", jsonataError("D3080", nil)
 	}
-	var pics []*numberPicture
+	// JSONata splits every sub-picture before it validates any.
+	var parts []*subPicture
 	for _, s := range subs {
 		sp, err := nf.split(s)
 		if err != nil {
 			return "", err
 		}
+		parts = append(parts, sp)
+	}
+	var pics []*numberPicture
+	for _, sp := range parts {
 		if err := nf.validate(sp); err != nil {
 			return "", err
 		}
+	}
+	for _, sp := range parts {
 		pics = append(pics, nf.analyse(sp))
 	}
 	if len(pics) == 1 {

@@ -24,8 +24,9 @@ func dateMatcher(p *part) (*matcher, error) {
 	case c == 'Z' || c == 'z':
 		return zoneMatcher(p, c), nil
 	case p.integer != nil:
-		p.integer.width = p.n
-		m, err := integerMatcher(p.integer)
+		f := *p.integer
+		f.width = p.n
+		m, err := integerMatcher(&f)
 		if m != nil {
 			m.component = c
 		}

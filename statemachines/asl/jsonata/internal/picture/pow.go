@@ -2,11 +2,11 @@ package picture
 
 import "math"
 
-// fdlibmPow is Math.pow as V8 computes it: the fdlibm algorithm (log2 in
-// extra precision, then 2^(y·log2 x)), which is not always correctly
-// rounded (Math.pow(10, 23) is 1.0000000000000001e23, not 1e23). JSONata
+// fdlibmPow is Math.pow by the fdlibm algorithm (log2 in extra
+// precision, then 2^(y·log2 x)), with ECMAScript's special cases. JSONata
 // scales numbers by powers of ten and 26 through Math.pow, so the last
-// bit matters for fidelity; Go's math.Pow differs in hundreds of cases.
+// bit matters: Go's math.Pow differs from Node's in hundreds of integral
+// powers, fdlibm in very few (see the package doc).
 //
 // Every product that feeds a sum is converted explicitly, so that the
 // compiler cannot fuse it into a multiply-add (it would on arm64).
