@@ -28,12 +28,21 @@ export STEPFOLD_CHROMEDRIVER="$(command -v chromedriver)"
 export STEPFOLD_REQUIRE_VELOCITY=1
 export STEPFOLD_AWSCLI=/usr/bin/aws STEPFOLD_REQUIRE_AWSCLI=1
 
+step "npm tools from .tools/package-lock.json (npm jsonata 2.0.6 for the JSONata differential test)"
+make -s tools
+export STEPFOLD_REQUIRE_NODE=1
+
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...
 
-step "ASL conformance: the AWS-recorded cases (FAIL and SKIP lines, then the count)"
+step "ASL conformance: the AWS-recorded cases, cases/ and cases-jsonata/ (FAIL and SKIP lines, then a count per folder)"
 go test -count=1 -run '^TestConformance$' -v ./statemachines/asl >build/conformance.log
-grep -E '^(FAIL|SKIP) |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/conformance.log
+grep -E '^(FAIL|SKIP) |^[a-z-]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/conformance.log
+[ "$(grep -cE '^[a-z-]+: [0-9]+ passed' build/conformance.log)" -eq 2 ] || { echo "conformance: a folder of cases did not run" >&2; exit 1; }
+
+step "JSONata reference suite, jsonata-js 2.0.6 (FAIL lines, then the count)"
+go test -count=1 -run '^TestReferenceSuite$' -v ./statemachines/asl/jsonata >build/jsonata-suite.log
+grep -E '^(FAIL|SKIP) |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' build/jsonata-suite.log
 
 step "infra: Lambda build, CDK assertions, cdk-nag, cdk synth, asl-validator"
 make -s infra-check

@@ -106,6 +106,29 @@ func checkSDK(t *testing.T, base string) {
 	if strings.Join(entered, ",") != "Init,ValidateAndPersist,Validate,Persist,WasPersisted,Publish,Fold,Done" {
 		t.Fatalf("states entered: %v", entered)
 	}
+	checkDefinitionTools(t, c, arn)
+}
+
+// checkDefinitionTools runs ValidateStateMachineDefinition on the served
+// definition, and TestState on its Validate state, which calls the
+// in-process Validate function.
+func checkDefinitionTools(t *testing.T, c *sfn.Client, arn *string) {
+	t.Helper()
+	ctx := context.Background()
+	sm, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: sm.Definition})
+	if err != nil || v.Result != types.ValidateStateMachineDefinitionResultCodeOk {
+		t.Fatalf("ValidateStateMachineDefinition: %v %+v", err, v)
+	}
+	ts, err := c.TestState(ctx, &sfn.TestStateInput{Definition: sm.Definition, StateName: aws.String("Validate"),
+		Input: aws.String(`{"command":{"type":"Deposit","accountId":"acc-1","commandId":"sdk-2","amount":5},"round":1}`)})
+	if err != nil || ts.Status != types.TestExecutionStatusSucceeded || aws.ToString(ts.NextState) != "Persist" ||
+		!strings.Contains(aws.ToString(ts.Output), `"decision":{"events":[{`) {
+		t.Fatalf("TestState of Validate: %v %+v %s", err, ts, aws.ToString(ts.Cause))
+	}
 }
 
 func checkConsoleServed(t *testing.T, base string) {

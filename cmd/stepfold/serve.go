@@ -261,7 +261,7 @@ func (a *app) handler(log *slog.Logger) (http.Handler, error) {
 	}
 	sm := sfnapi.StateMachine{Name: MachineName, Runner: a.machine, Definition: a.def,
 		Type: types.StateMachineTypeExpress, RoleARN: "arn:aws:iam::000000000000:role/stepfold-local", Created: time.Now()}
-	sfn, err := sfnapi.New([]sfnapi.StateMachine{sm}, a.recent, log)
+	sfn, err := sfnapi.New([]sfnapi.StateMachine{sm}, a.recent, log, sfnapi.WithTestState(a.testOpts...))
 	if err != nil {
 		return nil, err
 	}
