@@ -1,0 +1,29 @@
+//go:build linux
+
+package lambdarie
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Build builds the Lambda main package pkg (for example "./cmd/lambda")
+// with the repository's own recipe, `make lambdas`, for the host's
+// architecture, and returns the path of the bootstrap, in a directory of
+// its own that tb removes. It fails tb when the build fails.
+func Build(tb testing.TB, pkg string) string {
+	tb.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := filepath.Join(tb.TempDir(), "bootstrap")
+	cmd := exec.Command("make", "-s", "-C", root, "lambdas",
+		"LAMBDA_ARCH="+runtime.GOARCH, "LAMBDA_OUT="+out, "LAMBDA_PKG="+pkg)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("make lambdas for %s: %v\n%s", pkg, err, b)
+	}
+	return out
+}
