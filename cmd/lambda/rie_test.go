@@ -72,11 +72,16 @@ func newDeployment(t testing.TB) *deployment {
 // task.
 func (d *deployment) function(t testing.TB, task string) *lambdarie.Function {
 	t.Helper()
+	return lambdarie.Start(t, d.bootstrap, d.envFor(task))
+}
+
+// envFor returns the environment of the function of task.
+func (d *deployment) envFor(task string) map[string]string {
 	env := map[string]string{envTask: task, "AWS_LAMBDA_FUNCTION_NAME": "stepfold-" + task}
 	for k, v := range d.env {
 		env[k] = v
 	}
-	return lambdarie.Start(t, d.bootstrap, env)
+	return env
 }
 
 // dynamoEndpoint returns DynamoDB Local's endpoint, or skips t, or fails it

@@ -15,15 +15,22 @@ import (
 // its own that tb removes. It fails tb when the build fails.
 func Build(tb testing.TB, pkg string) string {
 	tb.Helper()
+	return BuildArch(tb, pkg, runtime.GOARCH)
+}
+
+// BuildArch is Build for the architecture goarch ("arm64" is what Lambda
+// runs), for measuring the binary that is deployed.
+func BuildArch(tb testing.TB, pkg, goarch string) string {
+	tb.Helper()
 	root, err := moduleRoot()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	out := filepath.Join(tb.TempDir(), "bootstrap")
 	cmd := exec.Command("make", "-s", "-C", root, "lambdas",
-		"LAMBDA_ARCH="+runtime.GOARCH, "LAMBDA_OUT="+out, "LAMBDA_PKG="+pkg)
+		"LAMBDA_ARCH="+goarch, "LAMBDA_OUT="+out, "LAMBDA_PKG="+pkg)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("make lambdas for %s: %v\n%s", pkg, err, b)
+		tb.Fatalf("make lambdas for %s on %s: %v\n%s", pkg, goarch, err, b)
 	}
 	return out
 }

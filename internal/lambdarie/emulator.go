@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -75,11 +76,12 @@ func Emulator(tb testing.TB) string {
 // Function is one bootstrap running behind its own emulator: one Lambda
 // execution environment, serving one invocation at a time.
 type Function struct {
-	url    string
-	cmd    *exec.Cmd
-	out    *output
-	exited chan struct{}
-	client *http.Client
+	url     string
+	cmd     *exec.Cmd
+	out     *output
+	exited  chan struct{}
+	client  *http.Client
+	stopped sync.Once
 }
 
 // Start runs the emulator over bootstrap, with env as the whole of its
@@ -115,7 +117,7 @@ func Start(tb testing.TB, bootstrap string, env map[string]string) *Function {
 	}
 	go func() { _ = f.cmd.Wait(); close(f.exited) }()
 	tb.Cleanup(func() {
-		f.stop()
+		f.Stop()
 		if tb.Failed() {
 			tb.Logf("emulator and bootstrap output:\n%s", f.Log())
 		}
@@ -225,19 +227,23 @@ func (f *Function) awaitListening(port int) error {
 	return fmt.Errorf("the emulator did not listen on %s within %s", addr, startTimeout)
 }
 
-// stop ends the emulator's process group: SIGTERM, then SIGKILL.
-func (f *Function) stop() {
-	f.client.CloseIdleConnections()
-	pgid := -f.cmd.Process.Pid
-	_ = syscall.Kill(pgid, syscall.SIGTERM)
-	select {
-	case <-f.exited:
-	case <-time.After(stopTimeout):
+// Stop ends the emulator and the bootstrap (their process group): SIGTERM,
+// then SIGKILL. Start's cleanup calls it; call it sooner to stop a
+// function before the test ends. It may be called more than once.
+func (f *Function) Stop() {
+	f.stopped.Do(func() {
+		f.client.CloseIdleConnections()
+		pgid := -f.cmd.Process.Pid
+		_ = syscall.Kill(pgid, syscall.SIGTERM)
+		select {
+		case <-f.exited:
+		case <-time.After(stopTimeout):
+			_ = syscall.Kill(pgid, syscall.SIGKILL)
+			<-f.exited
+		}
+		// The bootstrap may outlive the emulator by a moment.
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
-		<-f.exited
-	}
-	// The bootstrap may outlive the emulator by a moment.
-	_ = syscall.Kill(pgid, syscall.SIGKILL)
+	})
 }
 
 // environ renders env as a process environment, in a stable order.
