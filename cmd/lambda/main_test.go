@@ -81,7 +81,7 @@ func TestHandlerErrorType(t *testing.T) {
 	}
 	_, err = h.Invoke(context.Background(), []byte(`{"command":{"type":"Withdraw","accountId":"acc-1","commandId":"c-3","amount":9999}}`))
 	var ie messages.InvokeResponse_Error
-	if !errors.As(err, &ie) || ie.Type != "InsufficientFunds" || ie.Message != "account acc-1 holds 1500 EUR; cannot withdraw 9999" {
+	if !errors.As(err, &ie) || ie.Type != "InsufficientFunds" || ie.Message != "account acc-1 holds 15.00 EUR; cannot withdraw 99.99 EUR" {
 		t.Errorf("Invoke error = %#v, want InsufficientFunds with the rule's message", err)
 	}
 }
@@ -174,7 +174,7 @@ func TestNotifyHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open"); err != nil {
+	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open", ""); err != nil {
 		t.Fatal(err)
 	}
 	var logged bytes.Buffer

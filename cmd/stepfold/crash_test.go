@@ -53,7 +53,7 @@ func TestCrashLosesNoAcknowledgedCommand(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	for _, a := range acks {
-		evs, err := s.Command(ctx, a.account, a.commandID)
+		evs, err := s.Command(ctx, a.account, a.commandID, "")
 		if err != nil || len(evs) == 0 {
 			t.Errorf("acknowledged command %s on %s is not in the log (%v)", a.commandID, a.account, err)
 		}

@@ -39,7 +39,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("withdraw: %v", w)
 	}
 	rej := mustCall(t, 422, "POST", u+"/accounts/acc-1/withdrawals", `{"amount":5000}`)
-	if rej["error"] != "InsufficientFunds" || !strings.Contains(rej["message"].(string), "1000") {
+	if rej["error"] != "InsufficientFunds" || !strings.Contains(rej["message"].(string), "10.00 EUR") {
 		t.Fatalf("rejection: %v", rej)
 	}
 	mustCall(t, 200, "POST", u+"/accounts/acc-1/reversals", `{"eventId":"acc-1:3"}`)
@@ -109,7 +109,7 @@ func checkSDK(t *testing.T, base string) {
 			entered = append(entered, aws.ToString(e.StateEnteredEventDetails.Name))
 		}
 	}
-	if strings.Join(entered, ",") != "Init,Validate,Persist,Publish,Fold,Done" {
+	if strings.Join(entered, ",") != "Init,ValidateAndPersist,Validate,Persist,WasPersisted,Publish,Fold,Done" {
 		t.Fatalf("states entered: %v", entered)
 	}
 }

@@ -40,7 +40,7 @@ func appendDirect(t *testing.T, s *boltstore.Store, account string, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Append(ctx, account, st.Version, evs, c.CommandID); err != nil {
+		if _, err := s.Append(ctx, account, st.Version, evs, c.CommandID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if st, err = events.Replay(st, evs); err != nil {
