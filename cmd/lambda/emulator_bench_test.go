@@ -36,7 +36,7 @@ func benchDeployment(b *testing.B) *deployment {
 // invocation's round trip, init included (cold-ms). ns/op also counts
 // starting and stopping the emulator.
 //
-//	make lambdas; scripts/dynamodb-local.sh run -- go test -run '^$' -bench Init -benchtime 20x ./cmd/lambda
+//	bash scripts/dynamodb-local.sh run -- go test -run '^$' -bench Init -benchtime 20x ./cmd/lambda
 func BenchmarkInit(b *testing.B) {
 	d := benchDeployment(b)
 	w := newWorkload(b, d)
@@ -66,7 +66,7 @@ func BenchmarkInit(b *testing.B) {
 // endpoint. ns/op is the round trip through the emulator; function-ms is
 // the emulator's own Duration of each invocation, its mean.
 //
-//	scripts/dynamodb-local.sh run -- go test -run '^$' -bench Invoke -benchtime 200x ./cmd/lambda
+//	bash scripts/dynamodb-local.sh run -- go test -run '^$' -bench Invoke -benchtime 200x ./cmd/lambda
 func BenchmarkInvoke(b *testing.B) {
 	d := benchDeployment(b)
 	w := newWorkload(b, d)
