@@ -225,21 +225,17 @@ func accountMachine(t *testing.T, fns map[string]*lambdarie.Function, dlq *lette
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := asl.Parse(text, map[string]string{
-		"ValidateFunctionArn": arnPrefix + "validate",
-		"PersistFunctionArn":  arnPrefix + "persist",
-		"PublishFunctionArn":  arnPrefix + "publish",
-		"FoldFunctionArn":     arnPrefix + "fold",
-		"DeadLetterQueueUrl":  dlqURL,
-	})
+	subs := map[string]string{"DeadLetterQueueUrl": dlqURL} // ValidateFunctionArn and the like
+	invokers := map[string]asl.Invoker{}
+	for task, f := range fns {
+		subs[strings.ToUpper(task[:1])+task[1:]+"FunctionArn"] = arnPrefix + task
+		invokers[arnPrefix+task] = emulated{f}
+	}
+	def, err := asl.Parse(text, subs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reg := asl.NewRegistry()
-	invokers := map[string]asl.Invoker{}
-	for task, f := range fns {
-		invokers[arnPrefix+task] = emulated{f}
-	}
 	reg.Functions(invokers)
 	reg.SQS(dlq)
 	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg))
