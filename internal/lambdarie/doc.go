@@ -23,7 +23,10 @@
 //     without the X-Amz-Function-Error header that Lambda's Invoke API
 //     adds. Invoke therefore recognises an error by its document: a JSON
 //     object holding errorType, and nothing besides errorType,
-//     errorMessage and stackTrace.
+//     errorMessage and stackTrace. A runtime that exits, in its init or
+//     in an invocation, is a 502 (mostly with no body) rather than Lambda's
+//     Runtime.ExitError function error: Invoke returns a *RuntimeError
+//     with the fatal error the emulator logged.
 //   - It forwards its whole environment to the bootstrap, with
 //     AWS_LAMBDA_RUNTIME_API and defaults for AWS_LAMBDA_FUNCTION_NAME and
 //     the like added, so Start gives the emulator nothing of the test's
