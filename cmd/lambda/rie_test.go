@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/stepfold/stepfold/events/dynamostore"
+	"github.com/stepfold/stepfold/aws/dynamostore"
 	"github.com/stepfold/stepfold/internal/lambdarie"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
