@@ -11,7 +11,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // bodyError is a request body that cannot be read as the route's JSON.
@@ -48,27 +48,27 @@ func readBody(w http.ResponseWriter, r *http.Request, allowed []string, optional
 }
 
 // members splits a JSON object into its members, in order, refusing what
-// core.DecodeStrict refuses and any name that is not allowed.
+// events.DecodeStrict refuses and any name that is not allowed.
 func members(b []byte, allowed []string) ([]member, error) {
 	var obj map[string]jsontext.Value
-	if err := core.DecodeStrict(b, &obj, "body"); err != nil {
+	if err := events.DecodeStrict(b, &obj, "body"); err != nil {
 		return nil, err
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(b))
 	if _, err := dec.ReadToken(); err != nil { // the '{' DecodeStrict saw
-		return nil, core.Wrap(core.CodeInvalidCommand, err, "body: must be a JSON object")
+		return nil, events.Wrap(events.CodeInvalidCommand, err, "body: must be a JSON object")
 	}
 	out := make([]member, 0, len(obj))
 	for dec.PeekKind() == '"' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return nil, core.Wrap(core.CodeInvalidCommand, err, "body: must be a JSON object")
+			return nil, events.Wrap(events.CodeInvalidCommand, err, "body: must be a JSON object")
 		}
 		if !slices.Contains(allowed, name.String()) {
 			return nil, unknownMember(name.String(), allowed)
 		}
 		if err := dec.SkipValue(); err != nil {
-			return nil, core.Wrap(core.CodeInvalidCommand, err, "body: must be a JSON object")
+			return nil, events.Wrap(events.CodeInvalidCommand, err, "body: must be a JSON object")
 		}
 		out = append(out, member{name: name.String(), value: obj[name.String()]})
 	}
@@ -80,10 +80,10 @@ func members(b []byte, allowed []string) ([]member, error) {
 func unknownMember(name string, allowed []string) error {
 	for _, a := range allowed {
 		if a != name && bytes.EqualFold([]byte(a), []byte(name)) {
-			return core.Errorf(core.CodeInvalidCommand, "body: unknown field %q; names are case-sensitive: did you mean %q?", name, a)
+			return events.Errorf(events.CodeInvalidCommand, "body: unknown field %q; names are case-sensitive: did you mean %q?", name, a)
 		}
 	}
-	return core.Errorf(core.CodeInvalidCommand, "body: unknown field %q", name)
+	return events.Errorf(events.CodeInvalidCommand, "body: unknown field %q", name)
 }
 
 // appendMember appends "name":value to the object being built in b.

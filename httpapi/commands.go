@@ -7,14 +7,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // IdempotencyHeader is the request header whose value is the command id.
 const IdempotencyHeader = "Idempotency-Key"
 
 // command is the handler of one command route.
-func (h *Handler) command(route core.Route) http.HandlerFunc {
+func (h *Handler) command(route events.Route) http.HandlerFunc {
 	allowed := BodyFields(h.cfg.Info, route)
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(w, r, allowed, route.EmptyBody)
@@ -34,7 +34,7 @@ func (h *Handler) command(route core.Route) http.HandlerFunc {
 // BodyFields are the members a command route takes from its body: the
 // domain's fields, the stream id on a route without a path, and the type on
 // the generic route. The route sets every other member of the command.
-func BodyFields(info core.Info, route core.Route) []string {
+func BodyFields(info events.Info, route events.Route) []string {
 	fields := slices.Clone(info.Routes.Fields)
 	if route.Path == "" {
 		fields = append(fields, info.Routes.CommandStreamKey)
@@ -53,7 +53,7 @@ type built struct {
 
 // build assembles the command's JSON: its type, stream and command id, the
 // request id as its correlation id, then the body's members in their order.
-func (h *Handler) build(r *http.Request, route core.Route, body []member) built {
+func (h *Handler) build(r *http.Request, route events.Route, body []member) built {
 	c := built{typ: route.Command, stream: r.PathValue("id"), id: r.Header.Get(IdempotencyHeader)}
 	if c.id == "" {
 		c.id = NewID()
@@ -83,7 +83,7 @@ func (h *Handler) build(r *http.Request, route core.Route, body []member) built 
 
 // run executes the command to the end, even if the client goes away: a
 // command that was persisted must also be published and folded.
-func (h *Handler) run(w http.ResponseWriter, r *http.Request, route core.Route, c built) {
+func (h *Handler) run(w http.ResponseWriter, r *http.Request, route events.Route, c built) {
 	start := time.Now()
 	out, err := h.cfg.Runner.Run(context.WithoutCancel(r.Context()), c.id, c.json)
 	done := runLog{h: h, r: r, c: c, out: out, took: time.Since(start)}
@@ -109,10 +109,10 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, route core.Route, 
 func (h *Handler) writeFailure(w http.ResponseWriter, out Outcome) {
 	code := out.Error
 	if code == "" {
-		code = string(core.CodeInternal)
+		code = string(events.CodeInternal)
 	}
 	w.Header().Set("X-Execution-Arn", out.ExecutionARN)
-	writeJSON(w, h.cfg.Info.Status(core.Code(code)), ErrorBody{Error: code, Message: out.Message()})
+	writeJSON(w, h.cfg.Info.Status(events.Code(code)), ErrorBody{Error: code, Message: out.Message()})
 }
 
 // runLog is what the log line of one command's execution carries.

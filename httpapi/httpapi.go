@@ -9,8 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/stepfold/stepfold/core"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // MaxBody is the largest request body accepted: 256 KiB, the API Gateway
@@ -24,7 +24,7 @@ type Outcome struct {
 	Succeeded bool
 	Output    json.RawMessage
 	// Error and Cause name the failure otherwise: Error is the error name
-	// (a core.Code or a States.* name).
+	// (a events.Code or a States.* name).
 	Error string
 	Cause string
 }
@@ -58,7 +58,7 @@ type Reader interface {
 // are required for the command routes, which are left out without them
 // (the read Lambda serves only the reads).
 type Config struct {
-	Info   core.Info
+	Info   events.Info
 	Reader Reader
 	Runner Runner
 	// Check reads a command the domain's strict way before it runs (the
@@ -74,16 +74,16 @@ type Handler struct {
 	mux *http.ServeMux
 }
 
-// New returns the API handler, or an InvalidArgument *core.Error when a
+// New returns the API handler, or an InvalidArgument *events.Error when a
 // required part of c is missing.
 func New(c Config) (*Handler, error) {
 	switch {
 	case c.Reader == nil:
-		return nil, core.Errorf(core.CodeInvalidArgument, "httpapi: Config.Reader is required")
+		return nil, events.Errorf(events.CodeInvalidArgument, "httpapi: Config.Reader is required")
 	case (c.Runner == nil) != (c.Check == nil):
-		return nil, core.Errorf(core.CodeInvalidArgument, "httpapi: Config.Runner and Config.Check go together")
+		return nil, events.Errorf(events.CodeInvalidArgument, "httpapi: Config.Runner and Config.Check go together")
 	case c.Info.Name == "":
-		return nil, core.Errorf(core.CodeInvalidArgument, "httpapi: Config.Info names no domain")
+		return nil, events.Errorf(events.CodeInvalidArgument, "httpapi: Config.Info names no domain")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -105,7 +105,7 @@ func (h *Handler) routes() {
 }
 
 // Collection is the first path segment of the domain's routes.
-func Collection(info core.Info) string {
+func Collection(info events.Info) string {
 	if info.Routes.Collection != "" {
 		return info.Routes.Collection
 	}
@@ -114,14 +114,14 @@ func Collection(info core.Info) string {
 
 // CommandRoutes are the domain's command routes: its own, or the generic
 // route when it declares none.
-func CommandRoutes(info core.Info) []core.Route {
+func CommandRoutes(info events.Info) []events.Route {
 	if len(info.Routes.Commands) > 0 {
 		return info.Routes.Commands
 	}
-	return []core.Route{{Path: "commands"}}
+	return []events.Route{{Path: "commands"}}
 }
 
-func routePath(base string, r core.Route) string {
+func routePath(base string, r events.Route) string {
 	if r.Path == "" {
 		return base
 	}
@@ -131,14 +131,14 @@ func routePath(base string, r core.Route) string {
 // ServeHTTP routes the request, after giving it a request id.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := r.Header.Get("X-Request-Id")
-	if !core.ValidID(id) {
+	if !events.ValidID(id) {
 		id = NewID()
 	}
 	w.Header().Set("X-Request-Id", id)
 	h.mux.ServeHTTP(w, r.WithContext(withRequestID(r.Context(), id)))
 }
 
-// NewID returns a fresh random id that core.ValidID accepts.
+// NewID returns a fresh random id that events.ValidID accepts.
 func NewID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -179,17 +179,17 @@ func writeRaw(w http.ResponseWriter, status int, b []byte) {
 }
 
 // writeError writes err as {error, message}, with the status of its code.
-// An error that is no *core.Error is Internal, and its text is not shown,
+// An error that is no *events.Error is Internal, and its text is not shown,
 // since it may name internals.
 func (h *Handler) writeError(w http.ResponseWriter, err error) {
 	var be *bodyError
 	if errors.As(err, &be) {
-		writeJSON(w, be.status, ErrorBody{Error: string(core.CodeInvalidCommand), Message: be.msg})
+		writeJSON(w, be.status, ErrorBody{Error: string(events.CodeInvalidCommand), Message: be.msg})
 		return
 	}
-	var e *core.Error
+	var e *events.Error
 	if !errors.As(err, &e) {
-		writeJSON(w, http.StatusInternalServerError, ErrorBody{Error: string(core.CodeInternal), Message: "internal error"})
+		writeJSON(w, http.StatusInternalServerError, ErrorBody{Error: string(events.CodeInternal), Message: "internal error"})
 		return
 	}
 	msg := e.Message

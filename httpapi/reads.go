@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/stepfold/stepfold/core"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
@@ -47,8 +47,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, err)
 		return
 	}
-	if limit < 1 || limit > core.MaxReadLimit {
-		h.writeError(w, core.Errorf(core.CodeInvalidCommand, "limit must be between 1 and %d, got %d", core.MaxReadLimit, limit))
+	if limit < 1 || limit > events.MaxReadLimit {
+		h.writeError(w, events.Errorf(events.CodeInvalidCommand, "limit must be between 1 and %d, got %d", events.MaxReadLimit, limit))
 		return
 	}
 	p, err := h.cfg.Reader.Events(r.Context(), id, from, int(limit))
@@ -67,7 +67,7 @@ func intParam(r *http.Request, name string, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, core.Errorf(core.CodeInvalidCommand, "%s must be an integer, got %q", name, s)
+		return 0, events.Errorf(events.CodeInvalidCommand, "%s must be an integer, got %q", name, s)
 	}
 	return n, nil
 }
@@ -79,5 +79,5 @@ func (h *Handler) streamID(r *http.Request) (string, error) {
 	if noun == "" {
 		noun = "stream"
 	}
-	return id, core.CheckID(core.CodeInvalidCommand, noun+" id", id)
+	return id, events.CheckID(events.CodeInvalidCommand, noun+" id", id)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
 // strictMachine is the account state machine as the Step Functions API

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // The commands an account accepts.
@@ -47,37 +47,37 @@ type Command struct {
 // Decode reads a command strictly and checks its shape.
 func (Domain) Decode(data []byte) (Command, error) {
 	var c Command
-	if err := core.DecodeStrict(data, &c, "command"); err != nil {
+	if err := events.DecodeStrict(data, &c, "command"); err != nil {
 		return Command{}, err
 	}
 	return c, c.Validate()
 }
 
-// Meta implements core.Command. A reversal refers to the event it undoes,
+// Meta implements events.Command. A reversal refers to the event it undoes,
 // when that event is the account's own.
-func (c Command) Meta() core.CommandMeta {
-	m := core.CommandMeta{Type: c.Type, Stream: c.AccountID, ID: c.CommandID, CorrelationID: c.CorrelationID, OccurredAt: c.OccurredAt}
-	if account, version, err := core.ParseEventID(c.EventID); c.Type == ReverseTransaction && err == nil && account == c.AccountID {
+func (c Command) Meta() events.CommandMeta {
+	m := events.CommandMeta{Type: c.Type, Stream: c.AccountID, ID: c.CommandID, CorrelationID: c.CorrelationID, OccurredAt: c.OccurredAt}
+	if account, version, err := events.ParseEventID(c.EventID); c.Type == ReverseTransaction && err == nil && account == c.AccountID {
 		m.Refs = []int64{version}
 	}
 	return m
 }
 
 // Validate checks the command's shape, independent of any state. It returns
-// an InvalidCommand *core.Error naming the first problem.
+// an InvalidCommand *events.Error naming the first problem.
 func (c Command) Validate() error {
 	for _, id := range []struct{ what, id string }{{"accountId", c.AccountID}, {"commandId", c.CommandID}} {
-		if err := core.CheckID(core.CodeInvalidCommand, id.what, id.id); err != nil {
+		if err := events.CheckID(events.CodeInvalidCommand, id.what, id.id); err != nil {
 			return err
 		}
 	}
 	if c.CorrelationID != "" {
-		if err := core.CheckID(core.CodeInvalidCommand, "correlationId", c.CorrelationID); err != nil {
+		if err := events.CheckID(events.CodeInvalidCommand, "correlationId", c.CorrelationID); err != nil {
 			return err
 		}
 	}
 	if len(c.Reference) > MaxReferenceLength {
-		return core.Errorf(core.CodeInvalidCommand, "reference is %d bytes; the limit is %d", len(c.Reference), MaxReferenceLength)
+		return events.Errorf(events.CodeInvalidCommand, "reference is %d bytes; the limit is %d", len(c.Reference), MaxReferenceLength)
 	}
 	return c.validateFields()
 }
@@ -86,35 +86,35 @@ func (c Command) validateFields() error {
 	switch c.Type {
 	case OpenAccount:
 		if !ValidCurrency(c.Currency) {
-			return core.Errorf(core.CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
+			return events.Errorf(events.CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
 		}
 		return c.forbid(c.Amount != 0, "amount", c.EventID != "", "eventId")
 	case Deposit, Withdraw:
 		if c.Amount <= 0 {
-			return core.Errorf(core.CodeInvalidCommand, "amount must be a positive integer in minor units, got %d", c.Amount)
+			return events.Errorf(events.CodeInvalidCommand, "amount must be a positive integer in minor units, got %d", c.Amount)
 		}
 		if c.Currency != "" && !ValidCurrency(c.Currency) {
-			return core.Errorf(core.CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
+			return events.Errorf(events.CodeInvalidCommand, "currency %q is not an ISO 4217 code", c.Currency)
 		}
 		return c.forbid(false, "", c.EventID != "", "eventId")
 	case CloseAccount:
 		return c.forbid(c.Amount != 0, "amount", c.EventID != "", "eventId")
 	case ReverseTransaction:
-		if _, _, err := core.ParseEventID(c.EventID); err != nil {
-			return core.Errorf(core.CodeInvalidCommand, "eventId %q does not name an event: %s", c.EventID, err.(*core.Error).Message)
+		if _, _, err := events.ParseEventID(c.EventID); err != nil {
+			return events.Errorf(events.CodeInvalidCommand, "eventId %q does not name an event: %s", c.EventID, err.(*events.Error).Message)
 		}
 		return c.forbid(c.Amount != 0, "amount", false, "")
 	}
-	return core.Errorf(core.CodeInvalidCommand, "unknown command type %q; want OpenAccount, Deposit, Withdraw, CloseAccount or ReverseTransaction", c.Type)
+	return events.Errorf(events.CodeInvalidCommand, "unknown command type %q; want OpenAccount, Deposit, Withdraw, CloseAccount or ReverseTransaction", c.Type)
 }
 
 // forbid rejects fields that the command type does not take.
 func (c Command) forbid(has1 bool, name1 string, has2 bool, name2 string) error {
 	if has1 {
-		return core.Errorf(core.CodeInvalidCommand, "%s does not take %s", c.Type, name1)
+		return events.Errorf(events.CodeInvalidCommand, "%s does not take %s", c.Type, name1)
 	}
 	if has2 {
-		return core.Errorf(core.CodeInvalidCommand, "%s does not take %s", c.Type, name2)
+		return events.Errorf(events.CodeInvalidCommand, "%s does not take %s", c.Type, name2)
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ type canonicalCommand struct {
 	EventID    string `json:"eventId"`
 }
 
-// Fingerprint implements core.Fingerprinter: the hex SHA-256 of the
+// Fingerprint implements events.Fingerprinter: the hex SHA-256 of the
 // command's canonical form, its type, account id, command id, amount,
 // currency, occurredAt (as a UTC RFC 3339 time, so 11:00+01:00 and 10:00Z
 // are the same; "" when the client gave none), reference and event id,
@@ -145,7 +145,7 @@ type canonicalCommand struct {
 // server defaults to when occurredAt is absent, which differs too. A field
 // given with its default value counts as given: a deposit with currency
 // "EUR" is not the same request as one without a currency.
-func (c Command) Fingerprint() core.Fingerprint {
+func (c Command) Fingerprint() events.Fingerprint {
 	canon := canonicalCommand{Type: c.Type, AccountID: c.AccountID, CommandID: c.CommandID, Amount: c.Amount,
 		Currency: c.Currency, Reference: c.Reference, EventID: c.EventID}
 	if !c.OccurredAt.IsZero() {
@@ -153,5 +153,5 @@ func (c Command) Fingerprint() core.Fingerprint {
 	}
 	b, _ := json.Marshal(canon) // strings and numbers always encode
 	sum := sha256.Sum256(b)
-	return core.Fingerprint(hex.EncodeToString(sum[:]))
+	return events.Fingerprint(hex.EncodeToString(sum[:]))
 }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stepfold/stepfold/core"
 	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/events"
 )
 
 func TestFormatAmount(t *testing.T) {
@@ -80,7 +80,7 @@ func TestRejectionsFormatAmounts(t *testing.T) {
 // message returns the message of err, which must match want.
 func message(t *testing.T, err, want error) string {
 	t.Helper()
-	var e *core.Error
+	var e *events.Error
 	if !errors.Is(err, want) || !errors.As(err, &e) {
 		t.Fatalf("err = %v, want %v", err, want)
 	}

@@ -4,14 +4,14 @@ import (
 	"math"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // Decide applies the rules to command c against the current state s. It
 // returns the data of the one event that records the accepted command, or
-// an *core.Error naming the rule that refused it. A reversal finds the
+// an *events.Error naming the rule that refused it. A reversal finds the
 // transaction it undoes in in.Refs.
-func (Domain) Decide(s State, c Command, in core.Input) ([]core.Data, error) {
+func (Domain) Decide(s State, c Command, in events.Input) ([]events.Data, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (Domain) Decide(s State, c Command, in core.Input) ([]core.Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []core.Data{d}, nil
+	return []events.Data{d}, nil
 }
 
 // checkOpened refuses a command dated before the account opened, so that
@@ -35,23 +35,23 @@ func checkOpened(s State, c Command, at time.Time) error {
 	if c.Type == OpenAccount || !at.Before(s.OpenedAt) {
 		return nil
 	}
-	return core.Errorf(CodeOccurredBeforeOpening, "a %s dated %s is before account %s opened, at %s",
+	return events.Errorf(CodeOccurredBeforeOpening, "a %s dated %s is before account %s opened, at %s",
 		c.Type, at.UTC().Format(time.RFC3339Nano), c.AccountID, s.OpenedAt.UTC().Format(time.RFC3339Nano))
 }
 
 func checkStatus(s State, c Command) error {
 	switch {
 	case c.Type == OpenAccount && s.Status != StatusNone:
-		return core.Errorf(CodeAccountAlreadyExists, "account %s already exists", c.AccountID)
+		return events.Errorf(CodeAccountAlreadyExists, "account %s already exists", c.AccountID)
 	case c.Type != OpenAccount && s.Status == StatusNone:
-		return core.Errorf(CodeAccountNotFound, "account %s does not exist", c.AccountID)
+		return events.Errorf(CodeAccountNotFound, "account %s does not exist", c.AccountID)
 	case s.Status == StatusClosed:
-		return core.Errorf(CodeAccountClosed, "account %s is closed and accepts nothing", c.AccountID)
+		return events.Errorf(CodeAccountClosed, "account %s is closed and accepts nothing", c.AccountID)
 	}
 	return nil
 }
 
-func decide(s State, c Command, in core.Input) (core.Data, error) {
+func decide(s State, c Command, in events.Input) (events.Data, error) {
 	switch c.Type {
 	case OpenAccount:
 		return Opened{Currency: c.Currency}, nil
@@ -61,30 +61,30 @@ func decide(s State, c Command, in core.Input) (core.Data, error) {
 		return decideWithdraw(s, c)
 	case CloseAccount:
 		if s.Balance != 0 {
-			return nil, core.Errorf(CodeBalanceNotZero, "account %s holds %s; only a zero balance can be closed", c.AccountID, FormatAmount(s.Balance, s.Currency))
+			return nil, events.Errorf(CodeBalanceNotZero, "account %s holds %s; only a zero balance can be closed", c.AccountID, FormatAmount(s.Balance, s.Currency))
 		}
 		return Closed{}, nil
 	}
 	return decideReversal(s, c, in.Refs)
 }
 
-func decideDeposit(s State, c Command) (core.Data, error) {
+func decideDeposit(s State, c Command) (events.Data, error) {
 	if err := checkCurrency(s, c); err != nil {
 		return nil, err
 	}
 	if c.Amount > math.MaxInt64-s.Balance {
-		return nil, core.Errorf(CodeAmountOverflow, "depositing %s into account %s would overflow its balance of %s",
+		return nil, events.Errorf(CodeAmountOverflow, "depositing %s into account %s would overflow its balance of %s",
 			FormatAmount(c.Amount, s.Currency), c.AccountID, FormatAmount(s.Balance, s.Currency))
 	}
 	return Deposited{Amount: c.Amount, Reference: c.Reference}, nil
 }
 
-func decideWithdraw(s State, c Command) (core.Data, error) {
+func decideWithdraw(s State, c Command) (events.Data, error) {
 	if err := checkCurrency(s, c); err != nil {
 		return nil, err
 	}
 	if c.Amount > s.Balance {
-		return nil, core.Errorf(CodeInsufficientFunds, "account %s holds %s; cannot withdraw %s",
+		return nil, events.Errorf(CodeInsufficientFunds, "account %s holds %s; cannot withdraw %s",
 			c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(c.Amount, s.Currency))
 	}
 	return Withdrawn{Amount: c.Amount, Reference: c.Reference}, nil
@@ -92,18 +92,18 @@ func decideWithdraw(s State, c Command) (core.Data, error) {
 
 func checkCurrency(s State, c Command) error {
 	if c.Currency != "" && c.Currency != s.Currency {
-		return core.Errorf(CodeCurrencyMismatch, "account %s holds %s, not %s", c.AccountID, s.Currency, c.Currency)
+		return events.Errorf(CodeCurrencyMismatch, "account %s holds %s, not %s", c.AccountID, s.Currency, c.Currency)
 	}
 	return nil
 }
 
 // decideReversal undoes the deposit or withdrawal that c names, found in
 // refs when it is one of the account's events.
-func decideReversal(s State, c Command, refs map[int64]core.Fact) (core.Data, error) {
-	_, version, _ := core.ParseEventID(c.EventID)
+func decideReversal(s State, c Command, refs map[int64]events.Fact) (events.Data, error) {
+	_, version, _ := events.ParseEventID(c.EventID)
 	original, ok := refs[version]
 	if !ok || original.Event.ID != c.EventID {
-		return nil, core.Errorf(CodeTransactionNotFound, "account %s has no event %s", c.AccountID, c.EventID)
+		return nil, events.Errorf(CodeTransactionNotFound, "account %s has no event %s", c.AccountID, c.EventID)
 	}
 	var delta int64
 	switch d := original.Data.(type) {
@@ -112,10 +112,10 @@ func decideReversal(s State, c Command, refs map[int64]core.Fact) (core.Data, er
 	case Withdrawn:
 		delta = d.Amount
 	default:
-		return nil, core.Errorf(CodeTransactionNotFound, "event %s is %s; only deposits and withdrawals can be reversed", c.EventID, original.Event.Type)
+		return nil, events.Errorf(CodeTransactionNotFound, "event %s is %s; only deposits and withdrawals can be reversed", c.EventID, original.Event.Type)
 	}
 	if s.WasReversed(version) {
-		return nil, core.Errorf(CodeTransactionAlreadyReversed, "event %s was already reversed", c.EventID)
+		return nil, events.Errorf(CodeTransactionAlreadyReversed, "event %s was already reversed", c.EventID)
 	}
 	if err := checkDelta(s, c, delta); err != nil {
 		return nil, err
@@ -125,11 +125,11 @@ func decideReversal(s State, c Command, refs map[int64]core.Fact) (core.Data, er
 
 func checkDelta(s State, c Command, delta int64) error {
 	if delta < 0 && s.Balance+delta < 0 {
-		return core.Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %s to %s",
+		return events.Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %s to %s",
 			c.EventID, c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(s.Balance+delta, s.Currency))
 	}
 	if delta > 0 && delta > math.MaxInt64-s.Balance {
-		return core.Errorf(CodeAmountOverflow, "reversing %s would overflow the balance of account %s", c.EventID, c.AccountID)
+		return events.Errorf(CodeAmountOverflow, "reversing %s would overflow the balance of account %s", c.EventID, c.AccountID)
 	}
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
 	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/events"
 )
 
 func TestDecideRejections(t *testing.T) {
@@ -30,19 +30,19 @@ func TestDecideRejections(t *testing.T) {
 		{"close with money", funded, account.Command{Type: account.CloseAccount, AccountID: "a", CommandID: "c"}, account.ErrBalanceNotZero},
 		{"deposit overflow", full, tx(account.Deposit, "a", "d2", 1), account.ErrAmountOverflow},
 		{"currency mismatch", funded, account.Command{Type: account.Deposit, AccountID: "a", CommandID: "d", Amount: 1, Currency: "USD"}, account.ErrCurrencyMismatch},
-		{"zero amount", funded, tx(account.Deposit, "a", "d", 0), core.ErrInvalidCommand},
-		{"negative amount", funded, tx(account.Withdraw, "a", "w", -5), core.ErrInvalidCommand},
-		{"unknown currency", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "XYZ"}, core.ErrInvalidCommand},
-		{"lower-case currency", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "eur"}, core.ErrInvalidCommand},
-		{"bad account id", nil, account.Command{Type: account.OpenAccount, AccountID: "a/b", CommandID: "o", Currency: "EUR"}, core.ErrInvalidCommand},
-		{"account id ..", nil, account.Command{Type: account.OpenAccount, AccountID: "..", CommandID: "o", Currency: "EUR"}, core.ErrInvalidCommand},
-		{"empty command id", nil, account.Command{Type: account.OpenAccount, AccountID: "a", Currency: "EUR"}, core.ErrInvalidCommand},
-		{"unknown type", nil, account.Command{Type: "Borrow", AccountID: "a", CommandID: "x"}, core.ErrInvalidCommand},
-		{"amount on open", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "EUR", Amount: 5}, core.ErrInvalidCommand},
+		{"zero amount", funded, tx(account.Deposit, "a", "d", 0), events.ErrInvalidCommand},
+		{"negative amount", funded, tx(account.Withdraw, "a", "w", -5), events.ErrInvalidCommand},
+		{"unknown currency", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "XYZ"}, events.ErrInvalidCommand},
+		{"lower-case currency", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "eur"}, events.ErrInvalidCommand},
+		{"bad account id", nil, account.Command{Type: account.OpenAccount, AccountID: "a/b", CommandID: "o", Currency: "EUR"}, events.ErrInvalidCommand},
+		{"account id ..", nil, account.Command{Type: account.OpenAccount, AccountID: "..", CommandID: "o", Currency: "EUR"}, events.ErrInvalidCommand},
+		{"empty command id", nil, account.Command{Type: account.OpenAccount, AccountID: "a", Currency: "EUR"}, events.ErrInvalidCommand},
+		{"unknown type", nil, account.Command{Type: "Borrow", AccountID: "a", CommandID: "x"}, events.ErrInvalidCommand},
+		{"amount on open", nil, account.Command{Type: account.OpenAccount, AccountID: "a", CommandID: "o", Currency: "EUR", Amount: 5}, events.ErrInvalidCommand},
 		{"reverse missing event", funded, reverse("a", "r", "a:9"), account.ErrTransactionNotFound},
 		{"reverse other account's event", funded, reverse("a", "r", "b:2"), account.ErrTransactionNotFound},
 		{"reverse the opening", funded, reverse("a", "r", "a:1"), account.ErrTransactionNotFound},
-		{"reverse malformed id", funded, reverse("a", "r", "nonsense"), core.ErrInvalidCommand},
+		{"reverse malformed id", funded, reverse("a", "r", "nonsense"), events.ErrInvalidCommand},
 		{"reverse twice", append(funded, reverse("a", "r1", "a:3")), reverse("a", "r2", "a:3"), account.ErrTransactionAlreadyReversed},
 		{"reverse deposit into overdraft", funded, reverse("a", "r", "a:2"), account.ErrInsufficientFunds},
 	}
@@ -54,7 +54,7 @@ func TestDecideRejections(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Decide = %v, %v; want %v", data, err, tt.want)
 			}
-			var e *core.Error
+			var e *events.Error
 			if !errors.As(err, &e) || e.Message == "" {
 				t.Fatalf("error %v has no readable message", err)
 			}
@@ -74,7 +74,7 @@ func TestDecideAccepts(t *testing.T) {
 		tx(account.Withdraw, "a", "w2", 1000),
 		account.Command{Type: account.CloseAccount, AccountID: "a", CommandID: "c"},
 	)
-	want := []core.Data{
+	want := []events.Data{
 		account.Opened{Currency: "EUR"}, account.Deposited{Amount: 1000}, account.Withdrawn{Amount: 250},
 		account.Reversed{EventID: "a:3", Original: account.FundsWithdrawn, Delta: 250}, account.Withdrawn{Amount: 1000}, account.Closed{},
 	}
@@ -82,7 +82,7 @@ func TestDecideAccepts(t *testing.T) {
 		t.Fatalf("got %d events, want %d", len(all), len(want))
 	}
 	for i, f := range all {
-		if !reflect.DeepEqual(f.Data, want[i]) || f.Event.ID != core.EventID("a", int64(i+1)) {
+		if !reflect.DeepEqual(f.Data, want[i]) || f.Event.ID != events.EventID("a", int64(i+1)) {
 			t.Errorf("event %d = %s %#v; want %#v", i, f.Event.ID, f.Data, want[i])
 		}
 	}
@@ -111,7 +111,7 @@ func TestDecodeCommand(t *testing.T) {
 		`{"type":"Deposit","accountId":"a","commandId":"c","amount":0}`,
 		`{"type":"Deposit","accountId":"a","commandId":"c","amount":1,"bogus":true}`,
 	} {
-		if _, err := (account.Domain{}).Decode([]byte(bad)); !errors.Is(err, core.ErrInvalidCommand) {
+		if _, err := (account.Domain{}).Decode([]byte(bad)); !errors.Is(err, events.ErrInvalidCommand) {
 			t.Errorf("Decode(%s) = %v, want InvalidCommand", bad, err)
 		}
 	}
@@ -147,7 +147,7 @@ func TestDecideRefusesCommandsBeforeTheOpening(t *testing.T) {
 		if _, err := decide(s, all, c); err != nil && !errors.Is(err, account.ErrBalanceNotZero) {
 			t.Errorf("%s at the opening: %v", c.Type, err)
 		}
-		if _, err := (account.Domain{}).Decide(s, c, core.Input{Version: 2, At: before}); !errors.Is(err, account.ErrOccurredBeforeOpening) {
+		if _, err := (account.Domain{}).Decide(s, c, events.Input{Version: 2, At: before}); !errors.Is(err, account.ErrOccurredBeforeOpening) {
 			t.Errorf("%s dated before the opening: %v, want OccurredBeforeOpening", c.Type, err)
 		}
 	}

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
 	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/events"
 )
 
 func TestFingerprint(t *testing.T) {
@@ -16,7 +16,7 @@ func TestFingerprint(t *testing.T) {
 	// by an earlier build must still match. The value is the SHA-256 of
 	// {"type":"Deposit","accountId":"acc-1","commandId":"k-1","amount":1500,"currency":"EUR",
 	// "occurredAt":"2026-11-23T10:00:00Z","reference":"salary","eventId":""}, computed apart.
-	if want := core.Fingerprint("795d9a8ded3782689a8ef350a2566fbf680c9e0bf5f6728148acc1bd6bf45e99"); fp != want {
+	if want := events.Fingerprint("795d9a8ded3782689a8ef350a2566fbf680c9e0bf5f6728148acc1bd6bf45e99"); fp != want {
 		t.Errorf("Fingerprint = %s, want %s", fp, want)
 	}
 	same := map[string]func(*account.Command){

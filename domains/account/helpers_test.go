@@ -4,16 +4,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
-	"github.com/stepfold/stepfold/core/domaintest"
 	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/domaintest"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // history plays the commands at t0, failing the test on any rejection, and
 // returns the state and every event.
-func history(t *testing.T, cmds ...account.Command) (account.State, []core.Fact) {
+func history(t *testing.T, cmds ...account.Command) (account.State, []events.Fact) {
 	t.Helper()
 	s, all, err := domaintest.Play(account.Domain{}, t0, cmds...)
 	if err != nil {
@@ -23,7 +23,7 @@ func history(t *testing.T, cmds ...account.Command) (account.State, []core.Fact)
 }
 
 // decide decides c after the history, at t0.
-func decide(s account.State, all []core.Fact, c account.Command) ([]core.Data, error) {
+func decide(s account.State, all []events.Fact, c account.Command) ([]events.Data, error) {
 	return domaintest.Decide(account.Domain{}, s, all, c, t0)
 }
 

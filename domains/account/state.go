@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // Status is the lifecycle stage of an account.
@@ -18,7 +18,7 @@ const (
 )
 
 // State is an account folded from its events: the read model's state and
-// the snapshot kept every core.SnapshotEvery events.
+// the snapshot kept every events.SnapshotEvery events.
 type State struct {
 	Account  string `json:"account"`
 	Version  int64  `json:"version"`
@@ -41,7 +41,7 @@ type State struct {
 func (Domain) Initial() State { return State{} }
 
 // Evolve is the pure transition: the state after f.
-func (Domain) Evolve(s State, f core.Fact) State {
+func (Domain) Evolve(s State, f events.Fact) State {
 	e := f.Event
 	s.Account, s.Version = e.Stream, e.Version
 	if e.OccurredAt.After(s.LastOccurredAt) {
@@ -55,7 +55,7 @@ func (Domain) Evolve(s State, f core.Fact) State {
 	case Withdrawn:
 		s.Balance -= d.Amount
 	case Reversed:
-		if _, v, err := core.ParseEventID(d.EventID); err == nil {
+		if _, v, err := events.ParseEventID(d.EventID); err == nil {
 			s.Reversed = insertSorted(s.Reversed, v)
 		}
 		s.Balance += d.Delta

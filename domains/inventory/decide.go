@@ -3,62 +3,62 @@ package inventory
 import (
 	"maps"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // Decide applies the rules to c against the warehouse s.
-func (Domain) Decide(s State, c Command, in core.Input) ([]core.Data, error) {
+func (Domain) Decide(s State, c Command, in events.Input) ([]events.Data, error) {
 	if c.Type != ReceiveStock && in.Version == 0 {
-		return nil, core.Errorf(CodeWarehouseNotFound, "warehouse %s has no stock yet", c.WarehouseID)
+		return nil, events.Errorf(CodeWarehouseNotFound, "warehouse %s has no stock yet", c.WarehouseID)
 	}
 	switch c.Type {
 	case ReceiveStock:
 		if err := c.require(c.SKU != "" && c.Quantity > 0 && c.ReservationID == "" && c.ExpiresAt.IsZero(), "a sku and a positive quantity, and nothing else"); err != nil {
 			return nil, err
 		}
-		return []core.Data{StockReceived{SKU: c.SKU, Quantity: c.Quantity}}, nil
+		return []events.Data{StockReceived{SKU: c.SKU, Quantity: c.Quantity}}, nil
 	case Reserve:
 		return reserve(s, c, in)
 	case ConfirmReservation, ReleaseReservation, ExpireReservation:
 		return settle(s, c, in)
 	}
-	return nil, core.Errorf(core.CodeInvalidCommand, "unknown command type %q; want %s, %s, %s, %s or %s",
+	return nil, events.Errorf(events.CodeInvalidCommand, "unknown command type %q; want %s, %s, %s, %s or %s",
 		c.Type, ReceiveStock, Reserve, ConfirmReservation, ReleaseReservation, ExpireReservation)
 }
 
-func reserve(s State, c Command, in core.Input) ([]core.Data, error) {
+func reserve(s State, c Command, in events.Input) ([]events.Data, error) {
 	if err := c.require(c.ReservationID != "" && c.SKU != "" && c.Quantity > 0 && c.ExpiresAt.After(in.At), "a reservationId, a sku, a positive quantity and an expiresAt after its time"); err != nil {
 		return nil, err
 	}
 	if _, ok := s.Reservations[c.ReservationID]; ok {
-		return nil, core.Errorf(CodeReservationExists, "reservation %s is already held", c.ReservationID)
+		return nil, events.Errorf(CodeReservationExists, "reservation %s is already held", c.ReservationID)
 	}
 	if free := s.Stock[c.SKU].Available(); free < c.Quantity {
-		return nil, core.Errorf(CodeInsufficientStock, "warehouse %s has %d of %s available; cannot reserve %d", c.WarehouseID, free, c.SKU, c.Quantity)
+		return nil, events.Errorf(CodeInsufficientStock, "warehouse %s has %d of %s available; cannot reserve %d", c.WarehouseID, free, c.SKU, c.Quantity)
 	}
-	return []core.Data{StockReserved{ReservationID: c.ReservationID, SKU: c.SKU, Quantity: c.Quantity, ExpiresAt: c.ExpiresAt.UTC()}}, nil
+	return []events.Data{StockReserved{ReservationID: c.ReservationID, SKU: c.SKU, Quantity: c.Quantity, ExpiresAt: c.ExpiresAt.UTC()}}, nil
 }
 
 // settle ends a reservation: it ships, is released, or lapses.
-func settle(s State, c Command, in core.Input) ([]core.Data, error) {
+func settle(s State, c Command, in events.Input) ([]events.Data, error) {
 	if err := c.require(c.ReservationID != "" && c.SKU == "" && c.Quantity == 0 && c.ExpiresAt.IsZero(), "a reservationId, and nothing else"); err != nil {
 		return nil, err
 	}
 	r, ok := s.Reservations[c.ReservationID]
 	if !ok {
-		return nil, core.Errorf(CodeReservationNotFound, "warehouse %s holds no reservation %s", c.WarehouseID, c.ReservationID)
+		return nil, events.Errorf(CodeReservationNotFound, "warehouse %s holds no reservation %s", c.WarehouseID, c.ReservationID)
 	}
 	id := c.ReservationID
 	switch c.Type {
 	case ConfirmReservation:
-		return []core.Data{ReservationConfirmed{ReservationID: id}, StockShipped{SKU: r.SKU, Quantity: r.Quantity, ReservationID: id}}, nil
+		return []events.Data{ReservationConfirmed{ReservationID: id}, StockShipped{SKU: r.SKU, Quantity: r.Quantity, ReservationID: id}}, nil
 	case ReleaseReservation:
-		return []core.Data{ReservationReleased{ReservationID: id}}, nil
+		return []events.Data{ReservationReleased{ReservationID: id}}, nil
 	}
 	if in.At.Before(r.ExpiresAt) {
-		return nil, core.Errorf(CodeReservationNotExpired, "reservation %s holds until %s", id, r.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
+		return nil, events.Errorf(CodeReservationNotExpired, "reservation %s holds until %s", id, r.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 	}
-	return []core.Data{ReservationExpired{ReservationID: id}}, nil
+	return []events.Data{ReservationExpired{ReservationID: id}}, nil
 }
 
 // require rejects a command whose fields do not fit its type.
@@ -66,12 +66,12 @@ func (c Command) require(ok bool, what string) error {
 	if ok {
 		return nil
 	}
-	return core.Errorf(core.CodeInvalidCommand, "%s needs %s", c.Type, what)
+	return events.Errorf(events.CodeInvalidCommand, "%s needs %s", c.Type, what)
 }
 
 // Evolve returns the warehouse after f. It copies the maps it changes, so
 // that a state once returned never changes.
-func (Domain) Evolve(s State, f core.Fact) State {
+func (Domain) Evolve(s State, f events.Fact) State {
 	s.Warehouse, s.Version = f.Event.Stream, f.Event.Version
 	switch d := f.Data.(type) {
 	case StockReceived:

@@ -8,43 +8,43 @@
 // stock, which records two events: ReservationConfirmed and StockShipped.
 // A reservation past its deadline can be expired, which frees its stock.
 //
-// The package implements core.Domain and imports only the core.
+// The package implements events.Domain and imports only the events.
 package inventory
 
 import (
 	"time"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 )
 
 // Domain is the inventory domain; its zero value is ready to use.
 type Domain struct{}
 
-var _ core.Domain[State, Command] = Domain{}
+var _ events.Domain[State, Command] = Domain{}
 
 // Rejection codes.
 const (
-	CodeWarehouseNotFound     core.Code = "WarehouseNotFound"
-	CodeInsufficientStock     core.Code = "InsufficientStock"
-	CodeReservationExists     core.Code = "ReservationExists"
-	CodeReservationNotFound   core.Code = "ReservationNotFound"
-	CodeReservationNotExpired core.Code = "ReservationNotExpired"
+	CodeWarehouseNotFound     events.Code = "WarehouseNotFound"
+	CodeInsufficientStock     events.Code = "InsufficientStock"
+	CodeReservationExists     events.Code = "ReservationExists"
+	CodeReservationNotFound   events.Code = "ReservationNotFound"
+	CodeReservationNotExpired events.Code = "ReservationNotExpired"
 )
 
 // Info describes the domain.
-func (Domain) Info() core.Info {
-	return core.Info{
+func (Domain) Info() events.Info {
+	return events.Info{
 		Name: "inventory", Source: "stepfold.inventory", StreamKey: "warehouse", Noun: "warehouse",
-		Events: []core.EventDef{
-			core.Def[StockReceived](), core.Def[StockReserved](), core.Def[ReservationConfirmed](),
-			core.Def[StockShipped](), core.Def[ReservationReleased](), core.Def[ReservationExpired](),
+		Events: []events.EventDef{
+			events.Def[StockReceived](), events.Def[StockReserved](), events.Def[ReservationConfirmed](),
+			events.Def[StockShipped](), events.Def[ReservationReleased](), events.Def[ReservationExpired](),
 		},
-		Rejections: []core.Rejection{
+		Rejections: []events.Rejection{
 			{Code: CodeInsufficientStock, Status: 422}, {Code: CodeReservationExists, Status: 409},
 			{Code: CodeReservationNotFound, Status: 404}, {Code: CodeReservationNotExpired, Status: 409},
 		},
 		NotFound: CodeWarehouseNotFound,
-		Routes: core.Routes{
+		Routes: events.Routes{
 			Collection: "warehouses", CommandStreamKey: "warehouseId",
 			Fields: []string{"sku", "quantity", "reservationId", "expiresAt", "occurredAt"},
 		},
@@ -87,15 +87,15 @@ type Command struct {
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 }
 
-// Meta implements core.Command.
-func (c Command) Meta() core.CommandMeta {
-	return core.CommandMeta{Type: c.Type, Stream: c.WarehouseID, ID: c.CommandID, CorrelationID: c.CorrelationID, OccurredAt: c.OccurredAt}
+// Meta implements events.Command.
+func (c Command) Meta() events.CommandMeta {
+	return events.CommandMeta{Type: c.Type, Stream: c.WarehouseID, ID: c.CommandID, CorrelationID: c.CorrelationID, OccurredAt: c.OccurredAt}
 }
 
 // Decode reads a command strictly.
 func (Domain) Decode(data []byte) (Command, error) {
 	var c Command
-	err := core.DecodeStrict(data, &c, "command")
+	err := events.DecodeStrict(data, &c, "command")
 	return c, err
 }
 

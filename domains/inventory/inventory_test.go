@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/core"
-	"github.com/stepfold/stepfold/core/domaintest"
 	"github.com/stepfold/stepfold/domains/inventory"
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/domaintest"
 )
 
 var (
@@ -37,44 +37,44 @@ func TestDecide(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		given []core.Data
+		given []events.Data
 		when  inventory.Command
 		at    time.Time
-		then  []core.Data
-		code  core.Code
+		then  []events.Data
+		code  events.Code
 	}{
 		{"receive", nil, cmd(inventory.ReceiveStock, func(c *inventory.Command) { c.SKU, c.Quantity = "sku-1", 5 }), now,
-			[]core.Data{received}, ""},
+			[]events.Data{received}, ""},
 		{"receive needs a quantity", nil, cmd(inventory.ReceiveStock, func(c *inventory.Command) { c.SKU = "sku-1" }), now,
-			nil, core.CodeInvalidCommand},
+			nil, events.CodeInvalidCommand},
 		{"reserve in an empty warehouse", nil, reserve(1), now, nil, inventory.CodeWarehouseNotFound},
-		{"reserve what is available", []core.Data{received}, reserve(5), now,
-			[]core.Data{inventory.StockReserved{ReservationID: "r-2", SKU: "sku-1", Quantity: 5, ExpiresAt: later}}, ""},
-		{"reserve more than is available", []core.Data{received, reserved}, reserve(3), now, nil, inventory.CodeInsufficientStock},
-		{"reserve an id twice", []core.Data{received, reserved},
+		{"reserve what is available", []events.Data{received}, reserve(5), now,
+			[]events.Data{inventory.StockReserved{ReservationID: "r-2", SKU: "sku-1", Quantity: 5, ExpiresAt: later}}, ""},
+		{"reserve more than is available", []events.Data{received, reserved}, reserve(3), now, nil, inventory.CodeInsufficientStock},
+		{"reserve an id twice", []events.Data{received, reserved},
 			cmd(inventory.Reserve, func(c *inventory.Command) { c.ReservationID, c.SKU, c.Quantity, c.ExpiresAt = "r-1", "sku-1", 1, later }),
 			now, nil, inventory.CodeReservationExists},
-		{"reserve with a past deadline", []core.Data{received},
+		{"reserve with a past deadline", []events.Data{received},
 			cmd(inventory.Reserve, func(c *inventory.Command) { c.ReservationID, c.SKU, c.Quantity, c.ExpiresAt = "r-2", "sku-1", 1, now }),
-			now, nil, core.CodeInvalidCommand},
-		{"confirm ships: two events", []core.Data{received, reserved}, settle(inventory.ConfirmReservation), now,
-			[]core.Data{inventory.ReservationConfirmed{ReservationID: "r-1"}, inventory.StockShipped{SKU: "sku-1", Quantity: 3, ReservationID: "r-1"}}, ""},
-		{"release", []core.Data{received, reserved}, settle(inventory.ReleaseReservation), now,
-			[]core.Data{inventory.ReservationReleased{ReservationID: "r-1"}}, ""},
-		{"expire before the deadline", []core.Data{received, reserved}, settle(inventory.ExpireReservation), now,
+			now, nil, events.CodeInvalidCommand},
+		{"confirm ships: two events", []events.Data{received, reserved}, settle(inventory.ConfirmReservation), now,
+			[]events.Data{inventory.ReservationConfirmed{ReservationID: "r-1"}, inventory.StockShipped{SKU: "sku-1", Quantity: 3, ReservationID: "r-1"}}, ""},
+		{"release", []events.Data{received, reserved}, settle(inventory.ReleaseReservation), now,
+			[]events.Data{inventory.ReservationReleased{ReservationID: "r-1"}}, ""},
+		{"expire before the deadline", []events.Data{received, reserved}, settle(inventory.ExpireReservation), now,
 			nil, inventory.CodeReservationNotExpired},
-		{"expire at the deadline", []core.Data{received, reserved}, settle(inventory.ExpireReservation), later,
-			[]core.Data{inventory.ReservationExpired{ReservationID: "r-1"}}, ""},
-		{"settle an unknown reservation", []core.Data{received}, settle(inventory.ReleaseReservation), now,
+		{"expire at the deadline", []events.Data{received, reserved}, settle(inventory.ExpireReservation), later,
+			[]events.Data{inventory.ReservationExpired{ReservationID: "r-1"}}, ""},
+		{"settle an unknown reservation", []events.Data{received}, settle(inventory.ReleaseReservation), now,
 			nil, inventory.CodeReservationNotFound},
-		{"settle twice", []core.Data{received, reserved, inventory.ReservationReleased{ReservationID: "r-1"}},
+		{"settle twice", []events.Data{received, reserved, inventory.ReservationReleased{ReservationID: "r-1"}},
 			settle(inventory.ConfirmReservation), now, nil, inventory.CodeReservationNotFound},
-		{"unknown type", []core.Data{received}, cmd("Steal", nil), now, nil, core.CodeInvalidCommand},
+		{"unknown type", []events.Data{received}, cmd("Steal", nil), now, nil, events.CodeInvalidCommand},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := domaintest.When(inventory.Domain{}, tc.at, tc.given, tc.when)
-			if code := core.ErrorCode(err); code != tc.code {
+			if code := events.ErrorCode(err); code != tc.code {
 				t.Fatalf("error %v, want code %q", err, tc.code)
 			}
 			if !reflect.DeepEqual(got, tc.then) {
@@ -85,7 +85,7 @@ func TestDecide(t *testing.T) {
 }
 
 func TestEvolve(t *testing.T) {
-	given := []core.Data{
+	given := []events.Data{
 		inventory.StockReceived{SKU: "a", Quantity: 10},
 		inventory.StockReceived{SKU: "b", Quantity: 4},
 		inventory.StockReserved{ReservationID: "r-1", SKU: "a", Quantity: 6, ExpiresAt: later},
@@ -117,7 +117,7 @@ func TestEvolveDoesNotChangeEarlierStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	snapshot := before.Stock["a"]
-	after := d.Evolve(before, core.Fact{Event: core.Event{Stream: "w-1", Version: 2}, Data: inventory.StockReceived{SKU: "a", Quantity: 5}})
+	after := d.Evolve(before, events.Fact{Event: events.Event{Stream: "w-1", Version: 2}, Data: inventory.StockReceived{SKU: "a", Quantity: 5}})
 	if before.Stock["a"] != snapshot || after.Stock["a"].OnHand != 6 {
 		t.Errorf("before %+v, after %+v: Evolve changed the state it was given", before.Stock, after.Stock)
 	}
@@ -128,7 +128,7 @@ func TestDecodeIsStrict(t *testing.T) {
 		`{"type":"ReceiveStock","warehouseId":"w","commandId":"c","sku":"a","quantity":1,"bogus":1}`,
 		`{"type":"ReceiveStock","warehouseId":"w","commandId":"c","sku":"a","quantity":"1"}`,
 	} {
-		if _, err := (inventory.Domain{}).Decode([]byte(body)); !errors.Is(err, core.ErrInvalidCommand) {
+		if _, err := (inventory.Domain{}).Decode([]byte(body)); !errors.Is(err, events.ErrInvalidCommand) {
 			t.Errorf("Decode(%s) = %v, want InvalidCommand", body, err)
 		}
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/internal/jsontest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 	"github.com/stepfold/stepfold/tasks/taskstest"

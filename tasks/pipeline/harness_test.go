@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/events/eventstest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
 	"github.com/stepfold/stepfold/tasks"
