@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/httpapi"
 )
 
@@ -120,7 +120,7 @@ type API struct {
 // routes carries what the route helpers share.
 type routes struct {
 	API
-	info      core.Info
+	info      events.Info
 	validator awsapigateway.RequestValidator
 	sm        awsstepfunctions.StateMachine
 }
@@ -169,7 +169,7 @@ func newRoutes(scope constructs.Construct, p Props, sm awsstepfunctions.StateMac
 
 // addCommand adds POST to res: an AWS integration that calls
 // states:StartSyncExecution with the command the request template builds.
-func (a routes) addCommand(res awsapigateway.IResource, r core.Route) {
+func (a routes) addCommand(res awsapigateway.IResource, r events.Route) {
 	integration := awsapigateway.NewAwsIntegration(&awsapigateway.AwsIntegrationProps{
 		Service:               str("states"),
 		Action:                str("StartSyncExecution"),
@@ -205,7 +205,7 @@ func jsonTemplate(t string) *map[string]*string {
 }
 
 // methodResponses declares every status a command route can answer.
-func methodResponses(info core.Info, success int) *[]*awsapigateway.MethodResponse {
+func methodResponses(info events.Info, success int) *[]*awsapigateway.MethodResponse {
 	out := []*awsapigateway.MethodResponse{{StatusCode: str(strconv.Itoa(success))}}
 	for _, s := range statusTable(info) {
 		out = append(out, &awsapigateway.MethodResponse{StatusCode: str(strconv.Itoa(s.Status))})

@@ -6,17 +6,17 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/stepfold/stepfold/core"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/httpapi"
 	"github.com/stepfold/stepfold/rules"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // The names that go into mapping templates, URL paths and construct ids.
 // Each is narrower than what AWS accepts, so that no name can end a VTL
 // string or reference, or add a path segment.
 var (
-	domainName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)    // core.Info.Name, a subscriber's task
+	domainName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)    // events.Info.Name, a subscriber's task
 	pathPart   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) // a collection or route path
 	member     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)       // a command type, field or stream key
 	errorName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*$`)    // an error code
@@ -25,7 +25,7 @@ var (
 // reserved are the command members that a route sets itself.
 var reserved = []string{"type", "commandId", "correlationId"}
 
-func checkInfo(info core.Info) error {
+func checkInfo(info events.Info) error {
 	if !domainName.MatchString(info.Name) {
 		return fmt.Errorf("domain name %q must be 1 to 32 lowercase letters, digits or '-'", info.Name)
 	}
@@ -48,7 +48,7 @@ func checkInfo(info core.Info) error {
 	return nil
 }
 
-func checkRoutes(info core.Info) error {
+func checkRoutes(info events.Info) error {
 	r := info.Routes
 	if !pathPart.MatchString(httpapi.Collection(info)) {
 		return fmt.Errorf("collection %q is not one URL path segment", httpapi.Collection(info))

@@ -1,5 +1,5 @@
 // Package service is the AWS CDK construct that deploys one stepfold domain
-// as a serverless service. New builds it from the domain's core.Info, the
+// as a serverless service. New builds it from the domain's events.Info, the
 // generic pipeline definition (statemachines.Pipeline) and the domain's
 // prebuilt Lambda bootstrap:
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // Environment variables the Lambda bootstrap reads.

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // newPipeline makes the Express state machine that runs one command, and

@@ -12,17 +12,17 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/stepfold/stepfold/core"
-	tasks "github.com/stepfold/stepfold/gentasks"
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/httpapi"
 	"github.com/stepfold/stepfold/statemachines"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // Props is what New deploys.
 type Props struct {
 	// Info is the domain: its name, event source, rejections, routes and
 	// rules. Required.
-	Info core.Info
+	Info events.Info
 	// Bootstrap is the directory that holds the domain's prebuilt Lambda
 	// `bootstrap` (`make lambdas` writes build/lambda/<name>). Required.
 	Bootstrap string
@@ -36,7 +36,7 @@ type Props struct {
 	// ["archive"] when nil.
 	Archives []string
 	// FieldTypes gives the JSON type that the API checks for a body field
-	// (see core.Routes.Fields); a field it does not list may hold any JSON
+	// (see events.Routes.Fields); a field it does not list may hold any JSON
 	// value, and the domain's strict decoding checks it. The stream key and
 	// "type" are always strings.
 	FieldTypes map[string]awsapigateway.JsonSchemaType
@@ -73,7 +73,7 @@ var DefaultArchives = []string{"archive"}
 type Service struct {
 	Construct constructs.Construct
 	// Info is the domain the service deploys.
-	Info   core.Info
+	Info   events.Info
 	Tables Tables
 	// Functions holds every function by task: the steps of tasks.Steps,
 	// then the subscribers.

@@ -7,7 +7,7 @@ import (
 )
 
 // The key attributes of both tables, as the DynamoDB store reads and
-// writes them (events/dynamostore).
+// writes them (aws/dynamostore).
 const (
 	// KeyStream is the partition key of both tables: the stream id.
 	KeyStream = "account"

@@ -7,21 +7,21 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stepfold/stepfold/core"
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/httpapi"
 )
 
 // statusGroup is the error codes that answer one HTTP status.
 type statusGroup struct {
 	Status int
-	Codes  []core.Code
+	Codes  []events.Code
 }
 
 // coreCodes are the core's codes, in the order the response template tests
 // them within a status. A code whose status is 500 needs no test.
-var coreCodes = []core.Code{
-	core.CodeIdempotencyKeyReused, core.CodeVersionConflict, core.CodeInvalidArgument, core.CodeEventTooLarge,
-	core.CodeThrottled, core.CodeStoreUnavailable, core.CodePublishFailed, core.CodeInternal,
+var coreCodes = []events.Code{
+	events.CodeIdempotencyKeyReused, events.CodeVersionConflict, events.CodeInvalidArgument, events.CodeEventTooLarge,
+	events.CodeThrottled, events.CodeStoreUnavailable, events.CodePublishFailed, events.CodeInternal,
 }
 
 // statusTable groups, by ascending status, the error codes that a command
@@ -31,18 +31,18 @@ var coreCodes = []core.Code{
 // local server does. A missing stream is reported under the domain's own
 // not-found code; the core's NotFound is in the table only for a domain
 // that names none.
-func statusTable(info core.Info) []statusGroup {
+func statusTable(info events.Info) []statusGroup {
 	notFound := info.NotFound
 	if notFound == "" {
-		notFound = core.CodeNotFound
+		notFound = events.CodeNotFound
 	}
-	codes := []core.Code{core.CodeInvalidCommand, notFound}
+	codes := []events.Code{events.CodeInvalidCommand, notFound}
 	for _, r := range info.Rejections {
 		codes = append(codes, r.Code)
 	}
 	codes = append(codes, coreCodes...)
 	var out []statusGroup
-	seen := map[core.Code]bool{}
+	seen := map[events.Code]bool{}
 	for _, c := range codes {
 		status := info.Status(c)
 		if seen[c] || status == http.StatusInternalServerError {
@@ -61,7 +61,7 @@ func statusTable(info core.Info) []statusGroup {
 }
 
 // successStatus is the status of a command route that succeeded.
-func successStatus(r core.Route) int {
+func successStatus(r events.Route) int {
 	if r.Status == 0 {
 		return http.StatusOK
 	}
@@ -83,7 +83,7 @@ func jsonEscape(ref string) string {
 // body), the command id (the Idempotency-Key header, or the API request
 // id), the correlation id (the API request id) and, on a route under
 // {id}, the stream id.
-func requestTemplate(info core.Info, r core.Route, stateMachineArn string) string {
+func requestTemplate(info events.Info, r events.Route, stateMachineArn string) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	header := httpapi.IdempotencyHeader
@@ -126,7 +126,7 @@ func copyBodyField(line func(string, ...any), f string) {
 // route's status; anything else returns {"error", "message"} with the
 // status of the error code (statusTable), the message taken from the
 // Lambda error's errorMessage when the cause is one.
-func responseTemplate(info core.Info, r core.Route) string {
+func responseTemplate(info events.Info, r events.Route) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line(`#set($r = $input.path('$'))`)

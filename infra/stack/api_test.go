@@ -172,10 +172,10 @@ func TestBankAPIIsTheSingleDomainAPI(t *testing.T) {
 	bank := b.stack.Service("account")
 	roles := map[string]string{
 		b.ID(bank.Construct.Node().FindChild(str("Validator"))): "<validator>",
-		b.ID(bank.API.CommandBody):                             "<command-body>",
-		b.ID(bank.API.StartExecutionRole):                      "<start-execution-role>",
-		b.ID(bank.StateMachine):                                "<state-machine>",
-		b.ID(bank.Functions["read"]):                           "<read-function>",
+		b.ID(bank.API.CommandBody):                              "<command-body>",
+		b.ID(bank.API.StartExecutionRole):                       "<start-execution-role>",
+		b.ID(bank.StateMachine):                                 "<state-machine>",
+		b.ID(bank.Functions["read"]):                            "<read-function>",
 	}
 	byRole := func(v any) any {
 		s := mustJSON(v)

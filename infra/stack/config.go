@@ -14,8 +14,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/domains/inventory"
-	tasks "github.com/stepfold/stepfold/gentasks"
 	"github.com/stepfold/stepfold/infra/service"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // Context keys that the app reads (cdk.json or `cdk synth -c key=value`).

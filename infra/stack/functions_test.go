@@ -199,5 +199,3 @@ func requireSubset(t *testing.T, what string, acts []string, allowed map[string]
 		}
 	}
 }
-
-

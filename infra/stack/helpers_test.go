@@ -85,14 +85,14 @@ func (b *built) services(t *testing.T) []*service.Service {
 
 // Shorter names for the helpers every test uses.
 var (
-	getAtt    = cfntest.GetAtt
-	ref       = cfntest.Ref
-	jsonEqual = cfntest.JSONEqual
-	mustJSON  = cfntest.MustJSON
-	asList    = cfntest.AsList
+	getAtt      = cfntest.GetAtt
+	ref         = cfntest.Ref
+	jsonEqual   = cfntest.JSONEqual
+	mustJSON    = cfntest.MustJSON
+	asList      = cfntest.AsList
 	actionsOf   = cfntest.ActionsOf
 	resourcesOf = cfntest.ResourcesOf
-	setOf     = cfntest.SetOf
+	setOf       = cfntest.SetOf
 )
 
 func keys[V any](m map[string]V) []string { return cfntest.Keys(m) }
