@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func TestTables(t *testing.T) {
@@ -43,17 +44,19 @@ func TestTables(t *testing.T) {
 	}
 }
 
-// TestBankTablesKeepTheirLogicalIDs pins the logical ids that the stack
-// gave the bank's tables when the bank was its only domain, so that an
-// update of such a stack keeps the tables and the accounts in them.
-func TestBankTablesKeepTheirLogicalIDs(t *testing.T) {
+// TestBankKeepsItsLogicalIDs pins the logical ids that the stack gave the
+// bank's tables, the bus and the API when the bank was its only domain, so
+// that an update of such a stack keeps the accounts, the bus and the URL.
+func TestBankKeepsItsLogicalIDs(t *testing.T) {
 	b := defaultStack(t)
 	bank := b.stack.Service("account")
-	if got := b.ID(bank.Tables.Events); got != "EventsTableD24865E5" {
-		t.Errorf("events table is %s, want EventsTableD24865E5", got)
-	}
-	if got := b.ID(bank.Tables.State); got != "StateTable9728C7E5" {
-		t.Errorf("state table is %s, want StateTable9728C7E5", got)
+	for id, c := range map[string]constructs.IConstruct{
+		"EventsTableD24865E5": bank.Tables.Events, "StateTable9728C7E5": bank.Tables.State,
+		"EventBus7B8748AA": b.stack.Bus, "ApiF70053CD": b.stack.API,
+	} {
+		if got := b.ID(c); got != id {
+			t.Errorf("%s is %s, want %s", *c.Node().Path(), got, id)
+		}
 	}
 }
 
