@@ -426,3 +426,34 @@ func equalEvents(a, b []events.Event) bool {
 			x.CorrelationID == y.CorrelationID && string(x.Data) == string(y.Data) && x.StreamKey == y.StreamKey
 	})
 }
+
+// TestStreamKeyNotKept appends events that name their stream member: the
+// store does not keep it, so Append returns them without it, as Read and
+// a duplicate do.
+func TestStreamKeyNotKept(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	b := batchOf("s", 0, 2, "c")
+	for i := range b.Events {
+		b.Events[i].StreamKey = "account"
+	}
+	got, err := s.Append(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Append(ctx, b)
+	if err != nil || !again.Duplicate {
+		t.Fatalf("retry = %+v, %v; want a duplicate", again, err)
+	}
+	read, err := s.Read(ctx, "s", 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, evs := range [][]events.Event{got.Events, again.Events, read} {
+		for _, e := range evs {
+			if e.StreamKey != "" {
+				t.Fatalf("event %s came back with StreamKey %q; want none", e.ID, e.StreamKey)
+			}
+		}
+	}
+}
