@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The full test command (make test, and .ci/run). It installs what the tests
-# need on a fresh machine - DynamoDB Local, the pinned npm tools, Debian's
-# Chromium and AWS CLI - and runs every test. Nothing here is skipped: a missing tool is
-# installed or the run fails.
+# need on a fresh machine - DynamoDB Local, the Lambda Runtime Interface
+# Emulator, the pinned npm tools, Debian's Chromium and AWS CLI - and runs
+# every test. Nothing here is skipped: a missing tool is installed or the
+# run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,10 @@ export STEPFOLD_AWSCLI=/usr/bin/aws STEPFOLD_REQUIRE_AWSCLI=1
 step "npm tools from .tools/package-lock.json (npm jsonata 2.0.6 for the JSONata differential test)"
 make -s tools
 export STEPFOLD_REQUIRE_NODE=1
+
+step "Lambda Runtime Interface Emulator (cmd/lambda runs its bootstrap behind it)"
+STEPFOLD_LAMBDA_RIE="$(bash scripts/lambda-rie.sh install)"
+export STEPFOLD_LAMBDA_RIE STEPFOLD_REQUIRE_RIE=1
 
 step "go test -race ./... with DynamoDB Local"
 bash scripts/dynamodb-local.sh run -- go test -race -count=1 ./...

@@ -109,15 +109,11 @@ func TestCheckTask(t *testing.T) {
 	}
 }
 
-// TestSetup builds the real AWS clients from the environment, offline.
+// TestSetup builds the real AWS clients from the environment, offline,
+// reading nothing but the variables it is given.
 func TestSetup(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	full := map[string]string{envTask: "validate", envEventsTable: "events", envStateTable: "state", envEventBus: "bus"}
+	full := map[string]string{envTask: "validate", envEventsTable: "events", envStateTable: "state", envEventBus: "bus",
+		envRegion: "us-east-1", envAccessKeyID: "test", envSecretAccessKey: "test"}
 	tests := []struct {
 		name  string
 		unset string
@@ -128,6 +124,9 @@ func TestSetup(t *testing.T) {
 		{"no events table", envEventsTable, "EVENTS_TABLE is not set"},
 		{"no state table", envStateTable, "STATE_TABLE is not set"},
 		{"no bus", envEventBus, "EVENT_BUS_NAME is not set"},
+		{"no region", envRegion, "AWS_REGION is not set"},
+		{"no access key", envAccessKeyID, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"},
+		{"no secret key", envSecretAccessKey, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +136,7 @@ func TestSetup(t *testing.T) {
 				}
 				return full[k]
 			}
-			h, err := setup(context.Background(), getenv)
+			h, err := setup(getenv)
 			if tt.want == "" {
 				if err != nil || h == nil {
 					t.Fatalf("setup = %v, %v; want a handler", h, err)
@@ -151,7 +150,7 @@ func TestSetup(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, name string) []byte {
+func readFile(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
