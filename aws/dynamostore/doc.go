@@ -70,7 +70,7 @@
 // # Configuration
 //
 // The endpoint comes from the SDK's own configuration: set
-// AWS_ENDPOINT_URL_DYNAMODB to use DynamoDB Local. Open reads the table
+// AWS_ENDPOINT_URL_DYNAMODB to use DynamoDB Local. NewFromEnv reads the table
 // names from EVENTS_TABLE and STATE_TABLE. CreateTables makes both tables
 // (on-demand capacity) for tests and local use.
 package dynamostore
