@@ -8,12 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/localbus"
-	"github.com/stepfold/stepfold/server/deadletter"
 	"github.com/stepfold/stepfold/server/rebuild"
 )
 
@@ -53,8 +53,8 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env)
 func (a *app) ruleBus(name string) (*localbus.Bus, error) {
 	for _, r := range busRules(a.rules) {
 		if r.Name == name {
-			return localbus.New([]localbus.Rule{r}, localbus.WithSource(a.rules.Source),
-				localbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
+			opts := append(a.busTarget(r.Target), localbus.WithSource(a.rules.Source), localbus.WithLogger(a.cfg.log))
+			return localbus.New(filepath.Join(a.cfg.data, republishQueueDir), []localbus.Rule{r}, opts...)
 		}
 	}
 	names := make([]string, 0, len(a.rules.Rules))
