@@ -126,10 +126,10 @@ func newLoadTarget(b *testing.B, webhooks map[string]string) *loadTarget {
 
 // rulesWith returns the default rules file with one more rule per webhook,
 // matching every account event.
-func rulesWith(b *testing.B, webhooks map[string]string) []byte {
+func rulesWith(tb testing.TB, webhooks map[string]string) []byte {
 	set, err := rules.Default()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	for name := range webhooks {
 		set.Rules = append(set.Rules, rules.Rule{Name: "all-to-" + name, Target: name,
@@ -137,7 +137,7 @@ func rulesWith(b *testing.B, webhooks map[string]string) []byte {
 	}
 	text, err := json.Marshal(set)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return text
 }

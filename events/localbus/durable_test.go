@@ -475,7 +475,10 @@ func TestEventPastMaxAgeIsDeadLetteredWithoutAttempt(t *testing.T) {
 	if err := b.Publish(context.Background(), history()[:1]); err != nil {
 		t.Fatal(err)
 	}
-	closeBus(t, b) // the target is down: the event stays queued
+	closeBus(t, b)
+	if got := dlq.ids(t); len(got) != 0 {
+		t.Fatalf("dead letters %v after the stop; want the event still queued", got)
+	}
 	tried := g.fails.Load()
 	clock.advance(3 * time.Hour)
 	g.let()
