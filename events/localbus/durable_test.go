@@ -156,12 +156,8 @@ func TestPublishDoesNotWaitForAStuckTarget(t *testing.T) {
 // queueBytes is the size of the queue's segment files.
 func queueBytes(t *testing.T, dir string) int64 {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"+segmentSuffix))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var n int64
-	for _, f := range files {
+	for _, f := range segmentFiles(t, dir) {
 		fi, err := os.Stat(f)
 		if err != nil {
 			t.Fatal(err)
@@ -169,6 +165,16 @@ func queueBytes(t *testing.T, dir string) int64 {
 		n += fi.Size()
 	}
 	return n
+}
+
+// segmentFiles lists the queue's segment files.
+func segmentFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*"+segmentSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // TestNothingLostWhenTheTargetComesBack has a target fail its first 10
@@ -360,7 +366,7 @@ func TestOpenCutsATornTailAndRefusesDamage(t *testing.T) {
 			evs := manyEvents(20, 4)
 			publishAll(t, b, evs, 1)
 			closeBus(t, b)
-			files, _ := filepath.Glob(filepath.Join(dir, "*"+segmentSuffix))
+			files := segmentFiles(t, dir)
 			if len(files) != 1 {
 				t.Fatalf("segments %v; want one", files)
 			}
@@ -467,28 +473,32 @@ func TestEventPastMaxAgeIsDeadLetteredWithoutAttempt(t *testing.T) {
 	dir, dlq, clock := t.TempDir(), &memDLQ{}, newVirtualClock()
 	policy := Retry{Attempts: 100, Initial: time.Second, Max: time.Minute, MaxAge: 2 * time.Hour}
 	g := newGate(false)
-	opts := []Option{WithTarget("archive", g.target(t), dlq), WithRetry(policy), WithClock(clock.now), WithSleeper(clock.sleep)}
-	b, err := New(dir, realRules(t)[1:], opts...)
+	untilStop := func(ctx context.Context, _ time.Duration) error { <-ctx.Done(); return ctx.Err() }
+	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), dlq), WithRetry(policy),
+		WithClock(clock.now), WithSleeper(untilStop))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Publish(context.Background(), history()[:1]); err != nil {
 		t.Fatal(err)
 	}
-	closeBus(t, b)
-	if got := dlq.ids(t); len(got) != 0 {
-		t.Fatalf("dead letters %v after the stop; want the event still queued", got)
+	for g.fails.Load() == 0 { // the first attempt has failed; the bus waits to retry
+		time.Sleep(time.Millisecond)
 	}
-	tried := g.fails.Load()
+	closeBus(t, b)
+	if got := dlq.ids(t); len(got) != 0 || g.fails.Load() != 1 {
+		t.Fatalf("dead letters %v after %d attempts and a stop; want the event still queued after one", got, g.fails.Load())
+	}
 	clock.advance(3 * time.Hour)
 	g.let()
-	b, err = New(dir, realRules(t)[1:], opts...)
+	b, err = New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), dlq), WithRetry(policy),
+		WithClock(clock.now), WithSleeper(clock.sleep))
 	if err != nil {
 		t.Fatal(err)
 	}
 	drain(t, b)
 	closeBus(t, b)
-	if got := dlq.ids(t); !slices.Equal(got, []string{"acc-1:1"}) || len(g.rec.ids()) != 0 || g.fails.Load() != tried {
+	if got := dlq.ids(t); !slices.Equal(got, []string{"acc-1:1"}) || len(g.rec.ids()) != 0 || g.fails.Load() != 1 {
 		t.Errorf("dead letters %v, delivered %v; want the event dead-lettered without another attempt", got, g.rec.ids())
 	}
 }
@@ -547,7 +557,7 @@ func TestSegmentsAreRemovedOnceDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	publishAll(t, b, manyEvents(300, 5), 4)
-	if n := segmentCount(t, dir); n < 20 {
+	if n := len(segmentFiles(t, dir)); n < 20 {
 		t.Errorf("%d segments hold 300 events of about 500 bytes in 2 KiB segments; want them all kept", n)
 	}
 	g.let()
@@ -556,17 +566,8 @@ func TestSegmentsAreRemovedOnceDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	drain(t, b)
-	if n := segmentCount(t, dir); n > 2 {
+	if n := len(segmentFiles(t, dir)); n > 2 {
 		t.Errorf("%d segments left once the target has everything; want at most 2", n)
 	}
 	closeBus(t, b)
-}
-
-func segmentCount(t *testing.T, dir string) int {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*"+segmentSuffix))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(files)
 }
