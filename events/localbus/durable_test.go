@@ -571,3 +571,26 @@ func TestSegmentsAreRemovedOnceDone(t *testing.T) {
 	}
 	closeBus(t, b)
 }
+
+// TestSeqsGoOnPastRecordedProgress opens a queue whose only segment holds
+// a target's progress, as when the segments with its deliveries were
+// removed: new events get seqs past that progress, and are delivered.
+func TestSeqsGoOnPastRecordedProgress(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "0000000000000007"+segmentSuffix), appendDone(nil, "archive", 20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rec recorder
+	b, err := New(dir, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(context.Background(), history()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, b)
+	closeBus(t, b)
+	if got := rec.ids(); !slices.Equal(got, []string{"acc-1:1"}) {
+		t.Errorf("delivered %v; want [acc-1:1]", got)
+	}
+}

@@ -50,6 +50,11 @@ func openQueue(dir string, limit int64, log *slog.Logger) (*queue, *recovery, er
 		q.segs = append(q.segs, seg)
 		q.nextSeq = max(q.nextSeq, seg.maxSeq)
 	}
+	// The segments that held the last seqs may be gone, with their records
+	// done; the progress that says so may not. New seqs go on past both.
+	for _, seq := range rec.done {
+		q.nextSeq = max(q.nextSeq, seq)
+	}
 	if err := q.startSegment(); err != nil {
 		return nil, nil, err
 	}
