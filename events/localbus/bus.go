@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -18,7 +19,6 @@ type Bus struct {
 	matcher *matcher
 	lanes   map[string]*lane
 	q       *queue
-	commits *committer
 
 	mu        sync.RWMutex // Publish holds it to read; Close takes it to set closed
 	closed    bool
@@ -28,6 +28,9 @@ type Bus struct {
 	run       context.Context    // the workers' deliveries
 	cancel    context.CancelFunc // ends run
 	workers   sync.WaitGroup
+	syncKick  chan struct{} // a write wants a sync
+	syncQuit  chan struct{} // the sync goroutine stops
+	syncDone  chan struct{} // it has stopped
 	shut      chan struct{} // closed once the queue is closed
 	shutErr   error
 }
@@ -69,8 +72,8 @@ func New(dir string, rules []Rule, opts ...Option) (*Bus, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bus{cfg: cfg, rules: byName, matcher: m, q: q, commits: newCommitter(),
-		stop: make(chan struct{}), shut: make(chan struct{})}
+	b := &Bus{cfg: cfg, rules: byName, matcher: m, q: q, stop: make(chan struct{}), shut: make(chan struct{}),
+		syncKick: make(chan struct{}, 1), syncQuit: make(chan struct{}), syncDone: make(chan struct{})}
 	if err := b.resume(rec); err != nil {
 		_ = q.close(false)
 		return nil, err
@@ -101,16 +104,15 @@ func (b *Bus) start() {
 	b.pause, stopPause = context.WithCancel(context.Background())
 	b.run, b.cancel = context.WithCancel(context.Background())
 	go func() { <-b.stop; stopPause() }()
-	go b.commitLoop()
+	go b.syncLoop()
 	for _, l := range b.lanes {
 		b.workers.Go(func() { b.serve(l) })
 	}
 }
 
 // Publish routes evs, in order, to the targets of the rules they match, and
-// returns once the deliveries are written to the durable queue, together
-// with those of every Publish that came meanwhile (see the package doc for
-// when the file is synced). It never waits for a subscriber. Should the
+// returns once the deliveries are written to the durable queue (see the
+// package doc for when the file is synced). It never waits for a subscriber. Should the
 // queue's disk fail, it sends the deliveries straight to their targets'
 // dead-letter queues, and logs that it did.
 //
@@ -132,7 +134,7 @@ func (b *Bus) Publish(ctx context.Context, evs []events.Event) error {
 	if len(es) == 0 {
 		return nil
 	}
-	if err := b.commits.submit(es); err != nil {
+	if err := b.enqueue(es); err != nil {
 		return b.deadLetterUnqueued(ctx, es, err)
 	}
 	return nil
@@ -187,9 +189,10 @@ func (b *Bus) Close(ctx context.Context) error {
 		close(b.stop)
 		go func() {
 			b.workers.Wait()
-			reply := make(chan error)
-			b.commits.finish <- reply
-			b.shutErr = <-reply
+			err := b.recordProgress()
+			close(b.syncQuit)
+			<-b.syncDone
+			b.shutErr = errors.Join(err, b.q.close(b.floor() == math.MaxUint64))
 			b.cancel()
 			close(b.shut)
 		}()

@@ -594,3 +594,31 @@ func TestSeqsGoOnPastRecordedProgress(t *testing.T) {
 		t.Errorf("delivered %v; want [acc-1:1]", got)
 	}
 }
+
+// TestSegmentsOfUndeliveredRecordsStay rotates the log at every write while
+// the target is stuck: each segment holds a record the target has not
+// taken, so none may go, and a bus over a copy of the directory (what a
+// crash leaves) delivers all five.
+func TestSegmentsOfUndeliveredRecordsStay(t *testing.T) {
+	dir := t.TempDir()
+	g := newGate(true)
+	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}), withSegmentSize(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	publishAll(t, b, history()[:5], 1)
+	crashed := copyDir(t, dir)
+	g.let()
+	drain(t, b)
+	closeBus(t, b)
+	var rec recorder
+	b, err = New(crashed, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, b)
+	closeBus(t, b)
+	if got := rec.ids(); !slices.Equal(got, ids(history()[:5])) {
+		t.Errorf("after the crash: delivered %v; want %v", got, ids(history()[:5]))
+	}
+}

@@ -104,7 +104,7 @@ func decodeEvent(t *testing.T, data []byte) Event {
 }
 
 // realRules returns rules/rules.json as localbus rules.
-func realRules(t *testing.T) []Rule {
+func realRules(t testing.TB) []Rule {
 	t.Helper()
 	set, err := rules.Default()
 	if err != nil {

@@ -62,7 +62,10 @@ func (b *Bus) resume(rec *recovery) error {
 	if len(orphans) == 0 {
 		return nil
 	}
-	if err := b.q.write(orphans, 0); err != nil {
+	b.q.wmu.Lock()
+	err := b.q.write(orphans, 0)
+	b.q.wmu.Unlock()
+	if err != nil {
 		return err
 	}
 	return b.q.sync()
@@ -83,7 +86,7 @@ func (b *Bus) serve(l *lane) {
 		}
 		if len(ds) == 0 {
 			if unrecorded > 0 {
-				b.commits.flushDone()
+				b.recordProgressOrLog()
 				unrecorded = 0
 			}
 			if stopping {
@@ -102,11 +105,20 @@ func (b *Bus) serve(l *lane) {
 			if i == len(ds)-1 || ds[i+1].seq != d.seq { // a rule pair to one target is one seq
 				l.done.Store(d.seq)
 				if unrecorded++; unrecorded >= flushEvery {
-					b.commits.flushDone()
+					b.recordProgressOrLog()
 					unrecorded = 0
 				}
 			}
 		}
+	}
+}
+
+// recordProgressOrLog records the workers' progress. A failure costs only
+// deliveries again after a restart; the queue is broken by then, and the
+// publishes say so.
+func (b *Bus) recordProgressOrLog() {
+	if err := b.recordProgress(); err != nil {
+		b.cfg.log.Debug("localbus: progress not recorded", "error", err)
 	}
 }
 
@@ -148,17 +160,9 @@ func deliveriesFor(chunk []byte, target string, after uint64) ([]delivery, error
 		if p[0] != kindQueued {
 			continue
 		}
-		e, ok := decodeQueued(p)
-		if !ok {
+		var ok bool
+		if ds, ok = appendDeliveries(ds, p, target, after); !ok {
 			return nil, events.Wrap(events.CodeStoreUnavailable, errBadRecord, "localbus: reading the queue")
-		}
-		if e.seq <= after {
-			continue
-		}
-		for _, r := range e.routes {
-			if r.target == target {
-				ds = append(ds, delivery{seq: e.seq, rule: r.rule, id: e.id, event: e.event, queued: e.queued})
-			}
 		}
 	}
 	return ds, nil

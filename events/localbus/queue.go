@@ -39,12 +39,13 @@ type queue struct {
 	mu   sync.Mutex // guards segs
 	segs []*segment // ascending; the last is being written
 
-	// Only the group commit uses these.
-	f        *os.File // the last segment
-	buf      []byte
-	nextSeq  uint64
-	unsynced bool  // f holds writes not yet synced
-	broken   error // once a write or sync fails, every later one fails
+	wmu     sync.Mutex // serializes the writes, and guards what follows
+	f       *os.File   // the last segment
+	buf     []byte
+	nextSeq uint64
+	written uint64 // writes so far
+	synced  uint64 // writes known to be synced
+	broken  error  // once a write or sync fails, every later one fails
 }
 
 // segment is one file of the log.
@@ -133,6 +134,7 @@ func (q *queue) startSegment() error {
 // write appends the records in b to the last segment and commits them:
 // workers can then read them, and they survive the process, but not yet a
 // machine crash (see sync). maxSeq is the highest seq b queues, 0 for none.
+// The caller holds wmu.
 func (q *queue) write(b []byte, maxSeq uint64) error {
 	if q.broken != nil {
 		return q.broken
@@ -141,7 +143,7 @@ func (q *queue) write(b []byte, maxSeq uint64) error {
 		q.broken = queueError(err, "writing the queue")
 		return q.broken
 	}
-	q.unsynced = true
+	q.written++
 	q.mu.Lock()
 	seg := q.segs[len(q.segs)-1]
 	seg.size += int64(len(b))
@@ -154,24 +156,14 @@ func (q *queue) write(b []byte, maxSeq uint64) error {
 	return nil
 }
 
-// sync flushes what was written to the disk.
-func (q *queue) sync() error {
-	if q.broken != nil || !q.unsynced {
-		return q.broken
-	}
+// rotate syncs and closes the last segment and starts the next. The caller
+// holds wmu.
+func (q *queue) rotate() error {
 	if err := q.f.Sync(); err != nil {
 		q.broken = queueError(err, "syncing the queue")
 		return q.broken
 	}
-	q.unsynced = false
-	return nil
-}
-
-// rotate syncs and closes the last segment and starts the next.
-func (q *queue) rotate() error {
-	if err := q.sync(); err != nil {
-		return err
-	}
+	q.synced = q.written
 	if err := q.f.Close(); err != nil {
 		q.broken = queueError(err, "closing a queue segment")
 		return q.broken
@@ -181,6 +173,34 @@ func (q *queue) rotate() error {
 		return err
 	}
 	return nil
+}
+
+// sync flushes what was written so far to the disk, without holding up
+// the writes meanwhile.
+func (q *queue) sync() error {
+	for {
+		q.wmu.Lock()
+		f, upTo, synced, broken := q.f, q.written, q.synced, q.broken
+		q.wmu.Unlock()
+		if broken != nil || upTo == synced {
+			return broken
+		}
+		err := f.Sync()
+		q.wmu.Lock()
+		switch {
+		case err == nil:
+			q.synced = max(q.synced, upTo)
+		case q.f != f:
+			err = nil // rotated meanwhile: rotate synced that file; try the next
+		default:
+			q.broken = queueError(err, "syncing the queue")
+		}
+		done := q.f == f || q.broken != nil
+		q.wmu.Unlock()
+		if done {
+			return err
+		}
+	}
 }
 
 // collect removes the oldest segments whose records are all done: those
@@ -197,7 +217,7 @@ func (q *queue) collect(floor uint64) {
 }
 
 // close syncs and closes the last segment. With empty set, nothing is
-// queued, so it removes every segment.
+// queued, so it removes every segment. Nothing may write any more.
 func (q *queue) close(empty bool) error {
 	err := q.sync()
 	if cerr := q.f.Close(); err == nil && cerr != nil {
@@ -222,6 +242,7 @@ type cursor struct {
 	index uint64 // the segment being read; 0 before the first read
 	off   int64
 	f     *os.File
+	buf   []byte // reused by every read
 }
 
 func (c *cursor) close() {
@@ -233,30 +254,34 @@ func (c *cursor) close() {
 
 // read returns the next committed records after c, whole, and moves c past
 // them. It returns nothing when c is at the end of the log. The bytes are
-// new on every call: events delivered from them may be kept.
+// c's buffer, which the next read overwrites.
 func (q *queue) read(c *cursor) ([]byte, error) {
 	limit, ok, err := q.seek(c)
 	if err != nil || !ok {
 		return nil, err
 	}
-	buf := make([]byte, min(limit-c.off, readChunk))
+	n := int(min(limit-c.off, readChunk))
+	if cap(c.buf) < n {
+		c.buf = make([]byte, n)
+	}
+	buf := c.buf[:n]
 	if _, err := c.f.ReadAt(buf, c.off); err != nil {
 		return nil, queueError(err, "reading the queue")
 	}
-	n := wholeRecords(buf)
-	if n == 0 { // a record longer than the chunk
+	whole := wholeRecords(buf)
+	if whole == 0 { // a record longer than the chunk
 		need := int64(frameHeader) + int64(binary.LittleEndian.Uint32(buf))
 		if need > limit-c.off || need > frameHeader+maxPayload {
 			return nil, events.Errorf(events.CodeStoreUnavailable, "localbus: queue segment %s is damaged at offset %d", c.f.Name(), c.off)
 		}
-		buf = make([]byte, need)
-		if _, err := c.f.ReadAt(buf, c.off); err != nil {
+		c.buf = make([]byte, need)
+		if _, err := c.f.ReadAt(c.buf, c.off); err != nil {
 			return nil, queueError(err, "reading the queue")
 		}
-		n = len(buf)
+		buf, whole = c.buf, int(need)
 	}
-	c.off += int64(n)
-	return buf[:n], nil
+	c.off += int64(whole)
+	return buf[:whole], nil
 }
 
 // wholeRecords returns the length of the whole records at the start of b.

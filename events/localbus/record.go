@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"slices"
 	"time"
 )
 
@@ -144,7 +145,8 @@ func (d *decoder) bytes() []byte {
 
 func (d *decoder) string() string { return string(d.bytes()) }
 
-// decodeQueued decodes the payload of a queued record. The event aliases p.
+// decodeQueued decodes the payload of a queued record, as recovery reads it.
+// The event aliases p.
 func decodeQueued(p []byte) (entry, bool) {
 	d := decoder{b: p[1:]}
 	e := entry{seq: d.uvarint(), queued: time.Unix(0, d.varint()), id: d.string()}
@@ -158,6 +160,36 @@ func decodeQueued(p []byte) (entry, bool) {
 	}
 	e.event = d.bytes()
 	return e, !d.bad && len(d.b) == 0 && p[0] == kindQueued
+}
+
+// appendDeliveries appends to ds the deliveries to target that the queued
+// record p holds, if its seq is above after. It allocates only for those,
+// and copies their event out of p.
+func appendDeliveries(ds []delivery, p []byte, target string, after uint64) ([]delivery, bool) {
+	d := decoder{b: p[1:]}
+	seq, queued, id := d.uvarint(), d.varint(), d.bytes()
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		return ds, false
+	}
+	start := len(ds)
+	for range n {
+		rule, to := d.bytes(), d.bytes()
+		if string(to) == target && seq > after {
+			ds = append(ds, delivery{seq: seq, rule: string(rule), queued: time.Unix(0, queued)})
+		}
+	}
+	event := d.bytes()
+	if d.bad || len(d.b) != 0 || p[0] != kindQueued {
+		return ds[:start], false
+	}
+	if len(ds) > start {
+		idStr, ev := string(id), slices.Clone(event)
+		for i := start; i < len(ds); i++ {
+			ds[i].id, ds[i].event = idStr, ev
+		}
+	}
+	return ds, true
 }
 
 // decodeDone decodes the payload of a done record.
