@@ -19,9 +19,10 @@
 // segment files that every target's worker reads. Publish returns once its
 // events are written to the log, like PutEvents, which returns once
 // EventBridge has the events, whatever the targets do: a target that is
-// down, slow or stuck never slows a Publish. Publishes that arrive while a
-// write runs share the next one (a group commit). The file is synced within
-// SyncInterval of a write, not once per Publish: the event store already
+// down, slow or stuck never slows a Publish. Each Publish writes its own
+// records, one write of a few hundred bytes to the page cache. The file is
+// synced within SyncInterval of a write, not once per Publish, and the
+// sync holds up no write: the event store already
 // syncs each command's events before Publish is called, so one sync of the
 // queue serves every command of the interval. Workers read the log back
 // from the page cache, so a target that falls behind costs disk space, not

@@ -20,9 +20,9 @@ type lane struct {
 
 	wake chan struct{} // new records are committed
 	// done is the highest seq the worker is done with; high the highest
-	// committed for the target, which only the group commit sets.
+	// written for the target, which only writers set, under the write lock.
 	done, high atomic.Uint64
-	written    uint64 // the highest done recorded in the log; the group commit's
+	written    uint64 // the highest done recorded in the log; under the write lock
 }
 
 func (l *lane) notify() {
