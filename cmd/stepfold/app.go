@@ -71,6 +71,7 @@ type app struct {
 	svc      *tasks.Service
 	def      []byte
 	machine  *asl.Machine
+	testOpts []asl.Option // what the Step Functions API's TestState runs a state with
 	recent   *executions.Recent
 	pipe     *pipeline.Pipeline
 	redriver *deadletter.Redriver
@@ -92,19 +93,28 @@ type serverInfo struct {
 	Addr string `json:"addr"`
 }
 
-// openStore opens the bbolt file, or explains who holds it.
-func openStore(dir string) (*boltstore.Store, error) {
+// openStore opens the bbolt file, or explains who holds it, or how to
+// repair its damaged log.
+func openStore(dir string, opts ...boltstore.Option) (*boltstore.Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the data dir: %w", err)
 	}
-	s, err := boltstore.Open(filepath.Join(dir, storeFile))
+	s, err := boltstore.Open(filepath.Join(dir, storeFile), opts...)
 	if err == nil {
 		return s, nil
 	}
-	if info, ok := readServerInfo(dir); ok && errors.Is(err, events.ErrStoreUnavailable) {
-		return nil, &errInUse{dir: dir, info: info}
+	return nil, repairHint(dir, heldBy(dir, err))
+}
+
+// heldBy returns an *errInUse for a store that cannot be opened while
+// server.json names a server, and err otherwise. A damaged log is not a
+// sign of a server: a killed one leaves server.json behind.
+func heldBy(dir string, err error) error {
+	var c *boltstore.CorruptLogError
+	if info, ok := readServerInfo(dir); ok && errors.Is(err, events.ErrStoreUnavailable) && !errors.As(err, &c) {
+		return &errInUse{dir: dir, info: info}
 	}
-	return nil, err
+	return err
 }
 
 func readServerInfo(dir string) (serverInfo, bool) {
@@ -119,7 +129,7 @@ func readServerInfo(dir string) (serverInfo, bool) {
 // openApp opens the store and builds the bus, the tasks and the state
 // machine over it. Close it with close.
 func openApp(cfg appConfig) (*app, error) {
-	store, err := openStore(cfg.data)
+	store, err := openStore(cfg.data, boltstore.WithLogger(cfg.log))
 	if err != nil {
 		return nil, err
 	}
@@ -301,8 +311,10 @@ func (a *app) openMachine() error {
 		return err
 	}
 	opts := []asl.Option{asl.WithName(MachineName), asl.WithResources(reg), asl.WithStore(a.recent)}
+	a.testOpts = []asl.Option{asl.WithResources(reg)}
 	if a.cfg.clock != nil {
 		opts = append(opts, asl.WithClock(a.cfg.clock))
+		a.testOpts = append(a.testOpts, asl.WithClock(a.cfg.clock))
 	}
 	a.machine, err = asl.New(def, opts...)
 	return err

@@ -30,6 +30,9 @@ type conn struct {
 	r    *bufio.Reader
 	buf  []byte
 	stop func() bool // unregisters the context hook of nc
+	// body, when not nil, receives each response body; otherwise bodies
+	// are discarded unread.
+	body *bytes.Buffer
 }
 
 // do sends one request and returns the response status. An error means
@@ -55,7 +58,12 @@ func (c *conn) roundTrip(method, path, body string) (status int, keep bool, err 
 	if _, err := c.nc.Write(c.buf); err != nil {
 		return 0, false, err
 	}
-	return readResponse(c.r, method)
+	var sink io.Writer = io.Discard
+	if c.body != nil {
+		c.body.Reset()
+		sink = c.body
+	}
+	return readResponse(c.r, method, sink)
 }
 
 // dial connects, and arranges for ctx's end to break a request in flight.
@@ -110,9 +118,9 @@ type header struct {
 	keep    bool
 }
 
-// readResponse reads one response to a request with method, body
-// included, and reports its status and whether the connection stays open.
-func readResponse(r *bufio.Reader, method string) (int, bool, error) {
+// readResponse reads one response to a request with method, copies its
+// body to w, and reports its status and whether the connection stays open.
+func readResponse(r *bufio.Reader, method string, w io.Writer) (int, bool, error) {
 	h, err := readHeader(r)
 	if err != nil {
 		return 0, false, err
@@ -120,14 +128,25 @@ func readResponse(r *bufio.Reader, method string) (int, bool, error) {
 	switch {
 	case method == "HEAD" || h.status/100 == 1 || h.status == 204 || h.status == 304:
 	case h.chunked:
-		err = discardChunked(r)
+		err = copyChunked(w, r)
 	case h.length >= 0:
-		_, err = r.Discard(h.length)
+		err = copyN(w, r, h.length)
 	default:
-		_, err = io.Copy(io.Discard, r)
+		_, err = io.Copy(w, r)
 		h.keep = false
 	}
 	return h.status, h.keep, err
+}
+
+// copyN copies n bytes of r to w, skipping them in place when w is
+// io.Discard.
+func copyN(w io.Writer, r *bufio.Reader, n int) error {
+	if w == io.Discard {
+		_, err := r.Discard(n)
+		return err
+	}
+	_, err := io.CopyN(w, r, int64(n))
+	return err
 }
 
 // readHeader reads the status line and the header fields.
@@ -177,8 +196,8 @@ func (h *header) field(f []byte) error {
 	return err
 }
 
-// discardChunked reads a chunked body and its trailer.
-func discardChunked(r *bufio.Reader) error {
+// copyChunked copies a chunked body to w and reads its trailer.
+func copyChunked(w io.Writer, r *bufio.Reader) error {
 	for {
 		line, err := r.ReadSlice('\n')
 		if err != nil {
@@ -192,7 +211,10 @@ func discardChunked(r *bufio.Reader) error {
 		if n == 0 {
 			return discardTrailer(r)
 		}
-		if _, err := r.Discard(int(n) + 2); err != nil {
+		if err := copyN(w, r, int(n)); err != nil {
+			return err
+		}
+		if _, err := r.Discard(2); err != nil {
 			return err
 		}
 	}

@@ -11,9 +11,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,8 +108,8 @@ func (d *webdriver) click(css string) {
 }
 
 // startChromedriver starts the driver on a free port and a session in
-// headless Chromium with a fresh profile.
-func startChromedriver(t *testing.T, chromium string) *webdriver {
+// headless Chromium with a fresh profile and any more arguments.
+func startChromedriver(t *testing.T, chromium string, more ...string) *webdriver {
 	t.Helper()
 	driver := os.Getenv("STEPFOLD_CHROMEDRIVER")
 	if driver == "" {
@@ -137,6 +140,7 @@ func startChromedriver(t *testing.T, chromium string) *webdriver {
 	}
 	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + t.TempDir(), "--window-size=1400,1000"}
+	args = append(args, more...)
 	var s struct {
 		SessionID string `json:"sessionId"`
 	}
@@ -179,7 +183,7 @@ func TestConsoleInChromium(t *testing.T) {
 	d.click(`tr[data-status="FAILED"] a`)
 	d.waitReady()
 	failed := graphStates(t, d)
-	checkStates(t, failed, map[string]string{"Init": "succeeded", "Validate": "failed", "Persist": "notrun", "Fold": "notrun", "Done": "notrun", "SendToDeadLetterQueue": "notrun"})
+	checkStates(t, failed, map[string]string{"Init": "succeeded", "ValidateAndPersist": "failed", "Validate": "failed", "Persist": "notrun", "Fold": "notrun", "Done": "notrun", "SendToDeadLetterQueue": "notrun"})
 	var errText, input string
 	d.script(&errText, `return document.querySelector('#state-info dd[data-field="Error"]').textContent`)
 	d.script(&input, `return document.getElementById("state-input").textContent`)
@@ -192,7 +196,8 @@ func TestConsoleInChromium(t *testing.T) {
 	d.click(`tr[data-execution-arn*=":deposit-1:"] a`)
 	d.waitReady()
 	ok := graphStates(t, d)
-	checkStates(t, ok, map[string]string{"Init": "succeeded", "Validate": "succeeded", "Persist": "succeeded", "Publish": "succeeded", "Fold": "succeeded", "Done": "succeeded", "Conflict": "notrun", "Failed": "notrun"})
+	checkStates(t, ok, map[string]string{"Init": "succeeded", "ValidateAndPersist": "succeeded", "Validate": "succeeded", "Persist": "succeeded", "WasPersisted": "succeeded",
+		"Publish": "succeeded", "Fold": "succeeded", "Done": "succeeded", "Conflict": "notrun", "NextRound": "notrun", "BackOff": "notrun", "Failed": "notrun"})
 	var retries, output string
 	d.script(&retries, `return document.querySelector('#state-info dd[data-field="Retries"]').textContent`)
 	d.script(&output, `return document.getElementById("state-output").textContent`)
@@ -207,6 +212,77 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("after clicking Persist: selected %q duration %q", selected, duration)
 	}
 	checkScreenshot(t, d)
+	checkConflictShown(t, d, s.url)
+}
+
+// checkConflictShown sends withdrawals to acc-1 at once until one of them
+// met a conflict twice and backed off, opens that execution, and checks
+// that the graph shows the branch's Fail state as caught and the Parallel
+// state as retried and succeeded.
+func checkConflictShown(t *testing.T, d *webdriver, base string) {
+	t.Helper()
+	arn := ""
+	for try := 0; arn == "" && try < 5; try++ {
+		arns := make([]string, 24)
+		var wg sync.WaitGroup
+		for i := range arns {
+			wg.Go(func() {
+				req, _ := http.NewRequest(http.MethodPost, base+"/accounts/acc-1/withdrawals", strings.NewReader(`{"amount":1}`))
+				req.Header.Set("Content-Type", "application/json")
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					arns[i] = resp.Header.Get("X-Execution-Arn")
+					resp.Body.Close()
+				}
+			})
+		}
+		wg.Wait()
+		for _, a := range arns {
+			if a != "" && enteredState(t, base, a, "BackOff") {
+				arn = a
+				break
+			}
+		}
+	}
+	if arn == "" {
+		t.Fatal("no withdrawal of 5 bursts of 24 backed off")
+	}
+	d.sess("POST", "/url", map[string]string{"url": base + "/console/#/execution/" + url.PathEscape(arn)})
+	d.waitReady()
+	checkStates(t, graphStates(t, d), map[string]string{"ValidateAndPersist": "succeeded", "BackOff": "caught", "NextRound": "succeeded", "Done": "succeeded", "ConflictsExhausted": "notrun"})
+	d.click(`g.state[data-state="ValidateAndPersist"]`)
+	var retries string
+	d.script(&retries, `return document.querySelector('#state-info dd[data-field="Retries"]').textContent`)
+	if n, err := strconv.Atoi(retries); err != nil || n < 1 {
+		t.Errorf("ValidateAndPersist shows %q retries, want at least 1", retries)
+	}
+}
+
+// enteredState reports whether the execution's history enters the state,
+// asked through the Step Functions API.
+func enteredState(t *testing.T, base, arn, state string) bool {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/", strings.NewReader(fmt.Sprintf(`{"executionArn":%q,"maxResults":1000}`, arn)))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", "AWSStepFunctions.GetExecutionHistory")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Events []struct {
+			StateEnteredEventDetails *struct{ Name string } `json:"stateEnteredEventDetails"`
+		} `json:"events"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GetExecutionHistory %s: %d %v", arn, resp.StatusCode, err)
+	}
+	for _, e := range h.Events {
+		if e.StateEnteredEventDetails != nil && e.StateEnteredEventDetails.Name == state {
+			return true
+		}
+	}
+	return false
 }
 
 // graphStates reads the drawn states and their statuses.
@@ -227,23 +303,41 @@ func checkStates(t *testing.T, got, want map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var def struct{ States map[string]any }
+	var def graph
 	if err := json.Unmarshal(text, &def); err != nil {
 		t.Fatal(err)
 	}
-	for name := range def.States {
+	names := def.names()
+	for _, name := range names {
 		if _, ok := got[name]; !ok {
 			t.Errorf("the graph lacks state %s", name)
 		}
 	}
-	if len(got) != len(def.States) {
-		t.Errorf("the graph draws %d states, the definition has %d: %v", len(got), len(def.States), got)
+	if len(got) != len(names) {
+		t.Errorf("the graph draws %d states, the definition has %d: %v", len(got), len(names), got)
 	}
 	for name, status := range want {
 		if got[name] != status {
 			t.Errorf("state %s is %q, want %q", name, got[name], status)
 		}
 	}
+}
+
+// graph is a state machine or a branch of a Parallel state.
+type graph struct {
+	States map[string]struct{ Branches []graph }
+}
+
+// names lists its states and those of its branches.
+func (g graph) names() []string {
+	var out []string
+	for name, st := range g.States {
+		out = append(out, name)
+		for _, b := range st.Branches {
+			out = append(out, b.names()...)
+		}
+	}
+	return out
 }
 
 // checkScreenshot takes a screenshot and checks it shows a page with the

@@ -4,6 +4,7 @@
 //	stepfold serve   [--data DIR] [--addr HOST:PORT] [--webhook NAME=URL]... [--rules FILE]
 //	stepfold dlq     list | show ID | redrive (ID | --all)   [--data DIR]
 //	stepfold replay  [--data DIR] [--republish RULE]
+//	stepfold repair  [--data DIR] [--dry-run]
 //	stepfold bench   [--addr HOST:PORT] [--clients N] [--duration D] [--accounts N]
 //
 // serve listens on 127.0.0.1:8080 by default and serves the account HTTP
@@ -40,6 +41,7 @@ commands:
   serve    run the HTTP API, the Step Functions API and the console
   dlq      list, show and redrive dead letters
   replay   rebuild the read model from the event log
+  repair   drop what a damaged event log cannot read back, and report it
   bench    drive a running server and report throughput and latency
 
 Run "stepfold <command> -h" for its flags.
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 		err = dlq(ctx, args[1:], stdout, stderr, env)
 	case "replay":
 		err = replay(ctx, args[1:], stdout, stderr, env)
+	case "repair":
+		err = repair(ctx, args[1:], stdout, stderr, env)
 	case "bench":
 		err = bench(ctx, args[1:], stdout, stderr, env)
 	case "help", "-h", "--help":
@@ -69,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 	default:
 		fmt.Fprintf(stderr, "stepfold: unknown command %q\n\n%s", args[0], usage)
 		return 2
+	}
+	if err == errHelp {
+		return 0
 	}
 	if err != nil {
 		if err != errUsage {

@@ -12,7 +12,10 @@
 // waiting, then removes the segments it no longer needs; rare, large
 // checkpoints keep the file's two syncs out of the way of the log's. Open
 // writes into the file what the log holds beyond it, so a crash loses no
-// append that returned.
+// append that returned. It cuts off a torn tail, the unfinished last write
+// of a crash, and logs it (WithLogger); any other record that does not
+// read back makes it refuse with a *CorruptLogError, and Repair, run by a
+// person, drops what it must and reports each append it drops (scan.go).
 // A failed log write fails every later append until the store is opened
 // again, since only a fresh read of the log can tell what it holds. Other
 // writes (dead letters, Put) are synced bbolt commits.
@@ -40,7 +43,8 @@
 //
 //	events     <account> 0x00 <version>    one event, in the binary form of codec.go
 //	snapshots  <account> 0x00 <version>    the JSON events.State at that version
-//	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes)
+//	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes), then the
+//	                                       fingerprint of its request (none in older records)
 //	state      <account>                   the JSON events.State of the read model
 //	dlq        <sequence>                  one JSON events.DeadLetter
 //	meta       "closed-cleanly"            present after a clean Close (WithoutSync only)

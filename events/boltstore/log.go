@@ -2,7 +2,6 @@ package boltstore
 
 import (
 	"errors"
-	"os"
 	"sync"
 	"time"
 
@@ -57,20 +56,20 @@ func appliedIn(tx *bolt.Tx) uint64 {
 
 // openLog recovers the log next to the file: it writes into the file the
 // records the file lacks, removes the segments, and starts a new one, and
-// the checkpoints, every interval at most.
-func (s *Store) openLog(every time.Duration) error {
+// the checkpoints, every interval at most. sync syncs a directory.
+func (s *Store) openLog(every time.Duration, sync func(string) error) error {
 	dir := logDir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := makeDir(dir, sync); err != nil {
 		return err
 	}
 	applied, err := s.recover(dir)
 	if err != nil {
 		return err
 	}
-	if err := removeSegments(dir); err != nil {
+	if err := removeSegments(dir, sync); err != nil {
 		return err
 	}
-	w := &wal{dir: dir, limit: segmentSize}
+	w := &wal{dir: dir, limit: segmentSize, sync: sync}
 	if err := w.rotate(applied + 1); err != nil {
 		return err
 	}
@@ -81,17 +80,49 @@ func (s *Store) openLog(every time.Duration) error {
 }
 
 // recover writes the log's records that the file lacks into it, and
-// returns the seq of the last record the file then holds.
+// returns the seq of the last record the file then holds. It refuses a
+// log that is damaged other than by a crash, and cuts off a torn tail
+// (scan.go).
 func (s *Store) recover(dir string) (uint64, error) {
 	var applied uint64
 	if err := s.db.View(func(tx *bolt.Tx) error { applied = appliedIn(tx); return nil }); err != nil {
 		return 0, err
 	}
-	es, err := readLog(dir, applied)
+	scan, err := scanLog(dir)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.settle(scan.problems(), applied); err != nil {
+		return 0, err
+	}
+	es, err := scan.after(applied)
 	if err != nil || len(es) == 0 {
 		return applied, err
 	}
 	return es[len(es)-1].seq, s.db.Update(func(tx *bolt.Tx) error { return writeEntries(tx, es) })
+}
+
+// settle refuses the log if any problem is corruption; otherwise it cuts
+// off a torn tail and logs each problem.
+func (s *Store) settle(ps []problem, applied uint64) error {
+	if err := errCorrupt(ps, applied); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		attrs := []any{"file", p.seg.path, "offset", p.offset, "bytes", p.size, "record", p.seq()}
+		if r := p.read(); r != nil {
+			attrs = append(attrs, "account", r.account, "commandId", r.commandID)
+		}
+		if p.kind(applied) == checkpointed {
+			s.logger.Warn("the event log has records that do not read back, all of them already in the store file: nothing is lost", attrs...)
+			continue
+		}
+		if err := truncate(p.seg.path, p.offset); err != nil {
+			return err
+		}
+		s.logger.Warn("cut the torn tail of the event log: the last write before a crash did not finish, and none of its appends returned", attrs...)
+	}
+	return nil
 }
 
 // writeEntries writes es, in seq order, and records the last seq.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,7 +44,7 @@ func appendN(t *testing.T, s *Store, account string, n int) {
 		if v == 0 {
 			e.Type, e.Data = events.AccountOpened, []byte(`{"currency":"EUR"}`)
 		}
-		if _, err := s.Append(context.Background(), account, v, []events.Event{e}, cmd); err != nil {
+		if _, err := s.Append(context.Background(), account, v, []events.Event{e}, cmd, ""); err != nil {
 			t.Fatalf("append %s to %s: %v", cmd, account, err)
 		}
 	}
@@ -73,7 +74,7 @@ func read(t *testing.T, s *Store, accounts ...string) contents {
 			t.Fatal(err)
 		}
 		for _, e := range c.events[a] {
-			got, err := s.Command(ctx, a, e.CommandID)
+			got, err := s.Command(ctx, a, e.CommandID, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -223,12 +224,12 @@ func TestLogDamage(t *testing.T) {
 			if err := os.WriteFile(p, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "torn or corrupt record"},
+		}, "is damaged at offset"},
 		{"missing segment", func(t *testing.T, dir string, firsts []uint64) {
 			if err := os.Remove(segmentPath(dir, firsts[1])); err != nil {
 				t.Fatal(err)
 			}
-		}, "is missing"},
+		}, "log records 2 to 2 are in no segment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,10 +262,10 @@ func TestLogWriteFailure(t *testing.T) {
 	e := events.Event{ID: events.EventID("acc-1", 4), Account: "acc-1", Version: 4, Type: events.FundsDeposited,
 		SchemaVersion: 1, OccurredAt: time.Now(), CommandID: "lost", Data: []byte(`{"amount":5}`)}
 	for i := range 2 {
-		_, err := s.Append(context.Background(), "acc-1", 3, []events.Event{e}, "lost")
+		_, err := s.Append(context.Background(), "acc-1", 3, []events.Event{e}, "lost", "")
 		wantStoreError(t, fmt.Sprintf("append %d after the failure", i+1), err, "cannot write the event log")
 		sameContents(t, "after the failure", read(t, s, "acc-1"), want)
-		if got, err := s.Command(context.Background(), "acc-1", "lost"); err != nil || got != nil {
+		if got, err := s.Command(context.Background(), "acc-1", "lost", ""); err != nil || got != nil {
 			t.Fatalf("Command(lost) = %v, %v; want nothing", got, err)
 		}
 	}
@@ -289,4 +290,52 @@ func TestCheckpointRemovesSegments(t *testing.T) {
 	if n := s.log.tail.len(); n != 0 {
 		t.Fatalf("%d entries in the tail after the checkpoint; want 0", n)
 	}
+}
+
+// TestLogDirectorySynced checks that the log's directory is synced when
+// an entry in it changes: when Open creates it (and its parent, which
+// holds its name), when a segment is created, and when checkpoints and
+// Close remove segments.
+func TestLogDirectorySynced(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		synced []string
+	)
+	record := func(c *config) error {
+		c.syncDir = func(dir string) error {
+			mu.Lock()
+			synced = append(synced, dir)
+			mu.Unlock()
+			return syncDir(dir)
+		}
+		return nil
+	}
+	want := func(what string, dirs ...string) {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range dirs {
+			if !slices.Contains(synced, d) {
+				t.Fatalf("%s synced %v; want %s among them", what, synced, d)
+			}
+		}
+		synced = nil
+	}
+	data := t.TempDir()
+	path := filepath.Join(data, "stepfold.db")
+	s, err := Open(path, Every(time.Hour), record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("Open of a new store", data, logDir(path))
+	smallSegments(t, s)
+	appendN(t, s, "acc-1", 3)
+	want("moving to a new segment", logDir(path))
+	checkpointNow(t, s)
+	want("a checkpoint that removes segments", logDir(path))
+	appendN(t, s, "acc-1", 1)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want("Close", logDir(path))
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -39,6 +40,7 @@ type Store struct {
 	discarded bool
 	behind    *behind   // the write-behind of Put, only WithoutSync
 	log       *eventLog // the write-ahead log of appends, unless WithoutSync
+	logger    *slog.Logger
 }
 
 type config struct {
@@ -46,6 +48,19 @@ type config struct {
 	now         func() time.Time
 	noSync      bool
 	every       time.Duration // the write-behind or checkpoint interval; 0 for the default
+	logger      *slog.Logger
+	syncDir     func(dir string) error
+}
+
+// configure applies opts over the defaults.
+func configure(opts []Option) (config, error) {
+	c := config{lockTimeout: time.Second, now: time.Now, logger: slog.Default(), syncDir: syncDir}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
 }
 
 // Option configures Open. An option with an invalid value makes Open fail
@@ -77,16 +92,29 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// WithLogger sets where the store logs what it repairs on its own: a torn
+// tail of the write-ahead log that Open cuts off, damage in records the
+// file already holds. The default is slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return events.Errorf(events.CodeInvalidArgument, "logger must not be nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
 // Open opens or creates the store file at path. It fails with
 // StoreUnavailable when the file is locked by another process (or another
-// open Store), is not a bbolt file, or cannot be created, and with
+// open Store), is not a bbolt file, or cannot be created, or when its
+// write-ahead log is damaged where a crash cannot have damaged it (the
+// cause is then a *CorruptLogError, and Repair is the way out), and with
 // InvalidArgument for an invalid option.
 func Open(path string, opts ...Option) (*Store, error) {
-	c := config{lockTimeout: time.Second, now: time.Now}
-	for _, o := range opts {
-		if err := o(&c); err != nil {
-			return nil, err
-		}
+	c, err := configure(opts)
+	if err != nil {
+		return nil, err
 	}
 	db, discarded, err := openDB(path, c)
 	if err != nil {
@@ -96,12 +124,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, events.Wrap(events.CodeStoreUnavailable, err, "cannot initialise "+path)
 	}
-	s := &Store{db: db, path: path, now: c.now, noSync: c.noSync, discarded: discarded}
+	s := &Store{db: db, path: path, now: c.now, noSync: c.noSync, discarded: discarded, logger: c.logger}
 	s.group.commit = s.commit
 	if !c.noSync {
-		if err := s.openLog(cmp.Or(c.every, checkpointEvery)); err != nil {
+		if err := s.openLog(cmp.Or(c.every, checkpointEvery), c.syncDir); err != nil {
 			_ = db.Close()
-			return nil, events.Wrap(events.CodeStoreUnavailable, err, "cannot recover the event log of "+path)
+			return nil, recoveryError(path, err)
 		}
 	}
 	if c.noSync {
@@ -119,6 +147,16 @@ func openDB(path string, c config) (*bolt.DB, bool, error) {
 	}
 	db, err := bolt.Open(path, 0o600, opts)
 	return db, false, err
+}
+
+// recoveryError wraps a failure to recover the log as StoreUnavailable.
+func recoveryError(path string, err error) error {
+	var c *CorruptLogError
+	if errors.As(err, &c) {
+		return events.Wrap(events.CodeStoreUnavailable, err, "the event log of "+path+
+			" is damaged; the store does not open, rather than drop appends that may have returned (Repair drops what it must, and reports it)")
+	}
+	return events.Wrap(events.CodeStoreUnavailable, err, "cannot recover the event log of "+path)
 }
 
 func openError(path string, err error) error {

@@ -28,9 +28,19 @@ import (
 //
 //	uvarint seq, account, command id, varint first version,
 //	uvarint count, each event's stored form,
-//	uvarint count, each snapshot's varint version and JSON
+//	uvarint count, each snapshot's varint version and JSON,
+//	the command's fingerprint, if it has one
 //
-// with strings and byte strings prefixed by their uvarint length.
+// with strings and byte strings prefixed by their uvarint length. A record
+// written before fingerprints existed ends after the snapshots. The seq
+// comes first: the search past damage checks it before the checksum. How
+// Open reads the segments back, and tells a torn tail from corruption, is
+// in scan.go.
+//
+// The log's directory is synced whenever an entry in it changes: when it
+// is created (and its parent, which holds its name), and when a segment is
+// created or removed, so that after a crash the directory lists what the
+// log last relied on.
 
 // segmentSize is the size past which the log moves on to a new segment.
 const segmentSize = 8 << 20
@@ -41,7 +51,8 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // remove segments.
 type wal struct {
 	dir   string
-	limit int64 // the segment size past which it moves on
+	limit int64                  // the segment size past which it moves on
+	sync  func(dir string) error // syncs a directory: syncDir, or a test's
 
 	mu       sync.Mutex // guards segments
 	segments []uint64   // first seqs, ascending; the last is being written
@@ -93,7 +104,7 @@ func (w *wal) rotate(next uint64) error {
 	if err != nil {
 		return err
 	}
-	if err := syncDir(w.dir); err != nil {
+	if err := w.sync(w.dir); err != nil {
 		_ = f.Close()
 		_ = os.Remove(segmentPath(w.dir, next))
 		return err
@@ -121,6 +132,9 @@ func (w *wal) removeThrough(seq uint64) {
 		n++
 	}
 	w.segments = slices.Delete(w.segments, 0, n)
+	if n > 0 {
+		_ = w.sync(w.dir) // a segment that comes back holds only checkpointed records
+	}
 }
 
 // close closes the segment being written and, when every record is
@@ -134,12 +148,13 @@ func (w *wal) close(checkpointed bool) error {
 	if checkpointed && err == nil {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		err = removeSegments(w.dir) // Open removed any other process's
+		err = removeSegments(w.dir, w.sync) // Open removed any other process's
 		w.segments = nil
 	}
 	return err
 }
 
+// syncDir makes the entries of dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
@@ -147,6 +162,19 @@ func syncDir(dir string) error {
 	}
 	err = d.Sync()
 	return errors.Join(err, d.Close())
+}
+
+// makeDir creates the directory dir, if it is missing, and syncs it and
+// its parent, so that a crash cannot lose the directory with the segments
+// in it.
+func makeDir(dir string, sync func(string) error) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	return errors.Join(sync(dir), sync(filepath.Dir(dir)))
 }
 
 // appendRecord appends e's record to b.
@@ -166,26 +194,33 @@ func appendRecord(b []byte, e *entry) []byte {
 		b = binary.AppendVarint(b, sn.version)
 		b = appendString(b, sn.value)
 	}
+	if e.fingerprint != "" {
+		b = appendString(b, string(e.fingerprint))
+	}
 	payload := b[start+8:]
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(b[start+4:], crc32.Checksum(payload, crcTable))
 	return b
 }
 
-// errTorn marks the end of the readable records of a segment.
-var errTorn = errors.New("torn or corrupt record")
-
 // readRecord decodes the record at the start of b and returns it with its
-// size, or errTorn.
-func readRecord(b []byte) (*entry, int, error) {
+// size, or false when there is no whole record there whose checksum holds
+// and whose payload decodes.
+func readRecord(b []byte) (*entry, int, bool) {
 	if len(b) < 8 {
-		return nil, 0, errTorn
+		return nil, 0, false
 	}
 	n := int(binary.LittleEndian.Uint32(b))
 	if n > len(b)-8 || crc32.Checksum(b[8:8+n], crcTable) != binary.LittleEndian.Uint32(b[4:]) {
-		return nil, 0, errTorn
+		return nil, 0, false
 	}
-	d := decoder{b: b[8 : 8+n], ok: true}
+	e, ok := parseRecord(b[8 : 8+n])
+	return e, 8 + n, ok
+}
+
+// parseRecord decodes a record's payload.
+func parseRecord(payload []byte) (*entry, bool) {
+	d := decoder{b: payload, ok: true}
 	e := &entry{durable: true}
 	e.seq = d.uvarint()
 	e.account, e.commandID = d.string(), d.string()
@@ -199,10 +234,13 @@ func readRecord(b []byte) (*entry, int, error) {
 		e.snaps[i].version = d.varint()
 		e.snaps[i].value = d.bytes()
 	}
-	if !d.ok || len(d.b) != 0 || len(e.enc) == 0 {
-		return nil, 0, errTorn
+	if d.ok && len(d.b) > 0 {
+		e.fingerprint = events.Fingerprint(d.string())
 	}
-	return e, 8 + n, nil
+	if !d.ok || len(d.b) != 0 || len(e.enc) == 0 {
+		return nil, false
+	}
+	return e, true
 }
 
 // listSegments returns the first seqs of the segments in dir, ascending.
@@ -227,71 +265,10 @@ func listSegments(dir string) ([]uint64, error) {
 	return out, nil
 }
 
-// readSegment returns the records of a segment. A torn record ends the
-// last segment, whose write a crash interrupted, and is cut off; in any
-// other segment it is corruption.
-func readSegment(path string, last bool) ([]*entry, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []*entry
-	for off := 0; off < len(b); {
-		e, n, err := readRecord(b[off:])
-		if err == nil {
-			out, off = append(out, e), off+n
-			continue
-		}
-		if !last {
-			return nil, fmt.Errorf("log segment %s: %w at offset %d", path, err, off)
-		}
-		return out, truncate(path, int64(off))
-	}
-	return out, nil
-}
-
-func truncate(path string, size int64) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return err
-	}
-	err = f.Truncate(size)
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
-}
-
-// readLog returns the records of every segment in dir with a seq above
-// applied, in order, or an error if one is missing.
-func readLog(dir string, applied uint64) ([]*entry, error) {
+// removeSegments removes every segment in dir, then syncs dir.
+func removeSegments(dir string, sync func(string) error) error {
 	firsts, err := listSegments(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []*entry
-	next := applied + 1
-	for i, first := range firsts {
-		es, err := readSegment(segmentPath(dir, first), i == len(firsts)-1)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			switch {
-			case e.seq > next:
-				return nil, fmt.Errorf("log in %s: record %d is missing; the next one is %d", dir, next, e.seq)
-			case e.seq == next:
-				out, next = append(out, e), next+1
-			}
-		}
-	}
-	return out, nil
-}
-
-// removeSegments removes every segment in dir.
-func removeSegments(dir string) error {
-	firsts, err := listSegments(dir)
-	if err != nil {
+	if err != nil || len(firsts) == 0 {
 		return err
 	}
 	for _, first := range firsts {
@@ -299,5 +276,5 @@ func removeSegments(dir string) error {
 			return err
 		}
 	}
-	return nil
+	return sync(dir)
 }

@@ -74,9 +74,13 @@ func assertSubstitutedPlaces(t *testing.T, def string, subs map[string]any) {
 		quoted := mustJSON("SUB:" + mustJSON(v))
 		def = strings.ReplaceAll(def, "${"+k+"}", quoted[1:len(quoted)-1])
 	}
-	states := parseJSON(t, def).(map[string]any)["States"].(map[string]any)
+	states := statesByName(parseJSON(t, def).(map[string]any))
 	param := func(state, name string) any {
-		return states[state].(map[string]any)["Parameters"].(map[string]any)[name]
+		st, ok := states[state]
+		if !ok {
+			t.Fatalf("the definition has no state %s", state)
+		}
+		return st["Parameters"].(map[string]any)[name]
 	}
 	for state, sub := range map[string]string{
 		"Validate": SubValidateFunctionArn, "Persist": SubPersistFunctionArn,
@@ -89,6 +93,23 @@ func assertSubstitutedPlaces(t *testing.T, def string, subs map[string]any) {
 	if got, want := param("SendToDeadLetterQueue", "QueueUrl"), "SUB:"+mustJSON(subs[SubDeadLetterQueueURL]); got != want {
 		t.Errorf("SendToDeadLetterQueue QueueUrl = %v, want %v", got, want)
 	}
+}
+
+// statesByName returns every state of a definition, those in the branches
+// of Parallel states included: state names are unique across a machine.
+func statesByName(graph map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for name, raw := range graph["States"].(map[string]any) {
+		st := raw.(map[string]any)
+		out[name] = st
+		branches, _ := st["Branches"].([]any)
+		for _, b := range branches {
+			for n, inner := range statesByName(b.(map[string]any)) {
+				out[n] = inner
+			}
+		}
+	}
+	return out
 }
 
 func TestStateMachineRoleIsLeastPrivilege(t *testing.T) {

@@ -3,8 +3,10 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -42,11 +44,11 @@ func (s faultyStore) Load(ctx context.Context, account string) (events.History, 
 	return s.EventStore.Load(ctx, account)
 }
 
-func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string) (events.Appended, error) {
+func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
 	if err := s.append.next(); err != nil {
 		return events.Appended{}, err
 	}
-	return s.EventStore.Append(ctx, account, expected, evs, commandID)
+	return s.EventStore.Append(ctx, account, expected, evs, commandID, fp)
 }
 
 type faultyStates struct {
@@ -157,9 +159,9 @@ func TestPermanentFailures(t *testing.T) {
 		{"Persist", "Persist", "persist", func(in *injection) { in.append = faults{n: -1, err: unavailable} }, "StoreUnavailable", 1, false},
 		{"Publish", "Publish", "publish", func(in *injection) {
 			in.publish = faults{n: -1, err: events.Errorf(events.CodePublishFailed, "1 of 1 entries failed")}
-		}, "PublishFailed", 5, true},
+		}, "PublishFailed", 4, true},
 		{"Fold", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: unavailable} }, "StoreUnavailable", 1, true},
-		{"Fold throttled for good", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: throttled} }, "Throttled", 5, true},
+		{"Fold throttled for good", "Fold", "fold", func(in *injection) { in.put = faults{n: -1, err: throttled} }, "Throttled", 4, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,5 +212,42 @@ func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c events.Comma
 	}
 	if n := len(h.log(t, "acc-1")); n != 1+wantPersisted {
 		t.Errorf("log has %d events, want %d", n, 1+wantPersisted)
+	}
+}
+
+// TestConflictsExhausted makes every append a VersionConflict: the
+// command makes 10 rounds, two at a time with a random delay before each
+// pair after the first, each no longer than its cap (1, 2, 4 and 8 s),
+// and then fails with VersionConflict, having written nothing and sent
+// nothing to the dead-letter queue.
+func TestConflictsExhausted(t *testing.T) {
+	in := &injection{}
+	clock := &virtualClock{now: t0}
+	h := newHarnessOn(t, clock, in.wrap)
+	h.mustSucceed(t, open("acc-1", "c1"))
+	in.append = faults{n: -1, err: events.Errorf(events.CodeVersionConflict, "version 2 is taken")}
+	ex := h.run(t, deposit("acc-1", "c2", 300))
+	if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != "VersionConflict" || !strings.Contains(deref(ex.Cause), "10 rounds") {
+		t.Fatalf("execution %s %s %q, want FAILED VersionConflict after 10 rounds", ex.Status, deref(ex.Error), deref(ex.Cause))
+	}
+	if got := h.scheduled(t, ex); got["validate"] != 10 || got["persist"] != 10 || len(got) != 2 {
+		t.Errorf("scheduled %v, want validate and persist 10 times each and nothing else", got)
+	}
+	delays := clock.delays()
+	if len(delays) != 4 {
+		t.Fatalf("delays %v, want 4", delays)
+	}
+	var total time.Duration
+	for i, d := range delays {
+		if limit := time.Second << i; d < 0 || d > limit {
+			t.Errorf("delay %d is %s, want between 0 and %s", i+1, d, limit)
+		}
+		total += d
+	}
+	if total == 0 {
+		t.Errorf("delays %v: none at all", delays)
+	}
+	if n := len(h.log(t, "acc-1")); n != 1 || len(h.letters(t)) != 0 {
+		t.Errorf("log has %d events, %d dead letters; want 1 and none", n, len(h.letters(t)))
 	}
 }

@@ -31,8 +31,9 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // virtualClock runs retry delays at once: Sleep moves the time on and
 // returns. Timeouts never fire; the tasks here finish at once.
 type virtualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu    sync.Mutex
+	now   time.Time
+	slept []time.Duration // every delay asked for, in order
 }
 
 func (c *virtualClock) Now() time.Time {
@@ -47,11 +48,35 @@ func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	c.mu.Lock()
 	c.now = c.now.Add(max(d, 0))
+	c.slept = append(c.slept, d)
 	c.mu.Unlock()
 	return nil
 }
 
+// delays returns the delays asked for so far.
+func (c *virtualClock) delays() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
+}
+
 func (c *virtualClock) WithTimeout(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx)
+}
+
+// realDelays is the wall clock whose timeouts never fire. Retry delays
+// take their real time, so that they spread retries apart as they do on
+// AWS; a task slowed down by the race detector on a loaded machine is not
+// timed out, since the tests that use it are about conflicts.
+type realDelays struct{}
+
+func (realDelays) Now() time.Time { return time.Now() }
+
+func (realDelays) Sleep(ctx context.Context, d time.Duration) error {
+	return asl.SystemClock{}.Sleep(ctx, d)
+}
+
+func (realDelays) WithTimeout(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithCancel(ctx)
 }
 
@@ -82,9 +107,15 @@ type harness struct {
 	pub   *eventstest.Recorder
 }
 
-// newHarness builds the harness; wrap, if not nil, replaces the ports the
-// tasks see.
+// newHarness builds the harness on a virtualClock; wrap, if not nil,
+// replaces the ports the tasks see.
 func newHarness(t *testing.T, wrap func(ports) ports) *harness {
+	t.Helper()
+	return newHarnessOn(t, &virtualClock{now: t0}, wrap)
+}
+
+// newHarnessOn builds the harness with the state machine on clock.
+func newHarnessOn(t *testing.T, clock asl.Clock, wrap func(ports) ports) *harness {
 	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "stepfold.db"))
 	if err != nil {
@@ -100,11 +131,11 @@ func newHarness(t *testing.T, wrap func(ports) ports) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.m = newMachine(t, svc, h.dlq)
+	h.m = newMachine(t, svc, h.dlq, clock)
 	return h
 }
 
-func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Machine {
+func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters, clock asl.Clock) *asl.Machine {
 	t.Helper()
 	text, err := statemachines.Files.ReadFile(statemachines.Account)
 	if err != nil {
@@ -128,7 +159,7 @@ func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters) *asl.Mac
 		arnPrefix + "fold":     func() asl.Invoker { return lambdafn.Handler(svc.Fold) },
 	})
 	reg.SQS(dlq{q})
-	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(&virtualClock{now: t0}))
+	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const NODE_W = 170, NODE_H = 36, LAYER_GAP = 64, COL_GAP = 36, MARGIN = 30;
+// A Parallel state is a box with its name in a title bar above its branches.
+const BOX_TITLE = 28, BOX_PAD = 16, BACK_MARGIN = 40;
 
 async function sfn(op, body) {
   const res = await fetch("/", {
@@ -78,10 +80,23 @@ function transitions(st) {
   return [...new Set(out)];
 }
 
-// layout places states in layers by their longest forward path from
-// StartAt; edges back to an ancestor are drawn around the side.
-function layout(def) {
-  const states = def.States, order = [], back = new Set(), onStack = new Set(), seen = new Set();
+// allStates maps every state name to its state, those in the branches of
+// Parallel states included: names are unique across a state machine.
+function allStates(graph, out = {}) {
+  for (const [name, st] of Object.entries(graph.States)) {
+    out[name] = st;
+    for (const b of st.Branches || []) allStates(b, out);
+  }
+  return out;
+}
+
+// layout places a graph's states in layers by their longest forward path
+// from StartAt; edges back to an ancestor are drawn around the right. A
+// Parallel state is a box that holds its branches side by side, each laid
+// out the same way. It returns every state's box ({x, y, w, h}, nested
+// ones included) and the edges of every scope.
+function layout(graph) {
+  const states = graph.States, order = [], back = new Set(), onStack = new Set(), seen = new Set();
   (function dfs(name) {
     seen.add(name); onStack.add(name); order.push(name);
     for (const t of transitions(states[name])) {
@@ -90,7 +105,7 @@ function layout(def) {
       else if (!seen.has(t)) dfs(t);
     }
     onStack.delete(name);
-  })(def.StartAt);
+  })(graph.StartAt);
   for (const name of Object.keys(states)) if (!seen.has(name)) order.push(name);
   const layer = {};
   for (const n of order) layer[n] = 0;
@@ -107,29 +122,68 @@ function layout(def) {
   // edge, drawn around the right, crosses no state.
   const goesBack = (n) => transitions(states[n]).some((t) => back.has(n + "->" + t));
   for (const l of layers) if (l) l.sort((a, b) => goesBack(a) - goesBack(b));
-  const width = Math.max(...layers.map((l) => (l ? l.length : 0)));
-  const pos = {};
-  layers.forEach((names, i) => (names || []).forEach((n, j) => {
-    const offset = (width - names.length) * (NODE_W + COL_GAP) / 2;
-    pos[n] = { x: MARGIN + offset + j * (NODE_W + COL_GAP), y: MARGIN + i * (NODE_H + LAYER_GAP) };
-  }));
-  return { pos, back, width: MARGIN * 2 + width * (NODE_W + COL_GAP) + 60, height: MARGIN * 2 + layers.length * (NODE_H + LAYER_GAP) };
+  const inner = {}, size = {};
+  for (const n of order) {
+    const st = states[n];
+    if (st.Type === "Parallel" && st.Branches && st.Branches.length) {
+      inner[n] = st.Branches.map(layout);
+      size[n] = {
+        w: inner[n].reduce((w, b) => w + b.width, 0) + COL_GAP * (inner[n].length - 1) + 2 * BOX_PAD,
+        h: BOX_TITLE + Math.max(...inner[n].map((b) => b.height)) + BOX_PAD,
+      };
+    } else size[n] = { w: NODE_W, h: NODE_H };
+  }
+  const rowWidth = (names) => names.reduce((w, n) => w + size[n].w, 0) + COL_GAP * (names.length - 1);
+  const width = Math.max(...layers.map((l) => (l ? rowWidth(l) : 0)));
+  const pos = {}, edges = [];
+  let y = 0;
+  for (const names of layers) {
+    if (!names) continue;
+    let x = (width - rowWidth(names)) / 2;
+    for (const n of names) {
+      pos[n] = { x, y, w: size[n].w, h: size[n].h };
+      x += size[n].w + COL_GAP;
+    }
+    y += Math.max(...names.map((n) => size[n].h)) + LAYER_GAP;
+  }
+  const margin = back.size ? BACK_MARGIN : 0;
+  for (const n of order) for (const t of transitions(states[n])) {
+    if (states[t]) edges.push({ from: n, to: t, back: back.has(n + "->" + t), right: width });
+  }
+  for (const [n, branches] of Object.entries(inner)) {
+    let x = pos[n].x + BOX_PAD;
+    for (const b of branches) {
+      for (const [m, p] of Object.entries(b.pos)) pos[m] = { ...p, x: p.x + x, y: p.y + pos[n].y + BOX_TITLE };
+      for (const e of b.edges) edges.push({ ...e, right: e.right + x });
+      x += b.width + COL_GAP;
+    }
+  }
+  return { pos, edges, width: width + margin, height: y - LAYER_GAP };
 }
 
-// visits reads the history into what happened to each state.
-function visits(events, execStatus) {
-  const byState = {}, taken = new Set();
-  let cur = null, prevName = null;
+// visits reads the history into what happened to each state. types maps
+// state names to their types.
+function visits(events, execStatus, types) {
+  const byState = {}, taken = new Set(), open = {};
+  let cur = null, parallel = null, lastExited = null;
   for (const e of events) {
     const t = e.type;
     if (t.endsWith("StateEntered")) {
       const d = e.stateEnteredEventDetails;
-      if (prevName) taken.add(prevName + "->" + d.name);
-      prevName = d.name;
+      // A Fail state ends its scope at once; that anything runs after it
+      // means a Parallel state retried or caught what it raised.
+      for (const [n, v] of Object.entries(open)) if (types[n] === "Fail") { v.caught = true; delete open[n]; }
+      if (lastExited) taken.add(lastExited + "->" + d.name);
       cur = { name: d.name, entered: e.timestamp, input: d.input, scheduled: 0, errors: [], lastFailed: false };
       (byState[d.name] = byState[d.name] || []).push(cur);
-    } else if (t.endsWith("StateExited") && cur) {
-      cur.exited = e.timestamp; cur.output = e.stateExitedEventDetails.output;
+      open[d.name] = cur;
+      if (types[d.name] === "Parallel") parallel = cur;
+    } else if (t.endsWith("StateExited")) {
+      const d = e.stateExitedEventDetails, v = open[d.name];
+      if (v) { v.exited = e.timestamp; v.output = d.output; delete open[d.name]; }
+      lastExited = d.name;
+    } else if (t === "ParallelStateStarted" && parallel) {
+      parallel.scheduled++;
     } else if ((t === "TaskScheduled" || t === "LambdaFunctionScheduled") && cur) {
       cur.scheduled++;
     } else if (/(TaskFailed|TaskTimedOut|LambdaFunctionFailed|LambdaFunctionTimedOut)$/.test(t) && cur) {
@@ -146,45 +200,56 @@ function visits(events, execStatus) {
   const status = {};
   for (const [name, vs] of Object.entries(byState)) {
     const v = vs[vs.length - 1];
-    if (!v.exited) status[name] = execStatus === "RUNNING" ? "running" : "failed";
-    else status[name] = v.lastFailed ? "caught" : "succeeded";
+    if (v.exited) status[name] = v.lastFailed ? "caught" : "succeeded";
+    else if (v.caught) status[name] = "caught";
+    else status[name] = execStatus === "RUNNING" ? "running" : "failed";
   }
   return { byState, status, taken };
 }
 
 function edgePath(a, b, isBack, right) {
-  const x1 = a.x + NODE_W / 2, y1 = a.y + NODE_H, x2 = b.x + NODE_W / 2, y2 = b.y;
+  const x1 = a.x + a.w / 2, y1 = a.y + a.h, x2 = b.x + b.w / 2, y2 = b.y;
   if (isBack) {
     const xr = right + 24;
-    return `M${a.x + NODE_W},${a.y + NODE_H / 2} C${xr},${a.y + NODE_H / 2} ${xr},${b.y + NODE_H / 2} ${b.x + NODE_W},${b.y + NODE_H / 2}`;
+    return `M${a.x + a.w},${a.y + a.h / 2} C${xr},${a.y + a.h / 2} ${xr},${b.y + b.h / 2} ${b.x + b.w},${b.y + b.h / 2}`;
   }
   const my = (y1 + y2) / 2;
   return `M${x1},${y1} C${x1},${my} ${x2},${my} ${x2},${y2}`;
 }
 
-function drawGraph(def, hist) {
+// stateTypes maps every state's name to its type.
+function stateTypes(def) {
+  return Object.fromEntries(Object.entries(allStates(def)).map(([n, st]) => [n, st.Type]));
+}
+
+function drawGraph(def, hist, types) {
   const svg = document.getElementById("graph");
   svg.replaceChildren();
-  const { pos, back, width, height } = layout(def);
-  const right = Math.max(...Object.values(pos).map((p) => p.x + NODE_W));
-  svg.setAttribute("width", width); svg.setAttribute("height", height);
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const { pos, edges, width, height } = layout(def);
+  const w = width + 2 * MARGIN, h = height + 2 * MARGIN;
+  svg.setAttribute("width", w); svg.setAttribute("height", h);
+  svg.setAttribute("viewBox", `${-MARGIN} ${-MARGIN} ${w} ${h}`);
   const defs = el("svg:defs");
   const marker = el("svg:marker", { id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" });
   marker.append(el("svg:path", { d: "M0,0 L10,5 L0,10 z", fill: "#545b64" }));
   defs.append(marker); svg.append(defs);
-  for (const [name, st] of Object.entries(def.States)) for (const t of transitions(st)) {
-    if (!pos[t]) continue;
-    const key = name + "->" + t;
-    svg.append(el("svg:path", { d: edgePath(pos[name], pos[t], back.has(key), right), class: "edge" + (hist.taken.has(key) ? " taken" : ""), "marker-end": "url(#arrow)", "data-edge": key }));
-  }
-  for (const [name, p] of Object.entries(pos)) {
+  const drawState = (name) => {
+    const p = pos[name], box = types[name] === "Parallel";
     const status = hist.status[name] || "notrun";
-    const g = el("svg:g", { class: "state " + status, "data-state": name, "data-status": status, transform: `translate(${p.x},${p.y})` });
-    g.append(el("svg:rect", { width: NODE_W, height: NODE_H, rx: 6 }), el("svg:text", { x: NODE_W / 2, y: NODE_H / 2 }, name));
+    const g = el("svg:g", { class: "state " + status + (box ? " parallel" : ""), "data-state": name, "data-status": status, transform: `translate(${p.x},${p.y})` });
+    g.append(el("svg:rect", { width: p.w, height: p.h, rx: 6 }), el("svg:text", { x: p.w / 2, y: box ? BOX_TITLE / 2 : p.h / 2 }, name));
     g.addEventListener("click", () => selectState(name, hist));
     svg.append(g);
+  };
+  // Parallel boxes first, the largest first, then the edges, then the
+  // other states, so that each lies on what holds it.
+  const names = Object.keys(pos), isBox = (n) => types[n] === "Parallel";
+  names.filter(isBox).sort((a, b) => pos[b].w * pos[b].h - pos[a].w * pos[a].h).forEach(drawState);
+  for (const e of edges) {
+    const key = e.from + "->" + e.to;
+    svg.append(el("svg:path", { d: edgePath(pos[e.from], pos[e.to], e.back, e.right), class: "edge" + (hist.taken.has(key) ? " taken" : ""), "marker-end": "url(#arrow)", "data-edge": key }));
   }
+  names.filter((n) => !isBox(n)).forEach(drawState);
 }
 
 function selectState(name, hist) {
@@ -228,10 +293,11 @@ async function showExecution(arn) {
   add("Started", fmtTime(ex.startDate));
   add("Duration", fmtDuration(ex.startDate, ex.stopDate));
   if (ex.error) add("Error", ex.error + (ex.cause ? ": " + ex.cause : ""));
-  const hist = visits(events, ex.status);
-  drawGraph(JSON.parse(sm.definition), hist);
+  const def = JSON.parse(sm.definition), types = stateTypes(def);
+  const hist = visits(events, ex.status, types);
+  drawGraph(def, hist, types);
   const last = events.filter((e) => e.type.endsWith("StateEntered")).pop();
-  selectState(last ? last.stateEnteredEventDetails.name : JSON.parse(sm.definition).StartAt, hist);
+  selectState(last ? last.stateEnteredEventDetails.name : def.StartAt, hist);
 }
 
 async function route() {
