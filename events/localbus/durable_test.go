@@ -315,15 +315,9 @@ func TestCrashLosesNothingPublished(t *testing.T) {
 	close(stuck)
 	closeBus(t, b)
 
-	var rec recorder
-	b, err = New(crashed, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, b)
-	closeBus(t, b)
+	after := deliverQueued(t, crashed)
 	got := map[string]bool{}
-	for _, id := range append(first, rec.ids()...) {
+	for _, id := range append(first, after...) {
 		got[id] = true
 	}
 	for _, e := range evs {
@@ -331,10 +325,10 @@ func TestCrashLosesNothingPublished(t *testing.T) {
 			t.Errorf("event %s was published but never delivered, before or after the crash", e.ID)
 		}
 	}
-	if len(rec.ids()) < 700 {
-		t.Errorf("the restart delivered %d events; want at least the 700 the target had not taken", len(rec.ids()))
+	if len(after) < 700 {
+		t.Errorf("the restart delivered %d events; want at least the 700 the target had not taken", len(after))
 	}
-	t.Logf("300 delivered before the crash, %d after the restart (%d again)", len(rec.ids()), len(rec.ids())-700)
+	t.Logf("300 delivered before the crash, %d after the restart (%d again)", len(after), len(after)-700)
 }
 
 // TestOpenCutsATornTailAndRefusesDamage leaves 20 deliveries queued, then
@@ -402,6 +396,21 @@ func TestOpenCutsATornTailAndRefusesDamage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deliverQueued opens a bus over the queue in dir, with a target that
+// takes everything, lets it deliver what is queued and returns the ids it
+// delivered.
+func deliverQueued(t *testing.T, dir string) []string {
+	t.Helper()
+	var rec recorder
+	b, err := New(dir, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, b)
+	closeBus(t, b)
+	return rec.ids()
 }
 
 // copyDir copies the files of dir, as they are now, to a new directory.
@@ -611,14 +620,7 @@ func TestSegmentsOfUndeliveredRecordsStay(t *testing.T) {
 	g.let()
 	drain(t, b)
 	closeBus(t, b)
-	var rec recorder
-	b, err = New(crashed, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, b)
-	closeBus(t, b)
-	if got := rec.ids(); !slices.Equal(got, ids(history()[:5])) {
+	if got := deliverQueued(t, crashed); !slices.Equal(got, ids(history()[:5])) {
 		t.Errorf("after the crash: delivered %v; want %v", got, ids(history()[:5]))
 	}
 }
