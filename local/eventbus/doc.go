@@ -1,5 +1,5 @@
-// Package localbus is the local stand-in for Amazon EventBridge: the bus that
-// fans account events out to their subscribers when stepfold runs in one
+// Package eventbus is the local stand-in for Amazon EventBridge: the bus that
+// fans a domain's events out to their subscribers when stepfold runs in one
 // process.
 //
 // A Bus implements events.Publisher. Publish wraps each events.Event in the
