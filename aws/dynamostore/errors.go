@@ -28,7 +28,7 @@ const (
 	reasonValidation          = "ValidationError"
 )
 
-// storeErr turns an SDK error from op (such as "load acc-1") into an
+// storeErr turns an SDK error from op (such as "load s-1") into an
 // *events.Error that wraps it.
 func storeErr(op string, err error) error {
 	if err == nil {

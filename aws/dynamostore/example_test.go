@@ -13,7 +13,7 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// Example appends an account's first event and loads it back. Run it with
+// Example appends a stream's first event and loads it back. Run it with
 // AWS_ENDPOINT_URL_DYNAMODB pointing at DynamoDB Local (scripts/dynamodb-local.sh
 // start), or on AWS with the tables the infra stack creates. It has no
 // Output line because it needs a DynamoDB.
@@ -35,11 +35,12 @@ func Example() {
 		return
 	}
 	opened := events.Event{
-		ID: events.EventID("acc-1", 1), Account: "acc-1", Version: 1,
-		Type: events.AccountOpened, SchemaVersion: events.SchemaVersion,
+		ID: events.EventID("acc-1", 1), Stream: "acc-1", Version: 1,
+		Type: "AccountOpened", SchemaVersion: 1,
 		OccurredAt: time.Now(), CommandID: "c-1", Data: json.RawMessage(`{"currency":"EUR"}`),
 	}
-	if _, err := store.Append(ctx, "acc-1", 0, []events.Event{opened}, "c-1", ""); err != nil {
+	batch := events.Batch{Stream: "acc-1", Events: []events.Event{opened}, CommandID: "c-1"}
+	if _, err := store.Append(ctx, batch); err != nil {
 		fmt.Println(err) // a second run reports nothing: the command is a duplicate
 	}
 	h, err := store.Load(ctx, "acc-1")
@@ -47,6 +48,5 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	st, _ := h.State()
-	fmt.Println(st.Account, st.Status, st.Currency)
+	fmt.Println(h.Events[0].ID, h.Events[0].Type, string(h.Events[0].Data))
 }

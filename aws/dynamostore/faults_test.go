@@ -95,23 +95,23 @@ func TestThrottling(t *testing.T) {
 			func() *http.Response {
 				return awsError(typeThroughput, "The level of configured provisioned throughput for the table was exceeded.", nil)
 			},
-			func(ctx context.Context, s *Store) error { _, err := s.Load(ctx, "acc"); return err }},
+			func(ctx context.Context, s *Store) error { _, err := s.Load(ctx, "s"); return err }},
 		{"Get: ThrottlingException", "GetItem",
 			func() *http.Response {
 				return awsError(typeThrottling, "Rate of requests exceeds the allowed throughput.", nil)
 			},
-			func(ctx context.Context, s *Store) error { _, err := s.Get(ctx, "acc"); return err }},
+			func(ctx context.Context, s *Store) error { _, err := s.Get(ctx, "s"); return err }},
 		{"Put: RequestLimitExceeded", "PutItem",
 			func() *http.Response {
 				return awsError(typeLimit, "Throughput exceeds the current throughput limit for your account.", nil)
 			},
 			func(ctx context.Context, s *Store) error {
-				_, err := s.Put(ctx, events.State{Account: "acc", Version: 1})
+				_, err := s.Put(ctx, "s", snapshotAt(1))
 				return err
 			}},
 		{"Append: transaction item throttled", "TransactWriteItems", throttledTransaction,
 			func(ctx context.Context, s *Store) error {
-				_, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c1"), "c1", "")
+				_, err := s.Append(ctx, batchOf("s", 0, 1, "c1"))
 				return err
 			}},
 	}
@@ -125,7 +125,7 @@ func TestThrottling(t *testing.T) {
 			}}
 			s := newTestStoreWith(t, clientOptions{httpClient: &http.Client{Transport: in}, maxAttempts: 1})
 			err := tt.call(context.Background(), s)
-			if !errors.Is(err, events.ErrThrottled) || !events.Retryable(err) {
+			if !errors.Is(err, events.ErrThrottled) {
 				t.Fatalf("err = %v; want Throttled", err)
 			}
 			if in.count(tt.op) != 1 {
@@ -145,7 +145,7 @@ func TestThrottlingRetriedBySDK(t *testing.T) {
 		return nil
 	}}
 	s := newTestStoreWith(t, clientOptions{httpClient: &http.Client{Transport: in}, maxAttempts: 3})
-	if _, err := s.Load(context.Background(), "acc"); err != nil {
+	if _, err := s.Load(context.Background(), "s"); err != nil {
 		t.Fatalf("Load after one throttle: %v", err)
 	}
 	if in.count("Query") != 2 {
@@ -160,7 +160,7 @@ func TestCancelledTransactionWritesNothing(t *testing.T) {
 	var rival *Store
 	in := &interceptor{fault: func(op string, call int) *http.Response {
 		if op == "TransactWriteItems" && call == 2 {
-			_, err := rival.Append(context.Background(), "acc", 1, accountEvents("acc", 2, 1, "rival"), "rival", "")
+			_, err := rival.Append(context.Background(), batchOf("s", 1, 1, "rival"))
 			if err != nil {
 				t.Errorf("rival append: %v", err)
 			}
@@ -170,20 +170,20 @@ func TestCancelledTransactionWritesNothing(t *testing.T) {
 	s := newTestStoreWith(t, clientOptions{httpClient: &http.Client{Transport: in}, maxAttempts: 1})
 	rival, _ = New(localClient(t, clientOptions{}), s.eventsTable, s.stateTable)
 	ctx := context.Background()
-	if _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "open"), "open", ""); err != nil {
+	if _, err := s.Append(ctx, batchOf("s", 0, 1, "open")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Append(ctx, "acc", 1, accountEvents("acc", 2, 2, "mine"), "mine", "")
+	_, err := s.Append(ctx, batchOf("s", 1, 2, "mine"))
 	if !errors.Is(err, events.ErrVersionConflict) {
 		t.Fatalf("Append that lost the race: %v, want VersionConflict", err)
 	}
-	for name, k := range map[string]item{"version 3": key("acc", 3), "dedupe item": commandKey("acc", "mine")} {
+	for name, k := range map[string]item{"version 3": key("s", 3), "dedupe item": commandKey("s", "mine")} {
 		out, err := rival.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.eventsTable, Key: k, ConsistentRead: aws.Bool(true)})
 		if err != nil || out.Item != nil {
 			t.Errorf("%s after the cancelled transaction: %v, %v; want no item", name, out.Item, err)
 		}
 	}
-	h, _ := s.Load(ctx, "acc")
+	h, _ := s.Load(ctx, "s")
 	if len(h.Events) != 2 || h.Events[1].CommandID != "rival" {
 		t.Fatalf("log after the race = %+v; want open then rival", h.Events)
 	}
@@ -196,14 +196,14 @@ func TestMissingTable(t *testing.T) {
 	}
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"Load":     func() error { _, err := s.Load(ctx, "acc"); return err },
-		"Append":   func() error { _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c"), "c", ""); return err },
-		"Command":  func() error { _, err := s.Command(ctx, "acc", "c", ""); return err },
-		"Snapshot": func() error { _, err := s.Snapshot(ctx, "acc", 10); return err },
-		"Read":     func() error { _, err := s.Read(ctx, "acc", 1, 10); return err },
-		"Accounts": func() error { _, err := s.Accounts(ctx, "", 10); return err },
-		"Get":      func() error { _, err := s.Get(ctx, "acc"); return err },
-		"Put":      func() error { _, err := s.Put(ctx, events.State{Account: "acc", Version: 1}); return err },
+		"Load":     func() error { _, err := s.Load(ctx, "s"); return err },
+		"Append":   func() error { _, err := s.Append(ctx, batchOf("s", 0, 1, "c")); return err },
+		"Command":  func() error { _, err := s.Command(ctx, "s", "c", ""); return err },
+		"Snapshot": func() error { _, err := s.Snapshot(ctx, "s", 10); return err },
+		"Read":     func() error { _, err := s.Read(ctx, "s", 1, 10); return err },
+		"Streams":  func() error { _, err := s.Streams(ctx, "", 10); return err },
+		"Get":      func() error { _, err := s.Get(ctx, "s"); return err },
+		"Put":      func() error { _, err := s.Put(ctx, "s", snapshotAt(1)); return err },
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, events.ErrStoreUnavailable) {
@@ -212,47 +212,71 @@ func TestMissingTable(t *testing.T) {
 	}
 }
 
-// TestItemTooLarge stores events whose items pass events.CheckAppend but
-// break DynamoDB's limits: 400 KB per item (data is stored byte for byte,
-// so white space counts) and 4 MB per transaction.
+// TestItemTooLarge stores batches that pass events.CheckBatch but break
+// DynamoDB's limits: 400 KB per item (data and snapshot states are stored
+// byte for byte, so white space counts; a snapshot shares its event's
+// item) and 4 MB per transaction.
 func TestItemTooLarge(t *testing.T) {
-	big := func(n int, pad int, ws bool) []events.Event {
-		evs := accountEvents("acc", 1, n, "big")
-		for i := range evs {
+	big := func(n int, pad int, ws bool) events.Batch {
+		b := batchOf("s", 0, n, "big")
+		for i := range b.Events {
 			if ws {
-				evs[i].Data = json.RawMessage(`{"currency":"EUR"}` + strings.Repeat(" ", pad))
+				b.Events[i].Data = json.RawMessage(`{"n":1}` + strings.Repeat(" ", pad))
 			} else {
-				evs[i].Data = json.RawMessage(`{"amount":1,"reference":"` + strings.Repeat("x", pad) + `"}`)
+				b.Events[i].Data = json.RawMessage(`{"n":1,"reference":"` + strings.Repeat("x", pad) + `"}`)
 			}
 		}
-		return evs
+		return b
 	}
+	bigSnapshot := batchOf("s", 0, 10, "big")
+	bigSnapshot.Snapshots[0].State = json.RawMessage(`{"items":"` + strings.Repeat("x", 420_000) + `"}`)
 	tests := []struct {
 		name string
-		evs  []events.Event
+		b    events.Batch
 	}{
 		{"item over 400 KB", big(1, 420_000, true)},
 		{"transaction over 4 MB", big(17, 250_000, false)},
+		{"snapshot over 400 KB", bigSnapshot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestStore(t)
 			ctx := context.Background()
-			_, err := s.Append(ctx, "acc", 0, tt.evs, "big", "")
+			_, err := s.Append(ctx, tt.b)
 			if !errors.Is(err, events.ErrEventTooLarge) {
 				t.Fatalf("Append = %v; want EventTooLarge", err)
 			}
 			t.Log(err)
-			if h, err := s.Load(ctx, "acc"); err != nil || len(h.Events) != 0 {
+			if h, err := s.Load(ctx, "s"); err != nil || len(h.Events) != 0 {
 				t.Fatalf("after a rejected append: %d events, %v", len(h.Events), err)
+			}
+			if cmd, err := s.Command(ctx, "s", "big", ""); err != nil || cmd != nil {
+				t.Fatalf("the rejected command was recorded: %+v, %v", cmd, err)
 			}
 		})
 	}
 }
 
+// TestStateTooLarge puts a read-model state over DynamoDB's 400 KB item
+// limit: EventTooLarge, and the stored state stays.
+func TestStateTooLarge(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	if _, err := s.Put(ctx, "s", snapshotAt(1)); err != nil {
+		t.Fatal(err)
+	}
+	huge := events.Snapshot{Version: 2, State: json.RawMessage(`"` + strings.Repeat("x", 420_000) + `"`)}
+	if _, err := s.Put(ctx, "s", huge); !errors.Is(err, events.ErrEventTooLarge) {
+		t.Fatalf("Put of a 420 KB state = %v; want EventTooLarge", err)
+	}
+	if got, err := s.Get(ctx, "s"); err != nil || got.Version != 1 {
+		t.Fatalf("after the refused Put: version %d, %v; want 1", got.Version, err)
+	}
+}
+
 func TestTooManyEvents(t *testing.T) {
 	s, _ := New(dynamodb.New(dynamodb.Options{Region: "us-east-1"}), "e", "s")
-	_, err := s.Append(context.Background(), "acc", 0, accountEvents("acc", 1, MaxEvents+1, "c"), "c", "")
+	_, err := s.Append(context.Background(), batchOf("s", 0, MaxEvents+1, "c"))
 	if !errors.Is(err, events.ErrInvalidArgument) {
 		t.Fatalf("Append of %d events: %v; want InvalidArgument", MaxEvents+1, err)
 	}
@@ -266,7 +290,7 @@ func TestUnreachable(t *testing.T) {
 		RetryMaxAttempts: 1,
 	})
 	s, _ := New(client, "e", "s")
-	if _, err := s.Load(context.Background(), "acc"); !errors.Is(err, events.ErrStoreUnavailable) {
+	if _, err := s.Load(context.Background(), "s"); !errors.Is(err, events.ErrStoreUnavailable) {
 		t.Fatalf("Load from an unreachable endpoint: %v; want StoreUnavailable", err)
 	}
 }

@@ -12,7 +12,11 @@ import (
 
 // Attribute names of the items.
 const (
-	attrAccount       = "account"
+	// attrStream is the partition key of both tables: the stream id. It is
+	// named "account" because the tables were first made for the bank
+	// account, and DynamoDB cannot rename a key attribute of a table that
+	// holds data.
+	attrStream        = "account"
 	attrVersion       = "version"
 	attrType          = "type"
 	attrSchemaVersion = "schemaVersion"
@@ -22,6 +26,7 @@ const (
 	attrCorrelationID = "correlationId"
 	attrData          = "data"
 	attrSnapshot      = "snapshot"
+	attrLastOccurred  = "lastOccurredAt"
 	attrFirst         = "first"
 	attrLast          = "last"
 	attrFingerprint   = "fingerprint"
@@ -36,19 +41,21 @@ func num(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
 
-func key(account string, version int64) item {
-	return item{attrAccount: str(account), attrVersion: num(version)}
+func bin(b []byte) types.AttributeValue { return &types.AttributeValueMemberB{Value: b} }
+
+func key(stream string, version int64) item {
+	return item{attrStream: str(stream), attrVersion: num(version)}
 }
 
-// commandKey is the key of the dedupe item of commandID on account.
-func commandKey(account, commandID string) item {
-	return key("cmd#"+account+"#"+commandID, 0)
+// commandKey is the key of the dedupe item of commandID on stream.
+func commandKey(stream, commandID string) item {
+	return key("cmd#"+stream+"#"+commandID, 0)
 }
 
-// commandItem is the dedupe item of cmd on account: the first and last
+// commandItem is the dedupe item of cmd on stream: the first and last
 // versions it wrote and, when it has one, the fingerprint of its request.
-func commandItem(account string, cmd appliedCommand, first, last int64) item {
-	it := commandKey(account, cmd.id)
+func commandItem(stream string, cmd appliedCommand, first, last int64) item {
+	it := commandKey(stream, cmd.id)
 	it[attrFirst], it[attrLast] = num(first), num(last)
 	if cmd.fp != "" {
 		it[attrFingerprint] = str(string(cmd.fp))
@@ -57,9 +64,9 @@ func commandItem(account string, cmd appliedCommand, first, last int64) item {
 }
 
 // eventItem encodes e, with snap as its snapshot when snap is not nil.
-func eventItem(e events.Event, snap *events.State) (item, error) {
-	it := key(e.Account, e.Version)
-	it[attrType] = str(string(e.Type))
+func eventItem(e events.Event, snap *events.Snapshot) item {
+	it := key(e.Stream, e.Version)
+	it[attrType] = str(e.Type)
 	it[attrSchemaVersion] = num(int64(e.SchemaVersion))
 	it[attrOccurredAt] = str(e.OccurredAt.Format(time.RFC3339Nano))
 	it[attrRecordedAt] = str(e.RecordedAt.Format(time.RFC3339Nano))
@@ -68,25 +75,32 @@ func eventItem(e events.Event, snap *events.State) (item, error) {
 		it[attrCorrelationID] = str(e.CorrelationID)
 	}
 	if len(e.Data) > 0 {
-		it[attrData] = &types.AttributeValueMemberB{Value: e.Data}
+		it[attrData] = bin(e.Data)
 	}
 	if snap != nil {
-		b, err := json.Marshal(snap)
-		if err != nil {
-			return nil, events.Wrap(events.CodeInternal, err, "dynamostore: encode snapshot of "+e.ID)
-		}
-		it[attrSnapshot] = str(string(b))
+		putState(it, attrSnapshot, *snap)
 	}
-	return it, nil
+	return it
 }
 
-// decodeEvent decodes an event item; malformed items give Internal.
+// putState sets the state of s in it under name, as binary (the bytes
+// the tasks computed, unchanged), and its LastOccurredAt when it has one.
+// The version is the item's own.
+func putState(it item, name string, s events.Snapshot) {
+	it[name] = bin(s.State)
+	if !s.LastOccurredAt.IsZero() {
+		it[attrLastOccurred] = str(s.LastOccurredAt.Format(time.RFC3339Nano))
+	}
+}
+
+// decodeEvent decodes an event item; malformed items give Internal. The
+// store does not keep StreamKey, so it is left empty.
 func decodeEvent(it item) (events.Event, error) {
 	d := decoder{it: it}
 	e := events.Event{
-		Account:       d.str(attrAccount),
+		Stream:        d.str(attrStream),
 		Version:       d.num(attrVersion),
-		Type:          events.EventType(d.str(attrType)),
+		Type:          d.str(attrType),
 		SchemaVersion: int(d.num(attrSchemaVersion)),
 		OccurredAt:    d.time(attrOccurredAt),
 		RecordedAt:    d.time(attrRecordedAt),
@@ -94,29 +108,47 @@ func decodeEvent(it item) (events.Event, error) {
 		CorrelationID: d.optStr(attrCorrelationID),
 		Data:          d.optBytes(attrData),
 	}
-	e.ID = events.EventID(e.Account, e.Version)
+	e.ID = events.EventID(e.Stream, e.Version)
 	return e, d.err
 }
 
-// decodeSnapshot returns the snapshot attribute of it, or nil when it has none.
-func decodeSnapshot(it item) (*events.State, error) {
-	if _, ok := it[attrSnapshot]; !ok {
-		return nil, nil
+// decodeState reads the state held under name, at the item's version. ok
+// is false when the item has none.
+//
+// An item written before states were opaque holds, as a string, the JSON
+// of the bank account's state, which carried its running maximum as the
+// member lastOccurredAt; that member stands in for the attribute.
+func decodeState(it item, name string) (snap events.Snapshot, ok bool, err error) {
+	d := decoder{it: it}
+	switch v := it[name].(type) {
+	case nil:
+		return events.Snapshot{}, false, nil
+	case *types.AttributeValueMemberB:
+		snap.State, snap.LastOccurredAt = v.Value, d.optTime(attrLastOccurred)
+	case *types.AttributeValueMemberS:
+		snap.State = json.RawMessage(v.Value)
+		snap.LastOccurredAt, err = legacyLastOccurred(snap.State)
+	default:
+		d.fail(name, "binary")
 	}
-	return decodeJSONState(it, attrSnapshot)
+	snap.Version = d.num(attrVersion)
+	if d.err != nil {
+		return events.Snapshot{}, false, d.err
+	}
+	if err != nil || !json.Valid(snap.State) {
+		return events.Snapshot{}, false, events.Wrap(events.CodeInternal, err, "dynamostore: undecodable "+name+" attribute")
+	}
+	return snap, true, nil
 }
 
-func decodeJSONState(it item, name string) (*events.State, error) {
-	d := decoder{it: it}
-	raw := d.str(name)
-	if d.err != nil {
-		return nil, d.err
+// legacyLastOccurred reads lastOccurredAt from a state stored in the
+// earlier layout.
+func legacyLastOccurred(state json.RawMessage) (time.Time, error) {
+	var v struct {
+		LastOccurredAt time.Time `json:"lastOccurredAt"`
 	}
-	var s events.State
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return nil, events.Wrap(events.CodeInternal, err, "dynamostore: undecodable "+name+" attribute")
-	}
-	return &s, nil
+	err := json.Unmarshal(state, &v)
+	return v.LastOccurredAt, err
 }
 
 // decoder reads attributes and keeps the first error.
@@ -183,6 +215,13 @@ func (d *decoder) time(name string) time.Time {
 		d.fail(name, "an RFC 3339 time")
 	}
 	return t
+}
+
+func (d *decoder) optTime(name string) time.Time {
+	if _, ok := d.it[name]; !ok {
+		return time.Time{}
+	}
+	return d.time(name)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

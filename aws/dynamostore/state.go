@@ -2,7 +2,6 @@ package dynamostore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,59 +11,56 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// Get returns the stored state of account from the state table, read
-// strongly consistently. It returns AccountNotFound when there is none,
+// Get returns the stored state of stream from the state table, read
+// strongly consistently. It returns NotFound when there is none,
 // InvalidArgument for a bad id, StoreUnavailable or Throttled.
-func (s *Store) Get(ctx context.Context, account string) (events.State, error) {
-	if err := checkAccount(account); err != nil {
-		return events.State{}, err
+func (s *Store) Get(ctx context.Context, stream string) (events.Snapshot, error) {
+	if err := checkStream(stream); err != nil {
+		return events.Snapshot{}, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.stateTable,
-		Key:            item{attrAccount: str(account)},
+		Key:            item{attrStream: str(stream)},
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return events.State{}, storeErr("get state of "+account, err)
+		return events.Snapshot{}, storeErr("get state of "+stream, err)
 	}
 	if out.Item == nil {
-		return events.State{}, events.Errorf(events.CodeAccountNotFound, "account %s has no state", account)
+		return events.Snapshot{}, events.Errorf(events.CodeNotFound, "stream %s has no state", stream)
 	}
-	st, err := decodeJSONState(out.Item, attrState)
-	if err != nil {
-		return events.State{}, err
+	snap, ok, err := decodeState(out.Item, attrState)
+	if err == nil && !ok {
+		err = events.Errorf(events.CodeInternal, "dynamostore: the state item of %s has no %q attribute", stream, attrState)
 	}
-	return *st, nil
+	return snap, err
 }
 
-// Put stores st only if the stored version is below st.Version, with one
-// conditional write. It reports false, and no error, when the stored state
-// is as new or newer. It returns InvalidArgument for a bad account id or a
-// version below 1, StoreUnavailable or Throttled.
-func (s *Store) Put(ctx context.Context, st events.State) (bool, error) {
-	if err := checkAccount(st.Account); err != nil {
+// Put stores snap as the state of stream only if the stored version is
+// below snap.Version, with one conditional write. It reports false, and
+// no error, when the stored state is as new or newer. It returns
+// InvalidArgument for input that fails events.CheckSnapshot,
+// StoreUnavailable, Throttled, or EventTooLarge for a state over
+// DynamoDB's 400 KB item limit.
+func (s *Store) Put(ctx context.Context, stream string, snap events.Snapshot) (bool, error) {
+	if err := events.CheckSnapshot(stream, snap); err != nil {
 		return false, err
 	}
-	if st.Version < 1 {
-		return false, events.Errorf(events.CodeInvalidArgument, "state of %s has version %d; versions start at 1", st.Account, st.Version)
-	}
-	b, err := json.Marshal(st)
-	if err != nil {
-		return false, events.Wrap(events.CodeInternal, err, "dynamostore: encode state of "+st.Account)
-	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+	it := item{attrStream: str(stream), attrVersion: num(snap.Version)}
+	putState(it, attrState, snap)
+	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                 &s.stateTable,
-		Item:                      item{attrAccount: str(st.Account), attrVersion: num(st.Version), attrState: str(string(b))},
-		ConditionExpression:       aws.String("attribute_not_exists(#a) OR #v < :v"),
-		ExpressionAttributeNames:  map[string]string{"#a": attrAccount, "#v": attrVersion},
-		ExpressionAttributeValues: item{":v": num(st.Version)},
+		Item:                      it,
+		ConditionExpression:       aws.String("attribute_not_exists(#s) OR #v < :v"),
+		ExpressionAttributeNames:  map[string]string{"#s": attrStream, "#v": attrVersion},
+		ExpressionAttributeValues: item{":v": num(snap.Version)},
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		return false, nil
 	}
 	if err != nil {
-		return false, storeErr("put state of "+st.Account, err)
+		return false, storeErr("put state of "+stream, err)
 	}
 	return true, nil
 }

@@ -46,11 +46,11 @@ func eventsTableInput(name string) *dynamodb.CreateTableInput {
 		TableName:   aws.String(name),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
-			{AttributeName: aws.String(attrAccount), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrStream), AttributeType: types.ScalarAttributeTypeS},
 			{AttributeName: aws.String(attrVersion), AttributeType: types.ScalarAttributeTypeN},
 		},
 		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String(attrAccount), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(attrStream), KeyType: types.KeyTypeHash},
 			{AttributeName: aws.String(attrVersion), KeyType: types.KeyTypeRange},
 		},
 	}
@@ -61,10 +61,10 @@ func stateTableInput(name string) *dynamodb.CreateTableInput {
 		TableName:   aws.String(name),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
-			{AttributeName: aws.String(attrAccount), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrStream), AttributeType: types.ScalarAttributeTypeS},
 		},
 		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String(attrAccount), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(attrStream), KeyType: types.KeyTypeHash},
 		},
 	}
 }

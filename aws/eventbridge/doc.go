@@ -3,12 +3,15 @@
 //
 // Each event becomes one entry on the configured bus:
 //
-//   - Source is always "stepfold.accounts" (the Source constant).
+//   - Source is the one given to New: the domain's Info().Source, such as
+//     "stepfold.accounts".
 //   - DetailType is the event type, such as "FundsDeposited".
-//   - Detail is the event envelope as JSON: id, account, version, type,
-//     schemaVersion, occurredAt, recordedAt, commandId, correlationId, data.
+//   - Detail is the event envelope as Event.MarshalJSON writes it: id, the
+//     stream id under the event's StreamKey (the bank's events name it
+//     "account"), version, type, schemaVersion, occurredAt, recordedAt,
+//     commandId, correlationId, data.
 //   - Time is RecordedAt, the time the store recorded the event: it grows
-//     with the version within an account and is when the fact became part
+//     with the version within a stream and is when the fact became part
 //     of the log. Business time stays in the detail as occurredAt. An event
 //     with no RecordedAt gets OccurredAt; with neither, EventBridge uses
 //     the time it received the entry.

@@ -101,7 +101,7 @@ func newPublisher(t *testing.T, b *bus, opts ...Option) *Publisher {
 		t.Fatal(err)
 	}
 	opts = append([]Option{WithRetry(3, time.Millisecond)}, opts...)
-	p, err := New(eventbridge.NewFromConfig(cfg), "stepfold-bus", opts...)
+	p, err := New(eventbridge.NewFromConfig(cfg), "stepfold-bus", testSource, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,16 +110,21 @@ func newPublisher(t *testing.T, b *bus, opts ...Option) *Publisher {
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// testEvents returns n deposits on acc, each with a reference of pad bytes.
+// testSource is the source the tests' publishers are given.
+const testSource = "example.ledger"
+
+// testEvents returns n "Deposited" events of stream acc, which name their
+// stream member "account", each with a reference of pad bytes.
 func testEvents(n, pad int) []events.Event {
 	evs := make([]events.Event, n)
 	for i := range evs {
 		v := int64(i + 1)
-		data, _ := json.Marshal(events.Transaction{Amount: 100, Reference: strings.Repeat("r", pad)})
 		evs[i] = events.Event{
-			ID: events.EventID("acc", v), Account: "acc", Version: v, Type: events.FundsDeposited,
+			ID: events.EventID("acc", v), Stream: "acc", Version: v, Type: "Deposited",
 			SchemaVersion: 1, OccurredAt: t0, RecordedAt: t0.Add(time.Duration(v) * time.Second),
-			CommandID: fmt.Sprint("c", v), CorrelationID: "corr", Data: data,
+			CommandID: fmt.Sprint("c", v), CorrelationID: "corr",
+			Data:      json.RawMessage(`{"amount": 100, "reference": "` + strings.Repeat("r", pad) + `"}`),
+			StreamKey: "account",
 		}
 	}
 	return evs
@@ -160,18 +165,28 @@ func TestPublishBatchesByCount(t *testing.T) {
 	checkEntry(t, calls[0][0], evs[0])
 }
 
+// checkEntry checks one entry as the SDK sent it: the configured source,
+// the event type as detail-type, and the event's JSON, exactly as
+// Event.MarshalJSON writes it, as detail.
 func checkEntry(t *testing.T, got wireEntry, e events.Event) {
 	t.Helper()
+	want, err := e.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Detail != string(want) || !strings.Contains(got.Detail, `"account":"acc"`) {
+		t.Errorf("detail = %s; want %s, with the stream under \"account\"", got.Detail, want)
+	}
 	var detail events.Event
 	if err := json.Unmarshal([]byte(got.Detail), &detail); err != nil {
 		t.Fatal(err)
 	}
 	switch {
-	case got.Source != Source || got.DetailType != string(e.Type) || got.EventBusName != "stepfold-bus":
+	case got.Source != testSource || got.DetailType != e.Type || got.EventBusName != "stepfold-bus":
 		t.Errorf("entry = %s/%s on %s", got.Source, got.DetailType, got.EventBusName)
 	case time.Unix(int64(got.Time), 0).UTC() != e.RecordedAt || len(got.Resources) != 0:
 		t.Errorf("entry time %v, resources %v; want %v and none", got.Time, got.Resources, e.RecordedAt)
-	case detail.ID != e.ID || detail.Version != e.Version || detail.CommandID != e.CommandID ||
+	case detail.ID != e.ID || detail.Stream != e.Stream || detail.Version != e.Version || detail.CommandID != e.CommandID ||
 		detail.CorrelationID != e.CorrelationID || !detail.OccurredAt.Equal(e.OccurredAt) ||
 		!detail.RecordedAt.Equal(e.RecordedAt) || string(detail.Data) != string(e.Data):
 		t.Errorf("detail = %s; want the envelope of %s", got.Detail, e.ID)
@@ -297,6 +312,26 @@ func TestPublishTooLargeEntry(t *testing.T) {
 	}
 }
 
+// TestPublishBadType refuses, before any call, an event whose type
+// EventBridge would not take as a detail-type.
+func TestPublishBadType(t *testing.T) {
+	for _, typ := range []string{"", strings.Repeat("T", MaxDetailTypeLength+1)} {
+		b := &bus{}
+		evs := testEvents(2, 0)
+		evs[1].Type = typ
+		err := newPublisher(t, b).Publish(context.Background(), evs)
+		if !errors.Is(err, events.ErrInvalidArgument) || len(b.calls()) != 0 {
+			t.Errorf("Publish of type %q = %v after %d calls; want InvalidArgument and no call", typ, err, len(b.calls()))
+		}
+	}
+	b := &bus{}
+	evs := testEvents(1, 0)
+	evs[0].Type = strings.Repeat("é", MaxDetailTypeLength) // 128 characters, 256 bytes
+	if err := newPublisher(t, b).Publish(context.Background(), evs); err != nil || len(b.calls()) != 1 {
+		t.Errorf("Publish of a type of %d characters = %v after %d calls; want it sent", MaxDetailTypeLength, err, len(b.calls()))
+	}
+}
+
 func TestPublishNothing(t *testing.T) {
 	b := &bus{}
 	if err := newPublisher(t, b).Publish(context.Background(), nil); err != nil || len(b.calls()) != 0 {
@@ -329,17 +364,22 @@ func TestNew(t *testing.T) {
 		name   string
 		client *eventbridge.Client
 		bus    string
+		source string
 		opts   []Option
 		ok     bool
 	}{
-		{"ok", client, "bus", nil, true},
-		{"nil client", nil, "bus", nil, false},
-		{"no bus", client, "", nil, false},
-		{"zero attempts", client, "bus", []Option{WithRetry(0, time.Second)}, false},
-		{"negative backoff", client, "bus", []Option{WithRetry(2, -time.Second)}, false},
+		{"ok", client, "bus", testSource, nil, true},
+		{"longest source", client, "bus", strings.Repeat("s", MaxSourceLength), nil, true},
+		{"nil client", nil, "bus", testSource, nil, false},
+		{"no bus", client, "", testSource, nil, false},
+		{"no source", client, "bus", "", nil, false},
+		{"source too long", client, "bus", strings.Repeat("s", MaxSourceLength+1), nil, false},
+		{"source kept for AWS", client, "bus", "aws.events", nil, false},
+		{"zero attempts", client, "bus", testSource, []Option{WithRetry(0, time.Second)}, false},
+		{"negative backoff", client, "bus", testSource, []Option{WithRetry(2, -time.Second)}, false},
 	}
 	for _, tt := range tests {
-		_, err := New(tt.client, tt.bus, tt.opts...)
+		_, err := New(tt.client, tt.bus, tt.source, tt.opts...)
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, events.ErrInvalidArgument)) {
 			t.Errorf("%s: New = %v", tt.name, err)
 		}

@@ -1,8 +1,9 @@
 package eventbridge
 
 import (
-	"encoding/json"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -11,9 +12,6 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// Source is the source of every entry stepfold puts on the bus.
-const Source = "stepfold.accounts"
-
 // PutEvents limits.
 const (
 	// MaxBatchEntries is the most entries one PutEvents call takes.
@@ -21,6 +19,11 @@ const (
 	// MaxBatchSize is the most bytes of entries, counted as EntrySize
 	// does, that one PutEvents call takes.
 	MaxBatchSize = 256 * 1024
+	// MaxSourceLength is the most characters an entry's source has.
+	MaxSourceLength = 256
+	// MaxDetailTypeLength is the most characters an entry's detail-type,
+	// the event type, has.
+	MaxDetailTypeLength = 128
 )
 
 // Retry defaults: attempts per batch, counting the first, and the first
@@ -34,6 +37,7 @@ const (
 type Publisher struct {
 	client   *eventbridge.Client
 	bus      string
+	source   string
 	attempts int
 	backoff  time.Duration
 }
@@ -57,13 +61,19 @@ func WithRetry(attempts int, backoff time.Duration) Option {
 }
 
 // New returns a Publisher that puts events on the bus busName (a name or
-// an ARN). It returns InvalidArgument for a nil client, an empty bus name
-// or a bad option.
-func New(client *eventbridge.Client, busName string, opts ...Option) (*Publisher, error) {
+// an ARN) with the EventBridge source source: the domain's Info().Source,
+// such as "stepfold.accounts". It returns InvalidArgument for a nil
+// client, an empty bus name, a source that EventBridge refuses (empty,
+// over MaxSourceLength characters, or under the "aws." prefix that AWS
+// services keep for themselves) or a bad option.
+func New(client *eventbridge.Client, busName, source string, opts ...Option) (*Publisher, error) {
 	if client == nil || busName == "" {
 		return nil, events.Errorf(events.CodeInvalidArgument, "eventbridge: New needs a client and a bus name")
 	}
-	p := &Publisher{client: client, bus: busName, attempts: DefaultAttempts, backoff: DefaultBackoff}
+	if err := checkSource(source); err != nil {
+		return nil, err
+	}
+	p := &Publisher{client: client, bus: busName, source: source, attempts: DefaultAttempts, backoff: DefaultBackoff}
 	for _, opt := range opts {
 		if err := opt(p); err != nil {
 			return nil, err
@@ -79,16 +89,32 @@ type entry struct {
 	size int
 }
 
-// Entry returns the PutEvents entry for e on bus.
-func Entry(e events.Event, bus string) (types.PutEventsRequestEntry, error) {
-	detail, err := json.Marshal(e)
+func checkSource(source string) error {
+	if n := utf8.RuneCountInString(source); n < 1 || n > MaxSourceLength || strings.HasPrefix(source, "aws.") {
+		return events.Errorf(events.CodeInvalidArgument,
+			"eventbridge: source %q must be 1 to %d characters and not start with \"aws.\"", source, MaxSourceLength)
+	}
+	return nil
+}
+
+// Entry returns the PutEvents entry for e on bus, from source: its
+// detail-type is the event type and its detail the event's JSON as
+// Event.MarshalJSON writes it, with the stream id under e.StreamKey. It
+// returns InvalidArgument for an event that does not encode or whose type
+// is not 1 to MaxDetailTypeLength characters.
+func Entry(e events.Event, bus, source string) (types.PutEventsRequestEntry, error) {
+	if n := utf8.RuneCountInString(e.Type); n < 1 || n > MaxDetailTypeLength {
+		return types.PutEventsRequestEntry{}, events.Errorf(events.CodeInvalidArgument,
+			"eventbridge: event %s has type %q; a detail-type is 1 to %d characters", e.ID, e.Type, MaxDetailTypeLength)
+	}
+	detail, err := e.MarshalJSON()
 	if err != nil {
 		return types.PutEventsRequestEntry{}, events.Wrap(events.CodeInvalidArgument, err, "eventbridge: encode event "+e.ID)
 	}
 	req := types.PutEventsRequestEntry{
 		EventBusName: aws.String(bus),
-		Source:       aws.String(Source),
-		DetailType:   aws.String(string(e.Type)),
+		Source:       aws.String(source),
+		DetailType:   aws.String(e.Type),
 		Detail:       aws.String(string(detail)),
 	}
 	switch {
@@ -118,7 +144,7 @@ func EntrySize(req types.PutEventsRequestEntry) int {
 func (p *Publisher) entries(evs []events.Event) ([]entry, error) {
 	out := make([]entry, len(evs))
 	for i, e := range evs {
-		req, err := Entry(e, p.bus)
+		req, err := Entry(e, p.bus, p.source)
 		if err != nil {
 			return nil, err
 		}

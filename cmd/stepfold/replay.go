@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/local/deadletter"
 	"github.com/stepfold/stepfold/local/eventbus"
 	"github.com/stepfold/stepfold/tasks/rebuild"
 )
@@ -121,8 +120,8 @@ func (s *service) republisher(r eventbus.Rule) (*republisher, error) {
 		}
 		p.archived = ids
 	}
-	bus, err := eventbus.New([]eventbus.Rule{r}, eventbus.WithSource(s.rules.Source),
-		eventbus.WithTarget(r.Target, s.targets[r.Target], s.queues.Queue(deadletter.BusQueue(r.Target))))
+	opts := append(s.busTarget(r.Target), eventbus.WithSource(s.rules.Source), eventbus.WithLogger(quietLogger()))
+	bus, err := eventbus.New(filepath.Join(s.dir, republishQueueDir), []eventbus.Rule{r}, opts...)
 	p.bus = bus
 	return p, err
 }

@@ -24,9 +24,11 @@ import (
 
 // Files in a domain's data directory, data/<domain>/.
 const (
-	storeFile     = "events.db"
-	readModelFile = "readmodel.db"
-	archiveFile   = "archive.jsonl"
+	storeFile         = "events.db"
+	readModelFile     = "readmodel.db"
+	archiveFile       = "archive.jsonl"
+	busQueueDir       = "bus-queue"
+	republishQueueDir = "republish-queue"
 )
 
 // machineName is the name of a domain's state machine.
@@ -121,11 +123,23 @@ func (s *service) openBus(cfg appConfig) error {
 		return err
 	}
 	opts := []eventbus.Option{eventbus.WithSource(set.Source), eventbus.WithLogger(cfg.log)}
-	for name, t := range s.targets {
-		opts = append(opts, eventbus.WithTarget(name, t, s.queues.Queue(deadletter.BusQueue(name))))
+	for name := range s.targets {
+		opts = append(opts, s.busTarget(name)...)
 	}
-	s.bus, err = eventbus.New(busRules(set), opts...)
+	s.bus, err = eventbus.New(filepath.Join(s.dir, busQueueDir), busRules(set), opts...)
 	return err
+}
+
+// busTarget gives the bus the target called name, with its dead-letter
+// queue and the retry policy of the rules file.
+func (s *service) busTarget(name string) []eventbus.Option {
+	r := eventbus.DefaultRetry()
+	policy := s.rules.Retry(name)
+	r.Attempts, r.MaxAge = policy.RetryAttempts+1, policy.MaxEventAge
+	return []eventbus.Option{
+		eventbus.WithTarget(name, s.targets[name], s.queues.Queue(deadletter.BusQueue(name))),
+		eventbus.WithTargetRetry(name, r),
+	}
 }
 
 func busRules(set rules.Set) []eventbus.Rule {

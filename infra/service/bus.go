@@ -13,8 +13,9 @@ import (
 // events. Each entry of the domain's rules file becomes, by its target:
 //
 //   - a subscriber's task: an EventBridge rule whose target is the
-//     subscriber's function, with its own dead-letter queue, 8 retries and
-//     4 hours' event age;
+//     subscriber's function, with its own dead-letter queue and the retry
+//     policy that the rules file gives the target (EventBridge's defaults
+//     when it gives none);
 //   - an archive target (Props.Archives): an archive of the bus whose event
 //     pattern is the entry's, kept indefinitely for replay; there is no
 //     rule, since the archive itself selects the events.
@@ -64,8 +65,8 @@ func subscriberRule(scope constructs.Construct, source string, e entry, bus awse
 		EventPattern: &awsevents.EventPattern{Source: strs(source)},
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
 			DeadLetterQueue: dlq,
-			RetryAttempts:   num(8),
-			MaxEventAge:     awscdk.Duration_Hours(num(4)),
+			RetryAttempts:   num(float64(e.retry.RetryAttempts)),
+			MaxEventAge:     awscdk.Duration_Seconds(num(e.retry.MaxEventAge.Seconds())),
 		})},
 	})
 	rule.Node().DefaultChild().(awsevents.CfnRule).AddPropertyOverride(str("EventPattern"), e.pattern)

@@ -147,10 +147,12 @@ func checkSubscribers(subs []Subscriber) error {
 	return nil
 }
 
-// entry is one rule of the domain's rules file, with its decoded pattern.
+// entry is one rule of the domain's rules file, with its decoded pattern
+// and its target's retry policy.
 type entry struct {
 	rules.Rule
 	pattern map[string]any
+	retry   rules.Retry
 }
 
 // checkRules parses the domain's rules file and requires every pattern to
@@ -175,7 +177,12 @@ func checkRules(p Props) ([]entry, error) {
 			return nil, fmt.Errorf("rule %q: event pattern: %w", r.Name, err)
 		}
 		used[r.Target] = true
-		out = append(out, entry{Rule: r, pattern: pattern})
+		out = append(out, entry{Rule: r, pattern: pattern, retry: set.Retry(r.Target)})
+	}
+	for name := range set.Targets {
+		if slices.Contains(p.Archives, name) {
+			return nil, fmt.Errorf("target %q is an archive, which takes no retry policy", name)
+		}
 	}
 	for _, s := range p.Subscribers {
 		if !used[s.Task] {

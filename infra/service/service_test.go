@@ -54,6 +54,9 @@ func TestNewRefusesWhatCannotDeploy(t *testing.T) {
 		{"a rules file that does not parse", "rules:", rules(`{"source": `)},
 		{"a pattern that is no object", `"r": event pattern`, rules(`{"source": "stepfold.inventory", "rules": [{"name": "r", "target": "archive", "eventPattern": [1]}]}`)},
 		{"a target with no mapping", `"billing-webhook" has no AWS mapping`, rules(`{"source": "stepfold.inventory", "rules": [{"name": "r", "target": "billing-webhook", "eventPattern": {"source": ["stepfold.inventory"]}}]}`)},
+		{"a retry policy for an archive", `"archive" is an archive, which takes no retry policy`, rules(`{"source": "stepfold.inventory",
+			"rules": [{"name": "r", "target": "archive", "eventPattern": {"source": ["stepfold.inventory"]}}],
+			"targets": {"archive": {"retryPolicy": {"maximumRetryAttempts": 3}}}}`)},
 		{"a subscriber no rule targets", `subscriber "audit" is the target of no rule`, func(p *service.Props) {
 			p.Subscribers = []service.Subscriber{{Task: "audit", Access: tasks.Access{ReadEvents: true}}}
 		}},

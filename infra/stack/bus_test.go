@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/infra/service"
 	"github.com/stepfold/stepfold/rules"
 )
@@ -72,7 +73,7 @@ func checkSubscriberRule(t *testing.T, b *built, svc *service.Service, r rules.R
 		t.Errorf("%s DeadLetterConfig = %v, want the %s DLQ", r.Name, target["DeadLetterConfig"], r.Target)
 	}
 	if !jsonEqual(target["RetryPolicy"], map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 4 * 3600}) {
-		t.Errorf("%s RetryPolicy = %v", r.Name, target["RetryPolicy"])
+		t.Errorf("%s RetryPolicy = %v; want the rules file's 8 retries within 4 hours", r.Name, target["RetryPolicy"])
 	}
 }
 
@@ -89,6 +90,64 @@ func checkArchive(t *testing.T, b *built, svc *service.Service, r rules.Rule) {
 	if !jsonEqual(p["SourceArn"], getAtt(b.ID(b.stack.Bus), "Arn")) {
 		t.Errorf("%s archives %v, want the stack's bus", r.Name, p["SourceArn"])
 	}
+}
+
+// TestRetryPolicyFromRules maps a target's retry policy in the rules file
+// onto the EventBridge target: EventBridge's defaults when the file gives
+// none, and the file's values, down to the lowest EventBridge allows.
+func TestRetryPolicyFromRules(t *testing.T) {
+	for _, tc := range []struct {
+		name, targets string
+		want          map[string]any
+	}{
+		{"defaults", `{}`, map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}},
+		{"lowest", `{"notify": {"retryPolicy": {"maximumRetryAttempts": 0, "maximumEventAgeInSeconds": 60}}}`,
+			map[string]any{"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}},
+		{"age only", `{"notify": {"retryPolicy": {"maximumEventAgeInSeconds": 3600}}}`,
+			map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 3600}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := `{"source": "stepfold.accounts", "targets": ` + tc.targets + `,
+				"rules": [{"name": "n", "target": "notify", "eventPattern": {"source": ["stepfold.accounts"]}}]}`
+			b, err := build(t, t.TempDir(), withRules("account", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets := b.Props(t, b.ID(b.stack.Service("account").Bus.Rules["n"]))["Targets"].([]any)
+			if got := targets[0].(map[string]any)["RetryPolicy"]; !jsonEqual(got, tc.want) {
+				t.Errorf("RetryPolicy = %s, want %s", mustJSON(got), mustJSON(tc.want))
+			}
+		})
+	}
+}
+
+// TestBankRulesAreTheDomains checks that the rules file the stack deploys
+// for the bank, rules/rules.json, routes exactly as the domain's own file
+// does: the two differ only in the retry policies the domain's lacks.
+func TestBankRulesAreTheDomains(t *testing.T) {
+	deployed, err := rules.Parse(bankDomain(t).Props.Info.Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := rules.Parse(account.Domain{}.Info().Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deployed.Source != own.Source || !jsonEqual(deployed.Rules, own.Rules) {
+		t.Errorf("the deployed rules %s differ from the domain's %s", mustJSON(deployed.Rules), mustJSON(own.Rules))
+	}
+}
+
+// bankDomain returns the bank's registration.
+func bankDomain(t *testing.T) Domain {
+	t.Helper()
+	for _, d := range Domains() {
+		if d.Props.Info.Name == "account" {
+			return d
+		}
+	}
+	t.Fatal("the bank is not registered")
+	return Domain{}
 }
 
 // withRules replaces the rules file of the domain with the name.

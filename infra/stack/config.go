@@ -15,6 +15,7 @@ import (
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/domains/inventory"
 	"github.com/stepfold/stepfold/infra/service"
+	"github.com/stepfold/stepfold/rules"
 	"github.com/stepfold/stepfold/tasks"
 )
 
@@ -70,14 +71,21 @@ type Config struct {
 // read. Its notifier is a subscriber that reads the event log (for the
 // account's currency).
 //
+// The bank's rules are rules/rules.json: the rules of the domain's own
+// file, and the notifier's retry policy (8 retries within 4 hours), which
+// the domain's file does not carry yet; a test checks that the two files
+// hold the same rules.
+//
 // The inventory's expired reservations go to an archive of their own,
 // "lapsed", beside the archive of all its events.
 func Domains() []Domain {
 	str, integer := awsapigateway.JsonSchemaType_STRING, awsapigateway.JsonSchemaType_INTEGER
+	bank := account.Domain{}.Info()
+	bank.Rules = rules.File
 	return []Domain{{
 		ID: "Account",
 		Props: service.Props{
-			Info:        account.Domain{}.Info(),
+			Info:        bank,
 			Subscribers: []service.Subscriber{{Task: "notify", Access: tasks.Access{ReadEvents: true}}},
 			FieldTypes: map[string]awsapigateway.JsonSchemaType{
 				"amount": integer, "currency": str, "occurredAt": str, "reference": str, "eventId": str,

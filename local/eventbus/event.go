@@ -10,14 +10,14 @@ import (
 // The fixed fields of the events the local bus delivers. Source is the
 // default; WithSource changes it.
 const (
-	DefaultSource = "stepfold.accounts"
+	DefaultSource = "stepfold"
 	LocalAccount  = "000000000000"
 	LocalRegion   = "us-east-1"
 )
 
-// Event is an account event as EventBridge delivers it to a target: a
+// Event is a domain event as EventBridge delivers it to a target: a
 // Lambda target receives exactly this JSON. Unlike EventBridge, whose id is
-// a fresh UUID, the local bus uses the account event's id, so a republished
+// a fresh UUID, the local bus uses the domain event's id, so a republished
 // event keeps its id; subscribers should still dedupe by Detail's id, which
 // is stable in both modes.
 type Event struct {

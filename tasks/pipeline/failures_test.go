@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/statemachines/asl"
 )
@@ -37,18 +38,18 @@ type faultyStore struct {
 	load, append *faults
 }
 
-func (s faultyStore) Load(ctx context.Context, account string) (events.History, error) {
+func (s faultyStore) Load(ctx context.Context, stream string) (events.History, error) {
 	if err := s.load.next(); err != nil {
 		return events.History{}, err
 	}
-	return s.EventStore.Load(ctx, account)
+	return s.EventStore.Load(ctx, stream)
 }
 
-func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
+func (s faultyStore) Append(ctx context.Context, b events.Batch) (events.Appended, error) {
 	if err := s.append.next(); err != nil {
 		return events.Appended{}, err
 	}
-	return s.EventStore.Append(ctx, account, expected, evs, commandID, fp)
+	return s.EventStore.Append(ctx, b)
 }
 
 type faultyStates struct {
@@ -56,11 +57,11 @@ type faultyStates struct {
 	put *faults
 }
 
-func (s faultyStates) Put(ctx context.Context, st events.State) (bool, error) {
+func (s faultyStates) Put(ctx context.Context, stream string, snap events.Snapshot) (bool, error) {
 	if err := s.put.next(); err != nil {
 		return false, err
 	}
-	return s.StateStore.Put(ctx, st)
+	return s.StateStore.Put(ctx, stream, snap)
 }
 
 type faultyPublisher struct {
@@ -182,7 +183,7 @@ func TestPermanentFailures(t *testing.T) {
 	}
 }
 
-func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c events.Command, step, wantError string, persisted bool) {
+func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c account.Command, step, wantError string, persisted bool) {
 	t.Helper()
 	ls := h.letters(t)
 	if len(ls) != 1 {

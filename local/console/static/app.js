@@ -41,21 +41,33 @@ function showError(err) {
   p.hidden = false;
 }
 
-let machine = null;
+// machines are the server's state machines, one per domain; the list
+// shows the one the picker names.
+let machines = null;
 
-async function loadMachine() {
-  if (machine) return machine;
+async function loadMachines() {
+  if (machines) return machines;
   const list = await sfn("ListStateMachines");
   if (!list.stateMachines || list.stateMachines.length === 0) throw new Error("no state machines");
-  machine = list.stateMachines[0];
-  document.getElementById("machine").textContent = machine.name + " (" + machine.type + ")";
-  return machine;
+  machines = list.stateMachines;
+  const pick = document.getElementById("machine");
+  pick.replaceChildren(...machines.map((m) => el("option", { value: m.stateMachineArn }, m.name + " (" + m.type + ")")));
+  pick.addEventListener("change", () => { location.hash = "#/machine/" + encodeURIComponent(pick.value); });
+  return machines;
 }
 
-async function showList() {
+// pickMachine selects the machine of arn in the picker, or the first.
+async function pickMachine(arn) {
+  const ms = await loadMachines();
+  const m = ms.find((x) => x.stateMachineArn === arn) || ms[0];
+  document.getElementById("machine").value = m.stateMachineArn;
+  return m;
+}
+
+async function showList(arn) {
   document.getElementById("detail-view").hidden = true;
   document.getElementById("list-view").hidden = false;
-  const m = await loadMachine();
+  const m = await pickMachine(arn);
   const out = await sfn("ListExecutions", { stateMachineArn: m.stateMachineArn, maxResults: 100 });
   const tbody = document.querySelector("#executions tbody");
   tbody.replaceChildren();
@@ -276,8 +288,10 @@ function selectState(name, hist) {
 async function showExecution(arn) {
   document.getElementById("list-view").hidden = true;
   document.getElementById("detail-view").hidden = false;
-  const m = await loadMachine();
-  const [ex, sm] = await Promise.all([sfn("DescribeExecution", { executionArn: arn }), sfn("DescribeStateMachine", { stateMachineArn: m.stateMachineArn })]);
+  const ex = await sfn("DescribeExecution", { executionArn: arn });
+  const m = await pickMachine(ex.stateMachineArn);
+  const sm = await sfn("DescribeStateMachine", { stateMachineArn: m.stateMachineArn });
+  document.getElementById("back").href = "#/machine/" + encodeURIComponent(m.stateMachineArn);
   const events = [];
   let token;
   do {
@@ -302,10 +316,11 @@ async function showExecution(arn) {
 
 async function route() {
   document.getElementById("error").hidden = true;
-  const m = location.hash.match(/^#\/execution\/(.+)$/);
+  const ex = location.hash.match(/^#\/execution\/(.+)$/);
+  const sm = location.hash.match(/^#\/machine\/(.+)$/);
   try {
-    if (m) await showExecution(decodeURIComponent(m[1]));
-    else await showList();
+    if (ex) await showExecution(decodeURIComponent(ex[1]));
+    else await showList(sm ? decodeURIComponent(sm[1]) : undefined);
     document.body.dataset.ready = "true";
   } catch (err) { showError(err); }
 }
