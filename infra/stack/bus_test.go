@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/infra/service"
 	"github.com/stepfold/stepfold/rules"
@@ -54,10 +55,7 @@ func checkSubscriberRule(t *testing.T, b *built, svc *service.Service, r rules.R
 	if !ok {
 		t.Fatalf("no rule for %s", r.Name)
 	}
-	p := b.Props(t, b.ID(rule))
-	if !jsonEqual(p["EventPattern"], parseJSON(t, string(r.EventPattern))) {
-		t.Errorf("%s pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
-	}
+	p := withPattern(t, b, rule, r)
 	if !jsonEqual(p["EventBusName"], ref(b.ID(b.stack.Bus))) {
 		t.Errorf("%s is on bus %v, want the stack's bus", r.Name, p["EventBusName"])
 	}
@@ -83,13 +81,21 @@ func checkArchive(t *testing.T, b *built, svc *service.Service, r rules.Rule) {
 	if !ok {
 		t.Fatalf("no archive for %s", r.Name)
 	}
-	p := b.Props(t, b.ID(a))
-	if !jsonEqual(p["EventPattern"], parseJSON(t, string(r.EventPattern))) {
-		t.Errorf("%s archive pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
-	}
+	p := withPattern(t, b, a, r)
 	if !jsonEqual(p["SourceArn"], getAtt(b.ID(b.stack.Bus), "Arn")) {
 		t.Errorf("%s archives %v, want the stack's bus", r.Name, p["SourceArn"])
 	}
+}
+
+// withPattern returns the properties of c, the rule or archive of r,
+// checking that its pattern is r's, verbatim.
+func withPattern(t *testing.T, b *built, c constructs.IConstruct, r rules.Rule) map[string]any {
+	t.Helper()
+	p := b.Props(t, b.ID(c))
+	if !jsonEqual(p["EventPattern"], parseJSON(t, string(r.EventPattern))) {
+		t.Errorf("%s pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
+	}
+	return p
 }
 
 // TestRetryPolicyFromRules maps a target's retry policy in the rules file
