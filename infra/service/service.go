@@ -33,7 +33,7 @@ type Props struct {
 	// Subscribers are the domain's own functions that its rules target.
 	Subscribers []Subscriber
 	// Archives are the rule targets that become an archive of the bus;
-	// ["archive"] when nil.
+	// [DefaultArchive] when nil.
 	Archives []string
 	// FieldTypes gives the JSON type that the API checks for a body field
 	// (see events.Routes.Fields); a field it does not list may hold any JSON
@@ -62,9 +62,9 @@ type Subscriber struct {
 	Access tasks.Access
 }
 
-// DefaultArchives are the rule targets that become an archive when
+// DefaultArchive is the rule target that becomes an archive when
 // Props.Archives is nil.
-var DefaultArchives = []string{"archive"}
+const DefaultArchive = "archive"
 
 // Service is one deployed domain, with handles on its parts.
 //
@@ -132,7 +132,7 @@ func checked(props *Props) (Props, []entry, error) {
 		p.Definition = string(def)
 	}
 	if p.Archives == nil {
-		p.Archives = DefaultArchives
+		p.Archives = []string{DefaultArchive}
 	}
 	if p.RemovalPolicy == "" {
 		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
