@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// printTable prints, for each row, the median of each side's rounds and
+// their ratio (how many times better stepfold is), as a Markdown table,
+// then one machine-readable summary line per row.
+func printTable(w io.Writer, rows []comparison, results map[string]map[string][]figure, c driveConfig) {
+	fmt.Fprintf(w, "\nMedians of %d alternated pairs, %s each after %s of warm-up; %d CPUs, load average %s at the end.\n\n",
+		c.rounds, c.duration, c.warmup, runtime.NumCPU(), loadAverage())
+	fmt.Fprintln(w, "| workload | stepfold | peer | ratio | CPU per op, stepfold / peer |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	var lines []string
+	for _, r := range rows {
+		ours, theirs := median(r, results[r.name]["stepfold"]), median(r, results[r.name]["peer"])
+		ratio := ours.value(r) / theirs.value(r)
+		if r.perOp {
+			ratio = 1 / ratio
+		}
+		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× | %.1f µs / %.1f µs |\n", r.title, show(r, ours.value(r)), r.peer, show(r, theirs.value(r)), showRatio(ratio), ours.cpuPerOp(), theirs.cpuPerOp())
+		lines = append(lines, fmt.Sprintf("peers summary row=%s stepfold=%s peer=%s unit=%s ratio=%.3g", r.name,
+			strconv.FormatFloat(ours.value(r), 'g', 6, 64), strconv.FormatFloat(theirs.value(r), 'g', 6, 64), r.unit, ratio))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// median is the round with the median value (the lower middle one of an
+// even count), so its CPU figure belongs to the same measurement.
+func median(r comparison, fs []figure) figure {
+	s := slices.Clone(fs)
+	slices.SortFunc(s, func(a, b figure) int {
+		if a.value(r) < b.value(r) {
+			return -1
+		}
+		if a.value(r) > b.value(r) {
+			return 1
+		}
+		return 0
+	})
+	return s[(len(s)-1)/2]
+}
+
+// show formats a row's figure: a rate with thousands separators, or a
+// time with three significant digits.
+func show(r comparison, v float64) string {
+	if !r.perOp {
+		return thousands(int64(math.Round(v)))
+	}
+	d := time.Duration(v * float64(time.Second))
+	for unit := time.Nanosecond; unit <= time.Second; unit *= 10 {
+		if d < 1000*unit {
+			return d.Round(unit).String()
+		}
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+func showRatio(x float64) string {
+	switch {
+	case x >= 1000:
+		return thousands(int64(math.Round(x)))
+	case x >= 10:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64)
+}
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// loadAverage is the one-minute load average, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
+}
