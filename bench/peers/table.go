@@ -27,7 +27,7 @@ func printTable(w io.Writer, rows []comparison, results map[string]map[string][]
 		if r.perOp {
 			ratio = 1 / ratio
 		}
-		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× | %.1f µs / %.1f µs |\n", r.title, show(r, ours.value(r)), r.peer, show(r, theirs.value(r)), showRatio(ratio), ours.cpuPerOp(), theirs.cpuPerOp())
+		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× | %s / %s |\n", r.title, show(r, ours.value(r)), r.peer, show(r, theirs.value(r)), showRatio(ratio), showTime(ours.cpuPerOp()/1e6), showTime(theirs.cpuPerOp()/1e6))
 		lines = append(lines, fmt.Sprintf("peers summary row=%s stepfold=%s peer=%s unit=%s ratio=%.3g", r.name,
 			strconv.FormatFloat(ours.value(r), 'g', 6, 64), strconv.FormatFloat(theirs.value(r), 'g', 6, 64), r.unit, ratio))
 	}
@@ -52,11 +52,16 @@ func median(r comparison, fs []figure) figure {
 }
 
 // show formats a row's figure: a rate with thousands separators, or a
-// time with three significant digits.
+// time.
 func show(r comparison, v float64) string {
 	if !r.perOp {
 		return thousands(int64(math.Round(v)))
 	}
+	return showTime(v)
+}
+
+// showTime formats seconds with three significant digits.
+func showTime(v float64) string {
 	d := time.Duration(v * float64(time.Second))
 	for unit := time.Nanosecond; unit <= time.Second; unit *= 10 {
 		if d < 1000*unit {
