@@ -49,3 +49,20 @@ func TestShow(t *testing.T) {
 		t.Errorf("showRatio(1.94) = %q", got)
 	}
 }
+
+// TestPairRatios: each round's ratio is of that round's two figures, and
+// for a time per op the peer's over ours.
+func TestPairRatios(t *testing.T) {
+	f := func(ops int64, secs, busy float64) figure {
+		return figure{measurement{Ops: ops, Seconds: secs, BusySeconds: busy}}
+	}
+	rate := comparison{}
+	got := pairRatios(rate, []figure{f(300, 1, 0), f(100, 1, 0)}, []figure{f(100, 1, 0), f(100, 1, 0)})
+	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Errorf("rates: %v, want [1 3]", got)
+	}
+	got = pairRatios(comparison{perOp: true}, []figure{f(10, 1, 1)}, []figure{f(1, 1, 2)})
+	if len(got) != 1 || got[0] != 20 {
+		t.Errorf("times per op: %v, want [20]", got)
+	}
+}

@@ -12,27 +12,45 @@ import (
 	"time"
 )
 
-// printTable prints, for each row, the median of each side's rounds and
-// their ratio (how many times better stepfold is), as a Markdown table,
-// then one machine-readable summary line per row.
+// printTable prints, for each row, the median of each side's rounds, the
+// ratio of each pair (how many times better stepfold is; the two sides of
+// a pair ran back to back, so the ratio is steadier than the figures on a
+// shared machine) as their median and range, and the CPU time per op of
+// each side's median round, as a Markdown table; then one
+// machine-readable summary line per row.
 func printTable(w io.Writer, rows []comparison, results map[string]map[string][]figure, c driveConfig) {
-	fmt.Fprintf(w, "\nMedians of %d alternated pairs, %s each after %s of warm-up; %d CPUs, load average %s at the end.\n\n",
+	fmt.Fprintf(w, "\n%d alternated pairs, %s each after %s of warm-up; %d CPUs, load average %s at the end.\n\n",
 		c.rounds, c.duration, c.warmup, runtime.NumCPU(), loadAverage())
-	fmt.Fprintln(w, "| workload | stepfold | peer | ratio | CPU per op, stepfold / peer |")
+	fmt.Fprintln(w, "| workload | stepfold | peer | ratio, median of pairs (range) | CPU per op, stepfold / peer |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	var lines []string
 	for _, r := range rows {
-		ours, theirs := median(r, results[r.name]["stepfold"]), median(r, results[r.name]["peer"])
-		ratio := ours.value(r) / theirs.value(r)
-		if r.perOp {
-			ratio = 1 / ratio
-		}
-		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× | %s / %s |\n", r.title, show(r, ours.value(r)), r.peer, show(r, theirs.value(r)), showRatio(ratio), showTime(ours.cpuPerOp()/1e6), showTime(theirs.cpuPerOp()/1e6))
-		lines = append(lines, fmt.Sprintf("peers summary row=%s stepfold=%s peer=%s unit=%s ratio=%.3g", r.name,
-			strconv.FormatFloat(ours.value(r), 'g', 6, 64), strconv.FormatFloat(theirs.value(r), 'g', 6, 64), r.unit, ratio))
+		oursAll, theirsAll := results[r.name]["stepfold"], results[r.name]["peer"]
+		ours, theirs := median(r, oursAll), median(r, theirsAll)
+		ratios := pairRatios(r, oursAll, theirsAll)
+		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× (%s–%s) | %s / %s |\n", r.title, show(r, ours.value(r)), r.peer, show(r, theirs.value(r)),
+			showRatio(ratios[(len(ratios)-1)/2]), showRatio(ratios[0]), showRatio(ratios[len(ratios)-1]),
+			showTime(ours.cpuPerOp()/1e6), showTime(theirs.cpuPerOp()/1e6))
+		lines = append(lines, fmt.Sprintf("peers summary row=%s stepfold=%s peer=%s unit=%s ratio=%.3g ratio_min=%.3g ratio_max=%.3g stepfold_cpu_us=%.1f peer_cpu_us=%.1f",
+			r.name, strconv.FormatFloat(ours.value(r), 'g', 6, 64), strconv.FormatFloat(theirs.value(r), 'g', 6, 64), r.unit,
+			ratios[(len(ratios)-1)/2], ratios[0], ratios[len(ratios)-1], ours.cpuPerOp(), theirs.cpuPerOp()))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// pairRatios is, for each round, how many times better stepfold did than
+// the peer, sorted.
+func pairRatios(r comparison, ours, theirs []figure) []float64 {
+	out := make([]float64, min(len(ours), len(theirs)))
+	for i := range out {
+		out[i] = ours[i].value(r) / theirs[i].value(r)
+		if r.perOp {
+			out[i] = 1 / out[i]
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // median is the round with the median value (the lower middle one of an
