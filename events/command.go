@@ -46,9 +46,11 @@ const (
 )
 
 // ValidID reports whether s can name an account or a command: 1 to 64
-// letters, digits, '_', '.' or '-'.
+// letters, digits, '_', '.' or '-', other than "." and "..", which a URL
+// path cannot hold as a segment (they mean this and the parent folder).
+// Event ids are "<account>:<version>", so the rule holds for them too.
 func ValidID(s string) bool {
-	if len(s) < 1 || len(s) > MaxIDLength {
+	if len(s) < 1 || len(s) > MaxIDLength || s == "." || s == ".." {
 		return false
 	}
 	for i := range len(s) {
@@ -57,6 +59,16 @@ func ValidID(s string) bool {
 		}
 	}
 	return true
+}
+
+// CheckID returns nil when ValidID(id), and otherwise an *Error with code
+// whose message names what the id is for, such as "account id", and the
+// rule it breaks.
+func CheckID(code Code, what, id string) error {
+	if ValidID(id) {
+		return nil
+	}
+	return Errorf(code, "%s %q must be 1 to %d letters, digits, '_', '.' or '-', other than \".\" and \"..\"", what, id, MaxIDLength)
 }
 
 // idByte reports whether c may appear in an id.
@@ -71,14 +83,16 @@ func idByte(c byte) bool {
 // Validate checks the command's shape, independent of any state. It returns
 // an InvalidCommand *Error naming the first problem.
 func (c Command) Validate() error {
-	if !ValidID(c.AccountID) {
-		return Errorf(CodeInvalidCommand, "accountId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.AccountID, MaxIDLength)
+	if err := CheckID(CodeInvalidCommand, "accountId", c.AccountID); err != nil {
+		return err
 	}
-	if !ValidID(c.CommandID) {
-		return Errorf(CodeInvalidCommand, "commandId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.CommandID, MaxIDLength)
+	if err := CheckID(CodeInvalidCommand, "commandId", c.CommandID); err != nil {
+		return err
 	}
-	if c.CorrelationID != "" && !ValidID(c.CorrelationID) {
-		return Errorf(CodeInvalidCommand, "correlationId %q must be 1 to %d letters, digits, '_', '.' or '-'", c.CorrelationID, MaxIDLength)
+	if c.CorrelationID != "" {
+		if err := CheckID(CodeInvalidCommand, "correlationId", c.CorrelationID); err != nil {
+			return err
+		}
 	}
 	if len(c.Reference) > MaxReferenceLength {
 		return Errorf(CodeInvalidCommand, "reference is %d bytes; the limit is %d", len(c.Reference), MaxReferenceLength)

@@ -23,11 +23,34 @@ func Decide(s State, c Command, original *Event, now time.Time) ([]Event, error)
 	if err := checkStatus(s, c); err != nil {
 		return nil, err
 	}
+	if err := checkOpened(s, c, now); err != nil {
+		return nil, err
+	}
 	typ, data, err := decide(s, c, original)
 	if err != nil {
 		return nil, err
 	}
 	return []Event{newEvent(s, c, typ, data, now)}, nil
+}
+
+// checkOpened refuses a command dated before the account opened, so that
+// every event of an account is at or after its opening in business time,
+// and a state as of any time before the opening is "not open yet".
+func checkOpened(s State, c Command, now time.Time) error {
+	at := occurredAt(c, now)
+	if c.Type == OpenAccount || !at.Before(s.OpenedAt) {
+		return nil
+	}
+	return Errorf(CodeOccurredBeforeOpening, "a %s dated %s is before account %s opened, at %s",
+		c.Type, at.UTC().Format(time.RFC3339Nano), c.AccountID, s.OpenedAt.UTC().Format(time.RFC3339Nano))
+}
+
+// occurredAt is the business time of c: its OccurredAt, or now.
+func occurredAt(c Command, now time.Time) time.Time {
+	if c.OccurredAt.IsZero() {
+		return now
+	}
+	return c.OccurredAt
 }
 
 func checkStatus(s State, c Command) error {
@@ -52,7 +75,7 @@ func decide(s State, c Command, original *Event) (EventType, any, error) {
 		return decideWithdraw(s, c)
 	case CloseAccount:
 		if s.Balance != 0 {
-			return "", nil, Errorf(CodeBalanceNotZero, "account %s holds %d %s; only a zero balance can be closed", c.AccountID, s.Balance, s.Currency)
+			return "", nil, Errorf(CodeBalanceNotZero, "account %s holds %s; only a zero balance can be closed", c.AccountID, FormatAmount(s.Balance, s.Currency))
 		}
 		return AccountClosed, Closed{}, nil
 	}
@@ -64,7 +87,8 @@ func decideDeposit(s State, c Command) (EventType, any, error) {
 		return "", nil, err
 	}
 	if c.Amount > math.MaxInt64-s.Balance {
-		return "", nil, Errorf(CodeAmountOverflow, "depositing %d into account %s would overflow its balance of %d", c.Amount, c.AccountID, s.Balance)
+		return "", nil, Errorf(CodeAmountOverflow, "depositing %s into account %s would overflow its balance of %s",
+			FormatAmount(c.Amount, s.Currency), c.AccountID, FormatAmount(s.Balance, s.Currency))
 	}
 	return FundsDeposited, Transaction{Amount: c.Amount, Reference: c.Reference}, nil
 }
@@ -74,7 +98,8 @@ func decideWithdraw(s State, c Command) (EventType, any, error) {
 		return "", nil, err
 	}
 	if c.Amount > s.Balance {
-		return "", nil, Errorf(CodeInsufficientFunds, "account %s holds %d %s; cannot withdraw %d", c.AccountID, s.Balance, s.Currency, c.Amount)
+		return "", nil, Errorf(CodeInsufficientFunds, "account %s holds %s; cannot withdraw %s",
+			c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(c.Amount, s.Currency))
 	}
 	return FundsWithdrawn, Transaction{Amount: c.Amount, Reference: c.Reference}, nil
 }
@@ -110,7 +135,8 @@ func decideReversal(s State, c Command, original *Event) (EventType, any, error)
 
 func checkDelta(s State, c Command, delta int64) error {
 	if delta < 0 && s.Balance+delta < 0 {
-		return Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %d to %d", c.EventID, c.AccountID, s.Balance, s.Balance+delta)
+		return Errorf(CodeInsufficientFunds, "reversing %s would take account %s from %s to %s",
+			c.EventID, c.AccountID, FormatAmount(s.Balance, s.Currency), FormatAmount(s.Balance+delta, s.Currency))
 	}
 	if delta > 0 && delta > math.MaxInt64-s.Balance {
 		return Errorf(CodeAmountOverflow, "reversing %s would overflow the balance of account %s", c.EventID, c.AccountID)
@@ -119,10 +145,7 @@ func checkDelta(s State, c Command, delta int64) error {
 }
 
 func newEvent(s State, c Command, typ EventType, data any, now time.Time) Event {
-	at := c.OccurredAt
-	if at.IsZero() {
-		at = now
-	}
+	at := occurredAt(c, now)
 	raw, _ := json.Marshal(data) // the data types above always encode
 	v := s.Version + 1
 	return Event{

@@ -164,3 +164,33 @@ func TestCommandJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDecideRefusesCommandsBeforeTheOpening holds every command on an
+// account to the account's opening time: at it is fine, before it is
+// OccurredBeforeOpening, and a command without a time is dated now.
+func TestDecideRefusesCommandsBeforeTheOpening(t *testing.T) {
+	opened := open("a")
+	opened.OccurredAt = t0
+	s, all := history(t, opened, tx(events.Deposit, "a", "d1", 100))
+	if !s.OpenedAt.Equal(t0) {
+		t.Fatalf("OpenedAt = %v, want %v", s.OpenedAt, t0)
+	}
+	before := t0.Add(-time.Nanosecond)
+	for _, c := range []events.Command{
+		tx(events.Deposit, "a", "d2", 5), tx(events.Withdraw, "a", "w", 5), reverse("a", "r", "a:2"),
+		{Type: events.CloseAccount, AccountID: "a", CommandID: "c"},
+	} {
+		at := c
+		at.OccurredAt = t0
+		if _, err := events.Decide(s, at, original(all, at), t0); err != nil && !errors.Is(err, events.ErrBalanceNotZero) {
+			t.Errorf("%s at the opening: %v", c.Type, err)
+		}
+		at.OccurredAt = before
+		if _, err := events.Decide(s, at, original(all, at), t0); !errors.Is(err, events.ErrOccurredBeforeOpening) {
+			t.Errorf("%s dated before the opening: %v, want OccurredBeforeOpening", c.Type, err)
+		}
+		if _, err := events.Decide(s, c, original(all, c), before); !errors.Is(err, events.ErrOccurredBeforeOpening) {
+			t.Errorf("%s with no time, now before the opening: %v, want OccurredBeforeOpening", c.Type, err)
+		}
+	}
+}

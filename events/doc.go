@@ -17,5 +17,11 @@
 // subpackages and import only this package; storetest holds the conformance
 // suite every EventStore and StateStore must pass.
 //
-// This package imports only the standard library.
+// Commands are read strictly, in one place: DecodeStrict, which
+// Command's UnmarshalJSON uses, so that the HTTP API and the Validate task
+// (in process or as a Lambda function) refuse the same loose JSON.
+//
+// This package imports only the standard library and
+// github.com/go-json-experiment/json (the design of encoding/json/v2), the
+// strict decoder behind DecodeStrict.
 package events

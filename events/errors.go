@@ -22,6 +22,14 @@ const (
 	CodeAmountOverflow             Code = "AmountOverflow"
 	CodeTransactionNotFound        Code = "TransactionNotFound"
 	CodeTransactionAlreadyReversed Code = "TransactionAlreadyReversed"
+	// OccurredBeforeOpening refuses a command whose business time
+	// (occurredAt, or now when it has none) is before the account opened:
+	// the account did not exist then, as a read as of that time says.
+	CodeOccurredBeforeOpening Code = "OccurredBeforeOpening"
+	// IdempotencyKeyReused refuses a command whose command id (the
+	// Idempotency-Key) the account already recorded for a different
+	// request: see Command.Fingerprint and SameRequest.
+	CodeIdempotencyKeyReused Code = "IdempotencyKeyReused"
 )
 
 // Port failures.
@@ -119,6 +127,8 @@ var (
 	ErrAmountOverflow             = &Error{Code: CodeAmountOverflow}
 	ErrTransactionNotFound        = &Error{Code: CodeTransactionNotFound}
 	ErrTransactionAlreadyReversed = &Error{Code: CodeTransactionAlreadyReversed}
+	ErrOccurredBeforeOpening      = &Error{Code: CodeOccurredBeforeOpening}
+	ErrIdempotencyKeyReused       = &Error{Code: CodeIdempotencyKeyReused}
 	ErrVersionConflict            = &Error{Code: CodeVersionConflict}
 	ErrInvalidArgument            = &Error{Code: CodeInvalidArgument}
 	ErrEventTooLarge              = &Error{Code: CodeEventTooLarge}
@@ -134,7 +144,8 @@ func IsRejection(err error) bool {
 	switch ErrorCode(err) {
 	case CodeInvalidCommand, CodeAccountNotFound, CodeAccountAlreadyExists, CodeAccountClosed,
 		CodeInsufficientFunds, CodeBalanceNotZero, CodeCurrencyMismatch, CodeAmountOverflow,
-		CodeTransactionNotFound, CodeTransactionAlreadyReversed:
+		CodeTransactionNotFound, CodeTransactionAlreadyReversed, CodeOccurredBeforeOpening,
+		CodeIdempotencyKeyReused:
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stepfold/stepfold/events"
@@ -70,19 +71,22 @@ func TestCheckAppend(t *testing.T) {
 		expected int64
 		evs      []events.Event
 		cmd      string
+		fp       events.Fingerprint
 		want     error
 	}{
-		{"valid", "a", 0, good[:1], "c0", nil},
-		{"empty account", "", 0, good[:1], "c0", events.ErrInvalidArgument},
-		{"negative expected", "a", -1, good[:1], "c0", events.ErrInvalidArgument},
-		{"no events", "a", 0, nil, "c0", events.ErrInvalidArgument},
-		{"wrong version", "a", 1, good[:1], "c0", events.ErrInvalidArgument},
-		{"wrong command", "a", 0, good[:1], "c9", events.ErrInvalidArgument},
-		{"too large", "a", 1, []events.Event{big}, "c1", events.ErrEventTooLarge},
+		{"valid", "a", 0, good[:1], "c0", "", nil},
+		{"valid with a fingerprint", "a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength)), nil},
+		{"empty account", "", 0, good[:1], "c0", "", events.ErrInvalidArgument},
+		{"negative expected", "a", -1, good[:1], "c0", "", events.ErrInvalidArgument},
+		{"no events", "a", 0, nil, "c0", "", events.ErrInvalidArgument},
+		{"wrong version", "a", 1, good[:1], "c0", "", events.ErrInvalidArgument},
+		{"wrong command", "a", 0, good[:1], "c9", "", events.ErrInvalidArgument},
+		{"too large", "a", 1, []events.Event{big}, "c1", "", events.ErrEventTooLarge},
+		{"fingerprint too long", "a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength+1)), events.ErrInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := events.CheckAppend(tt.account, tt.expected, tt.evs, tt.cmd)
+			err := events.CheckAppend(tt.account, tt.expected, tt.evs, tt.cmd, tt.fp)
 			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
 				t.Fatalf("CheckAppend = %v, want %v", err, tt.want)
 			}
@@ -104,8 +108,24 @@ func TestCheckAppendRejectsUnfoldableEvents(t *testing.T) {
 	unknown.Type = "FundsBorrowed"
 	badData.Data = []byte(`{"currency":`)
 	for name, e := range map[string]events.Event{"unknown type": unknown, "invalid data": badData} {
-		if err := events.CheckAppend("a", 0, []events.Event{e}, "c0"); !errors.Is(err, events.ErrInvalidArgument) {
+		if err := events.CheckAppend("a", 0, []events.Event{e}, "c0", ""); !errors.Is(err, events.ErrInvalidArgument) {
 			t.Errorf("%s: CheckAppend = %v, want InvalidArgument", name, err)
+		}
+	}
+}
+
+func TestIsRejection(t *testing.T) {
+	for _, c := range []events.Code{events.CodeInvalidCommand, events.CodeAccountNotFound, events.CodeAccountAlreadyExists,
+		events.CodeAccountClosed, events.CodeInsufficientFunds, events.CodeBalanceNotZero, events.CodeCurrencyMismatch,
+		events.CodeAmountOverflow, events.CodeTransactionNotFound, events.CodeTransactionAlreadyReversed,
+		events.CodeOccurredBeforeOpening, events.CodeIdempotencyKeyReused} {
+		if !events.IsRejection(events.Errorf(c, "no")) {
+			t.Errorf("IsRejection(%s) = false", c)
+		}
+	}
+	for _, c := range []events.Code{events.CodeVersionConflict, events.CodeThrottled, events.CodeStoreUnavailable, events.CodeInternal} {
+		if events.IsRejection(events.Errorf(c, "no")) {
+			t.Errorf("IsRejection(%s) = true", c)
 		}
 	}
 }

@@ -26,10 +26,10 @@ func Example() {
 			fmt.Println(e.ID, e.Type)
 		}
 	}
-	fmt.Println("balance:", s.Balance, s.Currency)
+	fmt.Println("balance:", events.FormatAmount(s.Balance, s.Currency))
 	// Output:
 	// acc-1:1 AccountOpened
 	// acc-1:2 FundsDeposited
-	// rejected: InsufficientFunds: account acc-1 holds 1500 EUR; cannot withdraw 2000
-	// balance: 1500 EUR
+	// rejected: InsufficientFunds: account acc-1 holds 15.00 EUR; cannot withdraw 20.00 EUR
+	// balance: 15.00 EUR
 }

@@ -35,17 +35,22 @@ type Appended struct {
 // cannot be used, Throttled when it asks the caller to slow down.
 type EventStore interface {
 	// Append atomically stores evs as the versions after expected, and
-	// records commandID as applied to the account. Each event must carry
-	// account, the next version, commandID and an id made by EventID.
-	// When the snapshot version is reached, the State at that version is
-	// stored in the same atomic write.
+	// records commandID as applied to the account, with fp, the
+	// fingerprint of the request (Command.Fingerprint), beside it. Each
+	// event must carry account, the next version, commandID and an id made
+	// by EventID. When the snapshot version is reached, the State at that
+	// version is stored in the same atomic write.
 	//
 	// If commandID was already applied to the account, Append writes
-	// nothing and returns the events stored the first time, with Duplicate
-	// set. Otherwise, if any version after expected is taken, it returns
-	// VersionConflict. Input that fails CheckAppend returns InvalidArgument
-	// or EventTooLarge, and nothing is written.
-	Append(ctx context.Context, account string, expected int64, evs []Event, commandID string) (Appended, error)
+	// nothing: when the stored fingerprint and fp differ (SameRequest) it
+	// returns IdempotencyKeyReused, and otherwise the events stored the
+	// first time, with Duplicate set. The check is made against what the
+	// winning write stored, so of two different requests racing with one
+	// command id only one is applied. Otherwise, if any version after
+	// expected is taken, it returns VersionConflict. Input that fails
+	// CheckAppend returns InvalidArgument or EventTooLarge, and nothing is
+	// written.
+	Append(ctx context.Context, account string, expected int64, evs []Event, commandID string, fp Fingerprint) (Appended, error)
 
 	// Load returns the latest snapshot and the events after it. An account
 	// with no events gives an empty History and no error.
@@ -53,7 +58,9 @@ type EventStore interface {
 
 	// Command returns the events that commandID produced on account, as
 	// stored, or nil when that command was never applied to the account.
-	Command(ctx context.Context, account, commandID string) ([]Event, error)
+	// When fp is not "" and the command was recorded with a different
+	// fingerprint, it returns IdempotencyKeyReused instead.
+	Command(ctx context.Context, account, commandID string, fp Fingerprint) ([]Event, error)
 
 	// Snapshot returns the latest snapshot at or before version, or the zero
 	// State when there is none.
@@ -115,16 +122,20 @@ type DeadLetters interface {
 
 // CheckAppend validates the arguments of EventStore.Append, so that every
 // adapter rejects the same input with the same error before writing.
-func CheckAppend(account string, expected int64, evs []Event, commandID string) error {
+func CheckAppend(account string, expected int64, evs []Event, commandID string, fp Fingerprint) error {
+	if err := CheckID(CodeInvalidArgument, "account id", account); err != nil {
+		return err
+	}
+	if err := CheckID(CodeInvalidArgument, "command id", commandID); err != nil {
+		return err
+	}
 	switch {
-	case !ValidID(account):
-		return Errorf(CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, MaxIDLength)
 	case expected < 0:
 		return Errorf(CodeInvalidArgument, "expected version %d is negative", expected)
 	case len(evs) == 0:
 		return Errorf(CodeInvalidArgument, "append to %s has no events", account)
-	case !ValidID(commandID):
-		return Errorf(CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, MaxIDLength)
+	case len(fp) > MaxFingerprintLength:
+		return Errorf(CodeInvalidArgument, "fingerprint of command %s is %d bytes; the limit is %d", commandID, len(fp), MaxFingerprintLength)
 	}
 	for i, e := range evs {
 		if err := checkEvent(account, expected+int64(i)+1, commandID, e); err != nil {
@@ -170,9 +181,10 @@ func checkSize(e Event) error {
 
 // CheckRead validates the arguments of EventStore.Read.
 func CheckRead(account string, from int64, limit int) error {
+	if err := CheckID(CodeInvalidArgument, "account id", account); err != nil {
+		return err
+	}
 	switch {
-	case !ValidID(account):
-		return Errorf(CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, MaxIDLength)
 	case from < 1:
 		return Errorf(CodeInvalidArgument, "read from version %d; versions start at 1", from)
 	case limit < 1 || limit > MaxReadLimit:

@@ -25,6 +25,10 @@ type State struct {
 	Currency string `json:"currency,omitempty"`
 	// Balance is in minor units.
 	Balance int64 `json:"balance"`
+	// OpenedAt is the business time of the AccountOpened event. No later
+	// command may be dated before it (OccurredBeforeOpening). It is zero in
+	// a snapshot written before the field existed.
+	OpenedAt time.Time `json:"openedAt,omitzero"`
 	// Reversed lists, in order, the versions of transactions already reversed.
 	Reversed []int64 `json:"reversed,omitempty"`
 	// LastOccurredAt is the latest business time among the events folded.
@@ -57,7 +61,7 @@ func apply(s State, e Event) (State, error) {
 	case AccountOpened:
 		var d Opened
 		err := decode(e, &d)
-		s.Status, s.Currency = StatusOpen, d.Currency
+		s.Status, s.Currency, s.OpenedAt = StatusOpen, d.Currency, e.OccurredAt
 		return s, err
 	case FundsDeposited, FundsWithdrawn:
 		amount, err := transactionAmount(e)

@@ -14,10 +14,10 @@ import (
 
 // history builds acc-1 with 47 events (four snapshots) whose business
 // times mostly grow by an hour, with every seventh event backdated by a
-// day, and returns the log.
+// day (still after the opening, two days before t0), and returns the log.
 func history(t *testing.T, e env) []events.Event {
 	t.Helper()
-	e.mustRun(t, at(open("acc-1", "c0"), t0))
+	e.mustRun(t, at(open("acc-1", "c0"), t0.Add(-48*time.Hour)))
 	for i := 1; i < 47; i++ {
 		when := t0.Add(time.Duration(i) * time.Hour)
 		if i%7 == 0 {

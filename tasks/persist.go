@@ -22,14 +22,16 @@ type Persisted struct {
 	Duplicate bool `json:"duplicate"`
 }
 
-// Persist appends the decided events to the log.
+// Persist appends the decided events to the log, recording the command id
+// with the fingerprint of the command (events.Command.Fingerprint).
 //
 // It returns VersionConflict when another command took the expected
-// version first (the state machine validates again), InvalidArgument or
-// EventTooLarge for events the store refuses, and the store's
-// StoreUnavailable and Throttled.
+// version first (the state machine validates again), IdempotencyKeyReused
+// when another request with the same command id was applied first,
+// InvalidArgument or EventTooLarge for events the store refuses, and the
+// store's StoreUnavailable and Throttled.
 func (s *Service) Persist(ctx context.Context, in PersistInput) (Persisted, error) {
-	res, err := s.store.Append(ctx, in.Command.AccountID, in.ExpectedVersion, in.Events, in.Command.CommandID)
+	res, err := s.store.Append(ctx, in.Command.AccountID, in.ExpectedVersion, in.Events, in.Command.CommandID, in.Command.Fingerprint())
 	if err != nil {
 		return Persisted{}, err
 	}

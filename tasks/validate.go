@@ -20,19 +20,21 @@ type Decision struct {
 
 // Validate decides a command against the account's current state.
 //
-// A command id that was already applied returns the events stored the first
-// time, with ExpectedVersion just before them, so that Persist recognises
-// the duplicate and a retried request gets the answer it got before.
+// A command id that was already applied, for the same request (the same
+// events.Command Fingerprint), returns the events stored the first time,
+// with ExpectedVersion just before them, so that Persist recognises the
+// duplicate and a retried request gets the answer it got before. Applied
+// for a different request, it is IdempotencyKeyReused.
 //
 // It returns the rejection codes of events.Decide (InvalidCommand,
-// AccountNotFound, InsufficientFunds, ...) and the store's codes
-// (StoreUnavailable, Throttled, ...).
+// AccountNotFound, InsufficientFunds, ...), IdempotencyKeyReused and the
+// store's codes (StoreUnavailable, Throttled, ...).
 func (s *Service) Validate(ctx context.Context, in ValidateInput) (Decision, error) {
 	c := in.Command
 	if err := c.Validate(); err != nil {
 		return Decision{}, err
 	}
-	done, err := s.store.Command(ctx, c.AccountID, c.CommandID)
+	done, err := s.store.Command(ctx, c.AccountID, c.CommandID, c.Fingerprint())
 	if err != nil {
 		return Decision{}, err
 	}
@@ -51,6 +53,9 @@ func (s *Service) decide(ctx context.Context, c events.Command) (Decision, error
 	if err != nil {
 		return Decision{}, err
 	}
+	if state, err = s.openedAt(ctx, state); err != nil {
+		return Decision{}, err
+	}
 	original, err := s.original(ctx, state, c)
 	if err != nil {
 		return Decision{}, err
@@ -60,6 +65,23 @@ func (s *Service) decide(ctx context.Context, c events.Command) (Decision, error
 		return Decision{}, err
 	}
 	return Decision{ExpectedVersion: state.Version, Events: evs}, nil
+}
+
+// openedAt fills in the opening time of a state folded from a snapshot
+// written before State had one, from the account's first event, which is
+// always its AccountOpened.
+func (s *Service) openedAt(ctx context.Context, state events.State) (events.State, error) {
+	if state.Status == events.StatusNone || !state.OpenedAt.IsZero() {
+		return state, nil
+	}
+	first, err := s.store.Read(ctx, state.Account, 1, 1)
+	if err != nil {
+		return events.State{}, err
+	}
+	if len(first) == 1 && first[0].Type == events.AccountOpened {
+		state.OpenedAt = first[0].OccurredAt
+	}
+	return state, nil
 }
 
 // original reads the event a ReverseTransaction names, or returns nil when

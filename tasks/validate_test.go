@@ -3,9 +3,11 @@ package tasks_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
@@ -134,4 +136,35 @@ func TestPersistConflict(t *testing.T) {
 	if got := e.log(t, "acc-1"); len(got) != 2 || got[1].CommandID != "a" {
 		t.Errorf("log = %v, want the opening and command a", got)
 	}
+}
+
+// oldSnapshots is a store whose snapshots were written before State held
+// the opening time.
+type oldSnapshots struct{ events.EventStore }
+
+func (s oldSnapshots) Load(ctx context.Context, account string) (events.History, error) {
+	h, err := s.EventStore.Load(ctx, account)
+	h.Snapshot.OpenedAt = time.Time{}
+	return h, err
+}
+
+// TestValidateOpeningFromAnOldSnapshot checks that an account loaded from a
+// snapshot without an opening time still refuses a command dated before
+// its opening: Validate reads the time from the AccountOpened event.
+func TestValidateOpeningFromAnOldSnapshot(t *testing.T) {
+	e := newEnv(t)
+	e.mustRun(t, at(open("acc-1", "c0"), t0))
+	for i := range events.SnapshotEvery {
+		e.mustRun(t, at(deposit("acc-1", fmt.Sprintf("d%d", i), 5), t0.Add(time.Minute)))
+	}
+	old := oldSnapshots{e.store}
+	svc, err := tasks.New(old, e.store, e.pub, tasks.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := old.Load(context.Background(), "acc-1"); h.Snapshot.Version != events.SnapshotEvery || !h.Snapshot.OpenedAt.IsZero() {
+		t.Fatalf("the test store did not load an old snapshot: %+v", h.Snapshot)
+	}
+	_, err = svc.Validate(context.Background(), tasks.ValidateInput{Command: at(deposit("acc-1", "late", 5), t0.Add(-time.Hour))})
+	checkRejection(t, err, events.CodeOccurredBeforeOpening, "before account acc-1 opened, at 2026-11-23T10:00:00Z")
 }

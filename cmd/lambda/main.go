@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 
@@ -19,7 +18,7 @@ import (
 )
 
 func main() {
-	h, err := setup(context.Background(), os.Getenv)
+	h, err := setup(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stepfold lambda:", err)
 		os.Exit(1)

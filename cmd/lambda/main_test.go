@@ -81,7 +81,7 @@ func TestHandlerErrorType(t *testing.T) {
 	}
 	_, err = h.Invoke(context.Background(), []byte(`{"command":{"type":"Withdraw","accountId":"acc-1","commandId":"c-3","amount":9999}}`))
 	var ie messages.InvokeResponse_Error
-	if !errors.As(err, &ie) || ie.Type != "InsufficientFunds" || ie.Message != "account acc-1 holds 1500 EUR; cannot withdraw 9999" {
+	if !errors.As(err, &ie) || ie.Type != "InsufficientFunds" || ie.Message != "account acc-1 holds 15.00 EUR; cannot withdraw 99.99 EUR" {
 		t.Errorf("Invoke error = %#v, want InsufficientFunds with the rule's message", err)
 	}
 }
@@ -109,15 +109,11 @@ func TestCheckTask(t *testing.T) {
 	}
 }
 
-// TestSetup builds the real AWS clients from the environment, offline.
+// TestSetup builds the real AWS clients from the environment, offline,
+// reading nothing but the variables it is given.
 func TestSetup(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	full := map[string]string{envTask: "validate", envEventsTable: "events", envStateTable: "state", envEventBus: "bus"}
+	full := map[string]string{envTask: "validate", envEventsTable: "events", envStateTable: "state", envEventBus: "bus",
+		envRegion: "us-east-1", envAccessKeyID: "test", envSecretAccessKey: "test"}
 	tests := []struct {
 		name  string
 		unset string
@@ -128,6 +124,9 @@ func TestSetup(t *testing.T) {
 		{"no events table", envEventsTable, "EVENTS_TABLE is not set"},
 		{"no state table", envStateTable, "STATE_TABLE is not set"},
 		{"no bus", envEventBus, "EVENT_BUS_NAME is not set"},
+		{"no region", envRegion, "AWS_REGION is not set"},
+		{"no access key", envAccessKeyID, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"},
+		{"no secret key", envSecretAccessKey, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +136,7 @@ func TestSetup(t *testing.T) {
 				}
 				return full[k]
 			}
-			h, err := setup(context.Background(), getenv)
+			h, err := setup(getenv)
 			if tt.want == "" {
 				if err != nil || h == nil {
 					t.Fatalf("setup = %v, %v; want a handler", h, err)
@@ -151,7 +150,7 @@ func TestSetup(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, name string) []byte {
+func readFile(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -175,7 +174,7 @@ func TestNotifyHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open"); err != nil {
+	if _, err := store.Append(context.Background(), "acc-1", 0, evs, "open", ""); err != nil {
 		t.Fatal(err)
 	}
 	var logged bytes.Buffer

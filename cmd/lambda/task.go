@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ebsdk "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
@@ -36,15 +35,15 @@ var taskNames = []string{"validate", "persist", "publish", "fold", "read", "noti
 
 // setup checks the task name, builds the AWS clients and the service, and
 // returns the handler of the task.
-func setup(ctx context.Context, getenv func(string) string) (lambda.Handler, error) {
+func setup(getenv func(string) string) (lambda.Handler, error) {
 	task := getenv(envTask)
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
 	if task == "notify" {
-		return newNotifier(ctx, getenv)
+		return newNotifier(getenv)
 	}
-	svc, err := newService(ctx, getenv)
+	svc, err := newService(getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -61,12 +60,17 @@ func checkTask(task string) error {
 }
 
 // newService wires the tasks to DynamoDB and EventBridge.
-func newService(ctx context.Context, getenv func(string) string) (*tasks.Service, error) {
-	store, cfg, err := openStore(ctx, getenv, envEventBus)
+func newService(getenv func(string) string) (*tasks.Service, error) {
+	store, cfg, err := openStore(getenv, envEventBus)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := eventbridge.New(ebsdk.NewFromConfig(cfg), getenv(envEventBus))
+	client := ebsdk.NewFromConfig(cfg, func(o *ebsdk.Options) {
+		if url := endpoint(getenv, "EVENTBRIDGE"); url != nil {
+			o.BaseEndpoint = url
+		}
+	})
+	pub, err := eventbridge.New(client, getenv(envEventBus))
 	if err != nil {
 		return nil, err
 	}
@@ -74,20 +78,26 @@ func newService(ctx context.Context, getenv func(string) string) (*tasks.Service
 }
 
 // openStore checks that the tables and any other named variables are set,
-// loads the default AWS configuration (which honours
-// AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_EVENTBRIDGE; the SDK does
-// not read AWS_ENDPOINT_URL_EVENTS) and opens the DynamoDB store.
-func openStore(ctx context.Context, getenv func(string) string, more ...string) (*dynamostore.Store, aws.Config, error) {
+// builds the AWS configuration from the environment (see awsConfig; the
+// endpoint variables are AWS_ENDPOINT_URL_DYNAMODB and
+// AWS_ENDPOINT_URL_EVENTBRIDGE, as the SDK names them, not
+// AWS_ENDPOINT_URL_EVENTS) and opens the DynamoDB store.
+func openStore(getenv func(string) string, more ...string) (*dynamostore.Store, aws.Config, error) {
 	for _, name := range append([]string{envEventsTable, envStateTable}, more...) {
 		if getenv(name) == "" {
 			return nil, aws.Config{}, fmt.Errorf("environment variable %s is not set", name)
 		}
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := awsConfig(getenv)
 	if err != nil {
-		return nil, aws.Config{}, fmt.Errorf("load the AWS configuration: %w", err)
+		return nil, aws.Config{}, err
 	}
-	store, err := dynamostore.New(dynamodb.NewFromConfig(cfg), getenv(envEventsTable), getenv(envStateTable))
+	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if url := endpoint(getenv, "DYNAMODB"); url != nil {
+			o.BaseEndpoint = url
+		}
+	})
+	store, err := dynamostore.New(client, getenv(envEventsTable), getenv(envStateTable))
 	return store, cfg, err
 }
 
@@ -98,8 +108,8 @@ const seenCapacity = 10_000
 // currency from the events table and logs the notification as JSON.
 // EventBridge delivers at least once; the seen-set dedupes redeliveries
 // that reach the same instance.
-func newNotifier(ctx context.Context, getenv func(string) string) (lambda.Handler, error) {
-	store, _, err := openStore(ctx, getenv)
+func newNotifier(getenv func(string) string) (lambda.Handler, error) {
+	store, _, err := openStore(getenv)
 	if err != nil {
 		return nil, err
 	}

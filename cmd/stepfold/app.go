@@ -69,6 +69,7 @@ type app struct {
 	svc      *tasks.Service
 	def      []byte
 	machine  *asl.Machine
+	testOpts []asl.Option // what the Step Functions API's TestState runs a state with
 	recent   *executions.Recent
 	pipe     *pipeline.Pipeline
 	redriver *deadletter.Redriver
@@ -296,8 +297,10 @@ func (a *app) openMachine() error {
 		return err
 	}
 	opts := []asl.Option{asl.WithName(MachineName), asl.WithResources(reg), asl.WithStore(a.recent)}
+	a.testOpts = []asl.Option{asl.WithResources(reg)}
 	if a.cfg.clock != nil {
 		opts = append(opts, asl.WithClock(a.cfg.clock))
+		a.testOpts = append(a.testOpts, asl.WithClock(a.cfg.clock))
 	}
 	a.machine, err = asl.New(def, opts...)
 	return err

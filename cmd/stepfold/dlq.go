@@ -88,6 +88,7 @@ func dlqCommand(ctx context.Context, b dlqBackend, args []string, all bool, stdo
 	case args[0] == "redrive" && all && len(args) == 1:
 		rs, err := b.RedriveAll(ctx)
 		printResults(stdout, rs)
+		printRedrove(stdout, rs)
 		return errors.Join(err, failed(rs))
 	case args[0] == "redrive" && !all && len(args) == 2:
 		r, err := b.Redrive(ctx, args[1])
@@ -102,12 +103,7 @@ func dlqCommand(ctx context.Context, b dlqBackend, args []string, all bool, stdo
 
 // failed is an error when some redrive did not go through.
 func failed(rs []deadletter.Result) error {
-	n := 0
-	for _, r := range rs {
-		if !r.Done {
-			n++
-		}
-	}
+	n := len(rs) - countDone(rs)
 	if n == 0 {
 		return nil
 	}
@@ -152,6 +148,26 @@ func printMessage(w io.Writer, m deadletter.Message) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(map[string]any{"id": m.ID, "queue": m.Queue, "received": m.Received, "body": body})
+}
+
+// printRedrove says how many messages a redrive of all put through.
+func printRedrove(w io.Writer, rs []deadletter.Result) {
+	if len(rs) == 0 {
+		fmt.Fprintln(w, "redrove 0 messages: the dead-letter queues are empty")
+		return
+	}
+	fmt.Fprintf(w, "redrove %d of %d message(s)\n", countDone(rs), len(rs))
+}
+
+// countDone counts the redrives that went through.
+func countDone(rs []deadletter.Result) int {
+	n := 0
+	for _, r := range rs {
+		if r.Done {
+			n++
+		}
+	}
+	return n
 }
 
 func printResults(w io.Writer, rs []deadletter.Result) {

@@ -12,6 +12,10 @@ import (
 // errUsage is a flag error that the flag package already printed.
 var errUsage = errors.New("usage")
 
+// errHelp is -h or --help: the flag package printed the usage, and the
+// command exits 0.
+var errHelp = errors.New("help")
+
 // Defaults of the flags.
 const (
 	defaultData = "data"
@@ -51,10 +55,15 @@ func (e env) webhooks() map[string]string {
 	return out
 }
 
-// parse parses flags, turning -h and bad flags into errUsage.
+// parse parses flags, turning -h into errHelp and bad flags into
+// errUsage.
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return errHelp
+	case err != nil:
 		return errUsage
 	}
 	return nil
@@ -97,4 +106,25 @@ func readRules(path string) ([]byte, error) {
 		return nil, nil
 	}
 	return os.ReadFile(path)
+}
+
+// listFlag collects a repeatable flag whose values may also be
+// comma-separated, as in its environment variable.
+type listFlag []string
+
+func newListFlag(env string) listFlag {
+	var l listFlag
+	_ = l.Set(env)
+	return l
+}
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
 }

@@ -71,7 +71,7 @@ func TestDamagedLogRefusedThenRepaired(t *testing.T) {
 	s := openStoreT(t, dir)
 	defer s.Close()
 	for _, a := range acks {
-		evs, err := s.Command(context.Background(), a.account, a.commandID)
+		evs, err := s.Command(context.Background(), a.account, a.commandID, "")
 		if err != nil || len(evs) == 0 && !dropped[a] || len(evs) > 0 && dropped[a] {
 			t.Errorf("acknowledged %s on %s: %d events (%v); repair reported it dropped: %v", a.commandID, a.account, len(evs), err, dropped[a])
 		}

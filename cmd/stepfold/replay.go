@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
@@ -21,10 +26,10 @@ import (
 // publishes every event again to one rule's target. It needs the data
 // directory to itself.
 func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	data := fs.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
-	rule := fs.String("republish", "", "also publish every event again to this rule's target")
-	if err := parse(fs, args, stderr); err != nil {
+	flags := flag.NewFlagSet("replay", flag.ContinueOnError)
+	data := flags.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
+	rule := flags.String("republish", "", "also publish every event again to this rule's target (to the archive: only the events it lacks)")
+	if err := parse(flags, args, stderr); err != nil {
 		return err
 	}
 	a, err := openApp(appConfig{data: *data, history: 100, log: quietLogger(), webhooks: e.webhooks()})
@@ -37,31 +42,119 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env)
 	}
 	defer a.close(context.Background())
 	opt := rebuild.Options{}
+	var rp *republisher
 	if *rule != "" {
-		bus, err := a.ruleBus(*rule)
-		if err != nil {
+		if rp, err = a.republisher(*rule); err != nil {
 			return err
 		}
-		defer bus.Close(context.Background())
-		opt.Republish = bus.Publish
+		defer rp.bus.Close(context.Background())
+		opt.Republish = rp.publish
 	}
-	return runReplay(ctx, a, opt, stdout)
+	if err := runReplay(ctx, a, opt, stdout); err != nil {
+		return err
+	}
+	if rp != nil {
+		rp.report(stdout)
+	}
+	return nil
 }
 
-// ruleBus is a bus with only the named rule, so that a republish reaches
-// only its target.
-func (a *app) ruleBus(name string) (*localbus.Bus, error) {
+// republisher publishes the log's events again to one rule's target and
+// counts them. For the archive it leaves out the events the archive
+// already holds, by id: a republish fills in what the archive lost (its
+// unsynced tail after a machine crash) instead of appending everything a
+// second time. Other targets get every event; they dedupe by id.
+type republisher struct {
+	bus          *localbus.Bus
+	rule, target string
+	archived     map[string]bool // the archive's event ids; nil for other targets
+	sent, held   atomic.Int64
+}
+
+// republisher builds the republisher of the named rule, with a bus that
+// has only that rule, so that the events reach only its target.
+func (a *app) republisher(name string) (*republisher, error) {
 	for _, r := range busRules(a.rules) {
-		if r.Name == name {
-			return localbus.New([]localbus.Rule{r}, localbus.WithSource(a.rules.Source),
-				localbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
+		if r.Name != name {
+			continue
 		}
+		p := &republisher{rule: r.Name, target: r.Target}
+		if _, ok := a.targets[r.Target].(*localbus.Archive); ok {
+			ids, err := archivedIDs(filepath.Join(a.cfg.data, archiveFile))
+			if err != nil {
+				return nil, err
+			}
+			p.archived = ids
+		}
+		bus, err := localbus.New([]localbus.Rule{r}, localbus.WithSource(a.rules.Source),
+			localbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
+		p.bus = bus
+		return p, err
 	}
 	names := make([]string, 0, len(a.rules.Rules))
 	for _, r := range a.rules.Rules {
 		names = append(names, r.Name)
 	}
 	return nil, fmt.Errorf("no rule named %q; the rules are %s", name, strings.Join(names, ", "))
+}
+
+// publish is a rebuild.Options Republish.
+func (p *republisher) publish(ctx context.Context, evs []events.Event) error {
+	fresh := evs
+	if p.archived != nil {
+		fresh = make([]events.Event, 0, len(evs))
+		for _, e := range evs {
+			if !p.archived[e.ID] {
+				fresh = append(fresh, e)
+			}
+		}
+	}
+	p.held.Add(int64(len(evs) - len(fresh)))
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := p.bus.Publish(ctx, fresh); err != nil {
+		return err
+	}
+	p.sent.Add(int64(len(fresh)))
+	return nil
+}
+
+func (p *republisher) report(w io.Writer) {
+	fmt.Fprintf(w, "republished %d events to rule %s (target %s)", p.sent.Load(), p.rule, p.target)
+	if p.archived != nil {
+		fmt.Fprintf(w, "; left out %d events %s already holds", p.held.Load(), archiveFile)
+	}
+	fmt.Fprintln(w)
+}
+
+// archivedIDs reads the ids of the events in the archive; a missing file
+// holds none, and a line that is not an event (a torn last line) is
+// passed over.
+func archivedIDs(path string) (map[string]bool, error) {
+	ids := map[string]bool{}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ids, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 8<<20)
+	for sc.Scan() {
+		var e struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) == nil && e.ID != "" {
+			ids[e.ID] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return ids, nil
 }
 
 func runReplay(ctx context.Context, a *app, opt rebuild.Options, stdout io.Writer) error {

@@ -10,15 +10,16 @@ import (
 )
 
 // Append implements events.EventStore. It validates with events.CheckAppend
-// before queueing, and inside the group commit checks the command id, then
-// the version, then writes the events, the command record and any snapshot
-// the events reach. Errors: InvalidArgument, EventTooLarge, VersionConflict,
+// before queueing, and inside the group commit checks the command id (and
+// the fingerprint recorded with it), then the version, then writes the
+// events, the command record and any snapshot the events reach. Errors:
+// InvalidArgument, EventTooLarge, IdempotencyKeyReused, VersionConflict,
 // StoreUnavailable, Internal (a stored value that cannot be decoded).
-func (s *Store) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string) (events.Appended, error) {
-	if err := events.CheckAppend(account, expected, evs, commandID); err != nil {
+func (s *Store) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
+	if err := events.CheckAppend(account, expected, evs, commandID, fp); err != nil {
 		return events.Appended{}, err
 	}
-	a := appendOp{account: account, expected: expected, evs: slices.Clone(evs), commandID: commandID, now: s.now}
+	a := appendOp{account: account, expected: expected, evs: slices.Clone(evs), commandID: commandID, fp: fp, now: s.now}
 	g := &s.group
 	if s.log != nil {
 		g = &s.log.group
@@ -35,13 +36,14 @@ type appendOp struct {
 	expected  int64
 	evs       []events.Event
 	commandID string
+	fp        events.Fingerprint
 	now       func() time.Time
 	result    events.Appended
 }
 
 func (a *appendOp) run(v *view) error {
 	a.result = events.Appended{}
-	if prior, err := commandEvents(v, a.account, a.commandID); err != nil || prior != nil {
+	if prior, err := commandEvents(v, a.account, a.commandID, a.fp); err != nil || prior != nil {
 		a.result = events.Appended{Events: prior, Duplicate: true}
 		return err
 	}
@@ -71,7 +73,7 @@ func (a *appendOp) entry(v *view) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &entry{account: a.account, commandID: a.commandID, first: a.expected + 1, snaps: make([]storedSnapshot, len(snaps))}
+	e := &entry{account: a.account, commandID: a.commandID, fingerprint: a.fp, first: a.expected + 1, snaps: make([]storedSnapshot, len(snaps))}
 	if e.enc, err = encodeAll(a.evs); err != nil {
 		return nil, err
 	}
@@ -146,19 +148,36 @@ func encodeAll(evs []events.Event) ([][]byte, error) {
 }
 
 // commandEvents returns the events commandID wrote on account, or nil.
-func commandEvents(v *view, account, commandID string) ([]events.Event, error) {
+// When the command was recorded for a request whose fingerprint is not fp,
+// it returns IdempotencyKeyReused (see events.SameRequest).
+func commandEvents(v *view, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
+	first, n, stored, err := commandRecord(v, account, commandID)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	if err := events.SameRequest(account, commandID, stored, fp); err != nil {
+		return nil, err
+	}
+	return readRange(v, account, first, n)
+}
+
+// commandRecord returns the first version and the number of events of
+// commandID on account, and the fingerprint recorded with it, from the
+// commands bucket or the entries logged since the last checkpoint; n is 0
+// when the command was never applied.
+func commandRecord(v *view, account, commandID string) (first int64, n int, fp events.Fingerprint, err error) {
 	val := v.tx.Bucket(bucketCommands).Get(commandKey(account, commandID))
 	if val == nil {
 		for _, e := range v.entries(account) {
 			if e.commandID == commandID {
-				return readRange(v, account, e.first, len(e.enc))
+				return e.first, len(e.enc), e.fingerprint, nil
 			}
 		}
-		return nil, nil
+		return 0, 0, "", nil
 	}
-	if len(val) != 16 {
-		return nil, events.Errorf(events.CodeInternal, "stored command %s of %s cannot be decoded", commandID, account)
+	first, last, fp, ok := decodeCommand(val)
+	if !ok {
+		return 0, 0, "", events.Errorf(events.CodeInternal, "stored command %s of %s cannot be decoded", commandID, account)
 	}
-	first, last := keyInt(val[:8]), keyInt(val[8:])
-	return readRange(v, account, first, int(last-first+1))
+	return first, int(last - first + 1), fp, nil
 }

@@ -33,7 +33,7 @@ func seedBench(b *testing.B, s *boltstore.Store, account string, n int) {
 	for v := 0; v < n; v += 1000 {
 		k := min(1000, n-v)
 		cmd := fmt.Sprintf("seed-%d", v)
-		if _, err := s.Append(context.Background(), account, int64(v), deposits(account, int64(v), k, cmd), cmd); err != nil {
+		if _, err := s.Append(context.Background(), account, int64(v), deposits(account, int64(v), k, cmd), cmd, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func BenchmarkAppendSerial(b *testing.B) {
 	v := int64(0)
 	for b.Loop() {
 		cmd := fmt.Sprintf("c-%d", v)
-		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1, cmd), cmd); err != nil {
+		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1, cmd), cmd, ""); err != nil {
 			b.Fatal(err)
 		}
 		v++
@@ -80,7 +80,7 @@ func BenchmarkAppendConcurrent64(b *testing.B) {
 		ctx := context.Background()
 		for v := int64(0); pb.Next(); v++ {
 			cmd := fmt.Sprintf("c-%d", v)
-			if _, err := s.Append(ctx, acc, v, deposits(acc, v, 1, cmd), cmd); err != nil {
+			if _, err := s.Append(ctx, acc, v, deposits(acc, v, 1, cmd), cmd, ""); err != nil {
 				b.Error(err)
 				return
 			}
@@ -184,7 +184,7 @@ func BenchmarkSeed1000(b *testing.B) {
 	v := int64(0)
 	for b.Loop() {
 		cmd := fmt.Sprintf("c-%d", v)
-		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1000, cmd), cmd); err != nil {
+		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1000, cmd), cmd, ""); err != nil {
 			b.Fatal(err)
 		}
 		v += 1000

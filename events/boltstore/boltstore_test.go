@@ -162,7 +162,7 @@ func TestClosedStore(t *testing.T) {
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1")
+			_, err = s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1", "")
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
 			_, err = s.Load(ctx, "acc-1")
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
@@ -181,7 +181,7 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1"); err != nil {
+	if _, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Put(ctx, events.State{Account: "acc-1", Version: 23}); err != nil {
@@ -195,7 +195,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil || h.Snapshot.Version != 20 || len(h.Events) != 3 {
 		t.Fatalf("Load after reopen: snapshot %d, %d events, %v; want 20, 3", h.Snapshot.Version, len(h.Events), err)
 	}
-	if got, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1"); err != nil || !got.Duplicate {
+	if got, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1", ""); err != nil || !got.Duplicate {
 		t.Fatalf("retry after reopen: duplicate=%v, %v", got.Duplicate, err)
 	}
 	if st, err := s.Get(ctx, "acc-1"); err != nil || st.Version != 23 {
@@ -210,14 +210,14 @@ func TestRecordedAtNeverGoesBack(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	s := open(t, boltstore.WithClock(clock))
 	ctx := context.Background()
-	first, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1")
+	first, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	now = now.Add(-time.Hour)
 	mu.Unlock()
-	second, err := s.Append(ctx, "acc-1", 1, deposits("acc-1", 1, 1, "c-2"), "c-2")
+	second, err := s.Append(ctx, "acc-1", 1, deposits("acc-1", 1, 1, "c-2"), "c-2", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func appendWithRetry(s *boltstore.Store, account, cmd string) error {
 			return err
 		}
 		v := h.Snapshot.Version + int64(len(h.Events))
-		_, err = s.Append(ctx, account, v, deposits(account, v, 1, cmd), cmd)
+		_, err = s.Append(ctx, account, v, deposits(account, v, 1, cmd), cmd, "")
 		if !errors.Is(err, events.ErrVersionConflict) {
 			return err
 		}
@@ -289,7 +289,7 @@ func TestGroupCommitMixed(t *testing.T) {
 			if i%2 == 1 {
 				expected = 5 // a conflict: the account is at 0 or 1
 			}
-			_, results[i] = s.Append(ctx, acc, expected, deposits(acc, expected, 1, fmt.Sprintf("c-%d", i)), fmt.Sprintf("c-%d", i))
+			_, results[i] = s.Append(ctx, acc, expected, deposits(acc, expected, 1, fmt.Sprintf("c-%d", i)), fmt.Sprintf("c-%d", i), "")
 		})
 	}
 	wg.Wait()

@@ -164,6 +164,26 @@ func corrupt(account string, version int64) error {
 	return events.Errorf(events.CodeInternal, "stored event %s cannot be decoded", events.EventID(account, version))
 }
 
+// encodeCommand returns the value of a command record: the first and last
+// versions the command wrote, 8 bytes big-endian each, then the
+// fingerprint of its request, which a record written before fingerprints
+// existed lacks.
+func encodeCommand(first, last int64, fp events.Fingerprint) []byte {
+	b := make([]byte, 0, 16+len(fp))
+	b = binary.BigEndian.AppendUint64(b, uint64(first))
+	b = binary.BigEndian.AppendUint64(b, uint64(last))
+	return append(b, fp...)
+}
+
+// decodeCommand reads a value made by encodeCommand.
+func decodeCommand(v []byte) (first, last int64, fp events.Fingerprint, ok bool) {
+	if len(v) < 16 || len(v) > 16+events.MaxFingerprintLength {
+		return 0, 0, "", false
+	}
+	first, last = keyInt(v[:8]), keyInt(v[8:16])
+	return first, last, events.Fingerprint(v[16:]), first >= 1 && last >= first
+}
+
 // key returns the 8-byte big-endian key of a version or sequence.
 func key(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
 

@@ -67,7 +67,7 @@ func appendOne(t *testing.T, s *Store, account, data string) acked {
 	if v == 1 {
 		e.Type, e.Data = events.AccountOpened, []byte(`{"currency":"EUR"}`)
 	}
-	got, err := s.Append(context.Background(), account, v-1, []events.Event{e}, cmd)
+	got, err := s.Append(context.Background(), account, v-1, []events.Event{e}, cmd, "")
 	if err != nil {
 		t.Fatalf("append %s to %s: %v", cmd, account, err)
 	}
@@ -274,7 +274,7 @@ func checkOpened(t *testing.T, s *Store, tt damageCase, acks []acked, seg, logge
 		}
 		wantAcked(t, s, a)
 	}
-	if got, err := s.Command(context.Background(), "acc-1", "never-returned"); err != nil || got != nil {
+	if got, err := s.Command(context.Background(), "acc-1", "never-returned", ""); err != nil || got != nil {
 		t.Fatalf("the torn append is there: %v, %v", got, err)
 	}
 	appendEverywhere(t, s, acks, named)
@@ -283,7 +283,7 @@ func checkOpened(t *testing.T, s *Store, tt damageCase, acks []acked, seg, logge
 // wantAcked checks that a's events are in s as the append returned them.
 func wantAcked(t *testing.T, s *Store, a acked) {
 	t.Helper()
-	got, err := s.Command(context.Background(), a.account, a.commandID)
+	got, err := s.Command(context.Background(), a.account, a.commandID, "")
 	if err != nil || len(got) != len(a.events) {
 		t.Fatalf("acknowledged %s of %s: %v, %v; want %d events", a.commandID, a.account, got, err, len(a.events))
 	}
@@ -297,7 +297,7 @@ func wantAcked(t *testing.T, s *Store, a acked) {
 
 func wantMissing(t *testing.T, s *Store, a acked) {
 	t.Helper()
-	if got, err := s.Command(context.Background(), a.account, a.commandID); err != nil || got != nil {
+	if got, err := s.Command(context.Background(), a.account, a.commandID, ""); err != nil || got != nil {
 		t.Fatalf("%s of %s: %v, %v; want it gone", a.commandID, a.account, got, err)
 	}
 }

@@ -43,7 +43,8 @@
 //
 //	events     <account> 0x00 <version>    one event, in the binary form of codec.go
 //	snapshots  <account> 0x00 <version>    the JSON events.State at that version
-//	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes)
+//	commands   <account> 0x00 <commandID>  first and last version it wrote (2×8 bytes), then the
+//	                                       fingerprint of its request (none in older records)
 //	state      <account>                   the JSON events.State of the read model
 //	dlq        <sequence>                  one JSON events.DeadLetter
 //	meta       "closed-cleanly"            present after a clean Close (WithoutSync only)

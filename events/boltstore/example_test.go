@@ -39,7 +39,7 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
-		got, err := s.Append(ctx, c.AccountID, st.Version, evs, c.CommandID)
+		got, err := s.Append(ctx, c.AccountID, st.Version, evs, c.CommandID, "")
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -44,7 +44,7 @@ func appendN(t *testing.T, s *Store, account string, n int) {
 		if v == 0 {
 			e.Type, e.Data = events.AccountOpened, []byte(`{"currency":"EUR"}`)
 		}
-		if _, err := s.Append(context.Background(), account, v, []events.Event{e}, cmd); err != nil {
+		if _, err := s.Append(context.Background(), account, v, []events.Event{e}, cmd, ""); err != nil {
 			t.Fatalf("append %s to %s: %v", cmd, account, err)
 		}
 	}
@@ -74,7 +74,7 @@ func read(t *testing.T, s *Store, accounts ...string) contents {
 			t.Fatal(err)
 		}
 		for _, e := range c.events[a] {
-			got, err := s.Command(ctx, a, e.CommandID)
+			got, err := s.Command(ctx, a, e.CommandID, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,10 +262,10 @@ func TestLogWriteFailure(t *testing.T) {
 	e := events.Event{ID: events.EventID("acc-1", 4), Account: "acc-1", Version: 4, Type: events.FundsDeposited,
 		SchemaVersion: 1, OccurredAt: time.Now(), CommandID: "lost", Data: []byte(`{"amount":5}`)}
 	for i := range 2 {
-		_, err := s.Append(context.Background(), "acc-1", 3, []events.Event{e}, "lost")
+		_, err := s.Append(context.Background(), "acc-1", 3, []events.Event{e}, "lost", "")
 		wantStoreError(t, fmt.Sprintf("append %d after the failure", i+1), err, "cannot write the event log")
 		sameContents(t, "after the failure", read(t, s, "acc-1"), want)
-		if got, err := s.Command(context.Background(), "acc-1", "lost"); err != nil || got != nil {
+		if got, err := s.Command(context.Background(), "acc-1", "lost", ""); err != nil || got != nil {
 			t.Fatalf("Command(lost) = %v, %v; want nothing", got, err)
 		}
 	}

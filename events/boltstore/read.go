@@ -118,17 +118,17 @@ func (s *Store) Read(ctx context.Context, account string, from int64, limit int)
 }
 
 // Command implements events.EventStore. Errors: InvalidArgument,
-// StoreUnavailable, Internal.
-func (s *Store) Command(ctx context.Context, account, commandID string) ([]events.Event, error) {
+// IdempotencyKeyReused, StoreUnavailable, Internal.
+func (s *Store) Command(ctx context.Context, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
 	if err := checkAccount(account); err != nil {
 		return nil, err
 	}
-	if !events.ValidID(commandID) {
-		return nil, events.Errorf(events.CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, events.MaxIDLength)
+	if err := events.CheckID(events.CodeInvalidArgument, "command id", commandID); err != nil {
+		return nil, err
 	}
 	var out []events.Event
 	err := s.read(ctx, func(v *view) (err error) {
-		out, err = commandEvents(v, account, commandID)
+		out, err = commandEvents(v, account, commandID, fp)
 		return err
 	})
 	return out, err
@@ -196,8 +196,5 @@ func mergeSorted(a, b []string, limit int) []string {
 }
 
 func checkAccount(account string) error {
-	if !events.ValidID(account) {
-		return events.Errorf(events.CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, events.MaxIDLength)
-	}
-	return nil
+	return events.CheckID(events.CodeInvalidArgument, "account id", account)
 }

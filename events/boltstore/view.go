@@ -1,24 +1,26 @@
 package boltstore
 
 import (
-	"encoding/binary"
 	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/stepfold/stepfold/events"
 )
 
 // entry is one append's writes: the stored forms of its events from
 // version first on, the snapshots they reach, and its command record. On a
 // store with a log it is what one log record holds.
 type entry struct {
-	seq       uint64 // its place in the log; 0 on a store without one
-	account   string
-	commandID string
-	first     int64
-	enc       [][]byte
-	snaps     []storedSnapshot
-	durable   bool // its record is synced; guarded by tail.mu
+	seq         uint64 // its place in the log; 0 on a store without one
+	account     string
+	commandID   string
+	fingerprint events.Fingerprint // of the command's request; "" for none
+	first       int64
+	enc         [][]byte
+	snaps       []storedSnapshot
+	durable     bool // its record is synced; guarded by tail.mu
 }
 
 // storedSnapshot is a snapshot's version and its JSON events.State.
@@ -42,8 +44,7 @@ func writeEntry(tx *bolt.Tx, e *entry) error {
 			return err
 		}
 	}
-	v := binary.BigEndian.AppendUint64(key(e.first), uint64(e.last()))
-	return put(tx.Bucket(bucketCommands), commandKey(e.account, e.commandID), v)
+	return put(tx.Bucket(bucketCommands), commandKey(e.account, e.commandID), encodeCommand(e.first, e.last(), e.fingerprint))
 }
 
 // view is what one read, or one group commit, sees of the event log: a

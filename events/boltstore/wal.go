@@ -28,9 +28,11 @@ import (
 //
 //	uvarint seq, account, command id, varint first version,
 //	uvarint count, each event's stored form,
-//	uvarint count, each snapshot's varint version and JSON
+//	uvarint count, each snapshot's varint version and JSON,
+//	the command's fingerprint, if it has one
 //
-// with strings and byte strings prefixed by their uvarint length. The seq
+// with strings and byte strings prefixed by their uvarint length. A record
+// written before fingerprints existed ends after the snapshots. The seq
 // comes first: the search past damage checks it before the checksum. How
 // Open reads the segments back, and tells a torn tail from corruption, is
 // in scan.go.
@@ -192,6 +194,9 @@ func appendRecord(b []byte, e *entry) []byte {
 		b = binary.AppendVarint(b, sn.version)
 		b = appendString(b, sn.value)
 	}
+	if e.fingerprint != "" {
+		b = appendString(b, string(e.fingerprint))
+	}
 	payload := b[start+8:]
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(b[start+4:], crc32.Checksum(payload, crcTable))
@@ -228,6 +233,9 @@ func parseRecord(payload []byte) (*entry, bool) {
 	for i := range e.snaps {
 		e.snaps[i].version = d.varint()
 		e.snaps[i].value = d.bytes()
+	}
+	if d.ok && len(d.b) > 0 {
+		e.fingerprint = events.Fingerprint(d.string())
 	}
 	if !d.ok || len(d.b) != 0 || len(e.enc) == 0 {
 		return nil, false

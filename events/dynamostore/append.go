@@ -13,15 +13,18 @@ import (
 )
 
 // Append stores evs as the versions after expected and records commandID
-// as applied, in one transaction with any snapshot due. See
-// events.EventStore for the contract. It returns InvalidArgument (also for
-// more than MaxEvents events) or EventTooLarge for bad input,
-// VersionConflict when a version after expected is taken or expected is
-// not the account's latest version, Throttled, StoreUnavailable when a
-// table is missing, and EventTooLarge when an item is over DynamoDB's
-// 400 KB or the transaction over 4 MB.
-func (s *Store) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string) (events.Appended, error) {
-	if err := events.CheckAppend(account, expected, evs, commandID); err != nil {
+// as applied, with the fingerprint fp of its request, in one transaction
+// with any snapshot due. See events.EventStore for the contract. The
+// dedupe item is put only if absent, so of two requests racing with one
+// command id one transaction wins; the other reads the winner's item and
+// is a duplicate when the fingerprints match and IdempotencyKeyReused when
+// they differ. It returns InvalidArgument (also for more than MaxEvents
+// events) or EventTooLarge for bad input, VersionConflict when a version
+// after expected is taken or expected is not the account's latest version,
+// Throttled, StoreUnavailable when a table is missing, and EventTooLarge
+// when an item is over DynamoDB's 400 KB or the transaction over 4 MB.
+func (s *Store) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
+	if err := events.CheckAppend(account, expected, evs, commandID, fp); err != nil {
 		return events.Appended{}, err
 	}
 	if len(evs) > MaxEvents {
@@ -32,20 +35,28 @@ func (s *Store) Append(ctx context.Context, account string, expected int64, evs 
 	if err != nil {
 		return events.Appended{}, err
 	}
+	cmd := appliedCommand{id: commandID, fp: fp}
 	if t.last != expected {
-		return s.duplicateOr(ctx, account, commandID, events.Errorf(events.CodeVersionConflict,
+		return s.duplicateOr(ctx, account, cmd, events.Errorf(events.CodeVersionConflict,
 			"append to %s expected version %d, but the latest is %d", account, expected, t.last))
 	}
 	stored := stamp(evs, s.now().UTC(), t.recorded)
-	writes, err := transactItems(s.eventsTable, t.history, stored, commandID)
+	writes, err := transactItems(s.eventsTable, t.history, stored, cmd)
 	if err != nil {
 		return events.Appended{}, err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
 	if err != nil {
-		return s.failed(ctx, account, expected, commandID, len(stored), err)
+		return s.failed(ctx, account, expected, cmd, len(stored), err)
 	}
 	return events.Appended{Events: stored}, nil
+}
+
+// appliedCommand is the command an Append records: its id and the
+// fingerprint of its request.
+type appliedCommand struct {
+	id string
+	fp events.Fingerprint
 }
 
 // stamp returns copies of evs with RecordedAt set to now, but always after
@@ -63,8 +74,8 @@ func stamp(evs []events.Event, now, prev time.Time) []events.Event {
 }
 
 // transactItems builds a conditional Put per event, carrying the snapshots
-// due, and the Put of the dedupe item last.
-func transactItems(table string, h events.History, evs []events.Event, commandID string) ([]types.TransactWriteItem, error) {
+// due, and the Put of the dedupe item, with the fingerprint, last.
+func transactItems(table string, h events.History, evs []events.Event, cmd appliedCommand) ([]types.TransactWriteItem, error) {
 	snaps, err := events.Snapshots(h, evs)
 	if err != nil {
 		return nil, err
@@ -82,9 +93,7 @@ func transactItems(table string, h events.History, evs []events.Event, commandID
 		writes = append(writes, putNew(table, it, attrVersion))
 	}
 	first, last := evs[0], evs[len(evs)-1]
-	dedupe := commandKey(first.Account, commandID)
-	dedupe[attrFirst], dedupe[attrLast] = num(first.Version), num(last.Version)
-	return append(writes, putNew(table, dedupe, attrAccount)), nil
+	return append(writes, putNew(table, commandItem(first.Account, cmd, first.Version, last.Version), attrAccount)), nil
 }
 
 // putNew is a Put of it that fails if an item with its key exists.
@@ -100,14 +109,14 @@ func putNew(table string, it item, keyAttr string) types.TransactWriteItem {
 
 // failed classifies a failed transaction of n events. A dedupe item that
 // already exists makes it a duplicate: the original events are returned.
-func (s *Store) failed(ctx context.Context, account string, expected int64, commandID string, n int, err error) (events.Appended, error) {
+func (s *Store) failed(ctx context.Context, account string, expected int64, cmd appliedCommand, n int, err error) (events.Appended, error) {
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return events.Appended{}, storeErr("append to "+account, err)
 	}
 	reasons := tce.CancellationReasons
 	if len(reasons) == n+1 && aws.ToString(reasons[n].Code) == reasonConditionFailed {
-		return s.duplicateOr(ctx, account, commandID, nil)
+		return s.duplicateOr(ctx, account, cmd, nil)
 	}
 	code := cancelCode(reasons)
 	msg := "dynamostore: append to " + account + " was cancelled"
@@ -133,10 +142,11 @@ func cancelCode(reasons []types.CancellationReason) events.Code {
 	return events.CodeInternal
 }
 
-// duplicateOr returns the events of commandID as a duplicate if it was
-// applied to account, and otherwise fails with otherwise.
-func (s *Store) duplicateOr(ctx context.Context, account, commandID string, otherwise error) (events.Appended, error) {
-	evs, err := s.Command(ctx, account, commandID)
+// duplicateOr returns the events of cmd as a duplicate if it was applied
+// to account (IdempotencyKeyReused if it was applied for another request),
+// and otherwise fails with otherwise.
+func (s *Store) duplicateOr(ctx context.Context, account string, cmd appliedCommand, otherwise error) (events.Appended, error) {
+	evs, err := s.Command(ctx, account, cmd.id, cmd.fp)
 	switch {
 	case err != nil:
 		return events.Appended{}, err
@@ -146,5 +156,5 @@ func (s *Store) duplicateOr(ctx context.Context, account, commandID string, othe
 		return events.Appended{}, otherwise
 	}
 	return events.Appended{}, events.Errorf(events.CodeInternal,
-		"dynamostore: command %s of %s failed its dedupe condition but is not stored", commandID, account)
+		"dynamostore: command %s of %s failed its dedupe condition but is not stored", cmd.id, account)
 }

@@ -17,7 +17,7 @@ func BenchmarkAppend(b *testing.B) {
 	v := int64(0)
 	for b.Loop() {
 		cmd := fmt.Sprint("c", v+1)
-		if _, err := s.Append(ctx, "acc", v, accountEvents("acc", v+1, 1, cmd), cmd); err != nil {
+		if _, err := s.Append(ctx, "acc", v, accountEvents("acc", v+1, 1, cmd), cmd, ""); err != nil {
 			b.Fatal(err)
 		}
 		v++
@@ -36,7 +36,7 @@ func BenchmarkAppendParallel(b *testing.B) {
 		v := int64(0)
 		for pb.Next() {
 			cmd := fmt.Sprint("c", v+1)
-			if _, err := s.Append(ctx, account, v, accountEvents(account, v+1, 1, cmd), cmd); err != nil {
+			if _, err := s.Append(ctx, account, v, accountEvents(account, v+1, 1, cmd), cmd, ""); err != nil {
 				b.Error(err)
 				return
 			}
@@ -53,7 +53,7 @@ func BenchmarkLoad(b *testing.B) {
 	for v := int64(0); v < 1009; v += MaxEvents {
 		n := int(min(MaxEvents, 1009-v))
 		cmd := fmt.Sprint("seed-", v)
-		if _, err := s.Append(ctx, "acc", v, accountEvents("acc", v+1, n, cmd), cmd); err != nil {
+		if _, err := s.Append(ctx, "acc", v, accountEvents("acc", v+1, n, cmd), cmd, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

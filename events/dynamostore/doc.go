@@ -17,8 +17,10 @@
 // Command dedupe items live in the same table under the partition key
 // "cmd#<account>#<commandId>" with version 0. Account and command ids never
 // hold '#', so these keys cannot meet an account's. A dedupe item holds
-// "first" and "last": the versions the command produced. The events
-// themselves stay in the account's partition, read back with one Query.
+// "first" and "last": the versions the command produced, and
+// "fingerprint" (S), the events.Fingerprint of its request, which items
+// written before fingerprints existed lack. The events themselves stay in
+// the account's partition, read back with one Query.
 //
 // The state table (the read model) has the partition key "account" (S). An
 // item holds "version" (N) and "state" (the events.State as JSON).

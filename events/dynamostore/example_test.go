@@ -39,7 +39,7 @@ func Example() {
 		Type: events.AccountOpened, SchemaVersion: events.SchemaVersion,
 		OccurredAt: time.Now(), CommandID: "c-1", Data: json.RawMessage(`{"currency":"EUR"}`),
 	}
-	if _, err := store.Append(ctx, "acc-1", 0, []events.Event{opened}, "c-1"); err != nil {
+	if _, err := store.Append(ctx, "acc-1", 0, []events.Event{opened}, "c-1", ""); err != nil {
 		fmt.Println(err) // a second run reports nothing: the command is a duplicate
 	}
 	h, err := store.Load(ctx, "acc-1")

@@ -111,7 +111,7 @@ func TestThrottling(t *testing.T) {
 			}},
 		{"Append: transaction item throttled", "TransactWriteItems", throttledTransaction,
 			func(ctx context.Context, s *Store) error {
-				_, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c1"), "c1")
+				_, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c1"), "c1", "")
 				return err
 			}},
 	}
@@ -160,7 +160,7 @@ func TestCancelledTransactionWritesNothing(t *testing.T) {
 	var rival *Store
 	in := &interceptor{fault: func(op string, call int) *http.Response {
 		if op == "TransactWriteItems" && call == 2 {
-			_, err := rival.Append(context.Background(), "acc", 1, accountEvents("acc", 2, 1, "rival"), "rival")
+			_, err := rival.Append(context.Background(), "acc", 1, accountEvents("acc", 2, 1, "rival"), "rival", "")
 			if err != nil {
 				t.Errorf("rival append: %v", err)
 			}
@@ -170,10 +170,10 @@ func TestCancelledTransactionWritesNothing(t *testing.T) {
 	s := newTestStoreWith(t, clientOptions{httpClient: &http.Client{Transport: in}, maxAttempts: 1})
 	rival, _ = New(localClient(t, clientOptions{}), s.eventsTable, s.stateTable)
 	ctx := context.Background()
-	if _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "open"), "open"); err != nil {
+	if _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "open"), "open", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Append(ctx, "acc", 1, accountEvents("acc", 2, 2, "mine"), "mine")
+	_, err := s.Append(ctx, "acc", 1, accountEvents("acc", 2, 2, "mine"), "mine", "")
 	if !errors.Is(err, events.ErrVersionConflict) {
 		t.Fatalf("Append that lost the race: %v, want VersionConflict", err)
 	}
@@ -197,8 +197,8 @@ func TestMissingTable(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func() error{
 		"Load":     func() error { _, err := s.Load(ctx, "acc"); return err },
-		"Append":   func() error { _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c"), "c"); return err },
-		"Command":  func() error { _, err := s.Command(ctx, "acc", "c"); return err },
+		"Append":   func() error { _, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 1, "c"), "c", ""); return err },
+		"Command":  func() error { _, err := s.Command(ctx, "acc", "c", ""); return err },
 		"Snapshot": func() error { _, err := s.Snapshot(ctx, "acc", 10); return err },
 		"Read":     func() error { _, err := s.Read(ctx, "acc", 1, 10); return err },
 		"Accounts": func() error { _, err := s.Accounts(ctx, "", 10); return err },
@@ -238,7 +238,7 @@ func TestItemTooLarge(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestStore(t)
 			ctx := context.Background()
-			_, err := s.Append(ctx, "acc", 0, tt.evs, "big")
+			_, err := s.Append(ctx, "acc", 0, tt.evs, "big", "")
 			if !errors.Is(err, events.ErrEventTooLarge) {
 				t.Fatalf("Append = %v; want EventTooLarge", err)
 			}
@@ -252,7 +252,7 @@ func TestItemTooLarge(t *testing.T) {
 
 func TestTooManyEvents(t *testing.T) {
 	s, _ := New(dynamodb.New(dynamodb.Options{Region: "us-east-1"}), "e", "s")
-	_, err := s.Append(context.Background(), "acc", 0, accountEvents("acc", 1, MaxEvents+1, "c"), "c")
+	_, err := s.Append(context.Background(), "acc", 0, accountEvents("acc", 1, MaxEvents+1, "c"), "c", "")
 	if !errors.Is(err, events.ErrInvalidArgument) {
 		t.Fatalf("Append of %d events: %v; want InvalidArgument", MaxEvents+1, err)
 	}

@@ -24,6 +24,7 @@ const (
 	attrSnapshot      = "snapshot"
 	attrFirst         = "first"
 	attrLast          = "last"
+	attrFingerprint   = "fingerprint"
 	attrState         = "state"
 )
 
@@ -42,6 +43,17 @@ func key(account string, version int64) item {
 // commandKey is the key of the dedupe item of commandID on account.
 func commandKey(account, commandID string) item {
 	return key("cmd#"+account+"#"+commandID, 0)
+}
+
+// commandItem is the dedupe item of cmd on account: the first and last
+// versions it wrote and, when it has one, the fingerprint of its request.
+func commandItem(account string, cmd appliedCommand, first, last int64) item {
+	it := commandKey(account, cmd.id)
+	it[attrFirst], it[attrLast] = num(first), num(last)
+	if cmd.fp != "" {
+		it[attrFingerprint] = str(string(cmd.fp))
+	}
+	return it
 }
 
 // eventItem encodes e, with snap as its snapshot when snap is not nil.

@@ -78,13 +78,15 @@ func buildTail(account string, items []item) (tail, error) {
 }
 
 // Command returns the events that commandID produced on account, or nil
-// when it was never applied there. It returns InvalidArgument for bad ids.
-func (s *Store) Command(ctx context.Context, account, commandID string) ([]events.Event, error) {
+// when it was never applied there. It returns InvalidArgument for bad ids
+// and IdempotencyKeyReused when the command was recorded with a
+// fingerprint other than fp (and fp is not "").
+func (s *Store) Command(ctx context.Context, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
 	if err := checkAccount(account); err != nil {
 		return nil, err
 	}
-	if !events.ValidID(commandID) {
-		return nil, events.Errorf(events.CodeInvalidArgument, "command id %q must be 1 to %d letters, digits, '_', '.' or '-'", commandID, events.MaxIDLength)
+	if err := events.CheckID(events.CodeInvalidArgument, "command id", commandID); err != nil {
+		return nil, err
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.eventsTable,
@@ -96,8 +98,12 @@ func (s *Store) Command(ctx context.Context, account, commandID string) ([]event
 	}
 	d := decoder{it: out.Item}
 	first, last := d.num(attrFirst), d.num(attrLast)
+	stored := events.Fingerprint(d.optStr(attrFingerprint))
 	if d.err != nil {
 		return nil, d.err
+	}
+	if err := events.SameRequest(account, commandID, stored, fp); err != nil {
+		return nil, err
 	}
 	return s.read(ctx, account, first, int(last-first+1))
 }
@@ -260,8 +266,5 @@ func (s *Store) scanAccounts(ctx context.Context, after string) ([]string, error
 }
 
 func checkAccount(account string) error {
-	if !events.ValidID(account) {
-		return events.Errorf(events.CodeInvalidArgument, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", account, events.MaxIDLength)
-	}
-	return nil
+	return events.CheckID(events.CodeInvalidArgument, "account id", account)
 }

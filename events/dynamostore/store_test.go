@@ -44,7 +44,7 @@ func appendN(t *testing.T, s *Store, account string, n int) []events.Event {
 	var all []events.Event
 	for v := int64(1); v <= int64(n); v++ {
 		cmd := fmt.Sprintf("c%d", v)
-		got, err := s.Append(context.Background(), account, v-1, accountEvents(account, v, 1, cmd), cmd)
+		got, err := s.Append(context.Background(), account, v-1, accountEvents(account, v, 1, cmd), cmd, "")
 		if err != nil {
 			t.Fatalf("append version %d: %v", v, err)
 		}
@@ -94,7 +94,7 @@ func TestLoadAtSnapshotBoundaries(t *testing.T) {
 	ctx := context.Background()
 	for v := int64(1); v <= 31; v++ {
 		cmd := fmt.Sprintf("c%d", v)
-		if _, err := s.Append(ctx, "acc", v-1, accountEvents("acc", v, 1, cmd), cmd); err != nil {
+		if _, err := s.Append(ctx, "acc", v-1, accountEvents("acc", v, 1, cmd), cmd, ""); err != nil {
 			t.Fatal(err)
 		}
 		h, err := s.Load(ctx, "acc")
@@ -111,7 +111,7 @@ func TestLoadAtSnapshotBoundaries(t *testing.T) {
 func TestAppendBatchWritesSnapshots(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	got, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 23, "big"), "big")
+	got, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 23, "big"), "big", "")
 	if err != nil || len(got.Events) != 23 || got.Duplicate {
 		t.Fatalf("Append = %d events, duplicate %v, %v", len(got.Events), got.Duplicate, err)
 	}
@@ -133,7 +133,7 @@ func TestAppendBatchWritesSnapshots(t *testing.T) {
 func TestDuplicateCommand(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	first, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 2, "open"), "open")
+	first, err := s.Append(ctx, "acc", 0, accountEvents("acc", 1, 2, "open"), "open", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestDuplicateCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			evs := accountEvents("acc", tt.expected+1, 2, "open")
-			got, err := s.Append(ctx, "acc", tt.expected, evs, "open")
+			got, err := s.Append(ctx, "acc", tt.expected, evs, "open", "")
 			if err != nil || !got.Duplicate || !equalEvents(got.Events, first.Events) {
 				t.Fatalf("Append again = %+v, %v; want the first events as a duplicate", got, err)
 			}
@@ -158,11 +158,11 @@ func TestDuplicateCommand(t *testing.T) {
 	if len(h.Events) != 2 {
 		t.Fatalf("duplicates wrote events: %d stored", len(h.Events))
 	}
-	cmd, err := s.Command(ctx, "acc", "open")
+	cmd, err := s.Command(ctx, "acc", "open", "")
 	if err != nil || !equalEvents(cmd, first.Events) {
 		t.Fatalf("Command = %+v, %v", cmd, err)
 	}
-	if cmd, err := s.Command(ctx, "acc", "never"); err != nil || cmd != nil {
+	if cmd, err := s.Command(ctx, "acc", "never", ""); err != nil || cmd != nil {
 		t.Fatalf("Command of an unknown id = %+v, %v; want nil, nil", cmd, err)
 	}
 }
@@ -172,7 +172,7 @@ func TestVersionConflict(t *testing.T) {
 	ctx := context.Background()
 	appendN(t, s, "acc", 3)
 	for _, expected := range []int64{0, 2, 4} {
-		_, err := s.Append(ctx, "acc", expected, accountEvents("acc", expected+1, 1, "x"), "x")
+		_, err := s.Append(ctx, "acc", expected, accountEvents("acc", expected+1, 1, "x"), "x", "")
 		if !errors.Is(err, events.ErrVersionConflict) {
 			t.Errorf("Append at expected %d: %v, want VersionConflict", expected, err)
 		}
@@ -187,7 +187,7 @@ func TestConcurrentAppendsOneWins(t *testing.T) {
 	for i := range writers {
 		wg.Go(func() {
 			cmd := fmt.Sprintf("w%d", i)
-			_, errs[i] = s.Append(context.Background(), "acc", 0, accountEvents("acc", 1, 1, cmd), cmd)
+			_, errs[i] = s.Append(context.Background(), "acc", 0, accountEvents("acc", 1, 1, cmd), cmd, "")
 		})
 	}
 	wg.Wait()
@@ -238,7 +238,7 @@ func TestReadPaginates(t *testing.T) {
 	for v := int64(1); v <= 14; v++ {
 		e := accountEvents("acc", v, 1, fmt.Sprint("c", v))
 		e[0].Data = json.RawMessage(`{"amount":1,"reference":"` + pad + `"}`)
-		if _, err := s.Append(ctx, "acc", v-1, e, e[0].CommandID); err != nil {
+		if _, err := s.Append(ctx, "acc", v-1, e, e[0].CommandID, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -253,7 +253,7 @@ func TestAccounts(t *testing.T) {
 	ctx := context.Background()
 	ids := []string{"m", "b", "a.1", "z", "B", "a", "c-9"}
 	for _, id := range ids {
-		if _, err := s.Append(ctx, id, 0, accountEvents(id, 1, 2, "open"), "open"); err != nil {
+		if _, err := s.Append(ctx, id, 0, accountEvents(id, 1, 2, "open"), "open", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -51,10 +51,10 @@ func testBadAppends(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 2)
 	for _, c := range badAppends() {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := s.Append(context.Background(), c.account, c.expected, c.evs, c.cmd)
+			_, err := s.Append(context.Background(), c.account, c.expected, c.evs, c.cmd, "")
 			wantError(t, "Append", err, c.want)
 			sameEvents(t, "events after the rejected append", readAll(t, s, "acc-1"), want)
-			if evs, err := s.Command(context.Background(), "acc-1", "c-bad"); err != nil || evs != nil {
+			if evs, err := s.Command(context.Background(), "acc-1", "c-bad", ""); err != nil || evs != nil {
 				t.Fatalf("the rejected command was recorded: %v, %v", evs, err)
 			}
 			checkAccountList(t, s, []string{"acc-1"})
@@ -79,8 +79,8 @@ func testBadReads(t *testing.T, s store) {
 		{"Read over MaxReadLimit", read("acc-1", 1, events.MaxReadLimit+1)},
 		{"Load of an empty account id", func() error { _, err := s.Load(ctx, ""); return err }},
 		{"Load of an invalid account id", func() error { _, err := s.Load(ctx, "a b"); return err }},
-		{"Command of an empty account id", func() error { _, err := s.Command(ctx, "", "c-1"); return err }},
-		{"Command of an empty command id", func() error { _, err := s.Command(ctx, "acc-1", ""); return err }},
+		{"Command of an empty account id", func() error { _, err := s.Command(ctx, "", "c-1", ""); return err }},
+		{"Command of an empty command id", func() error { _, err := s.Command(ctx, "acc-1", "", ""); return err }},
 		{"Snapshot of an empty account id", func() error { _, err := s.Snapshot(ctx, "", 10); return err }},
 		{"Accounts with limit 0", func() error { _, err := s.Accounts(ctx, "", 0); return err }},
 		{"Accounts over MaxReadLimit", func() error { _, err := s.Accounts(ctx, "", events.MaxReadLimit+1); return err }},
@@ -95,13 +95,13 @@ func testBadReads(t *testing.T, s store) {
 func testCanceled(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 2)
 	ctx := canceled()
-	_, err := s.Append(ctx, "acc-1", 2, makeEvents("acc-1", 2, 1, "c-late"), "c-late")
+	_, err := s.Append(ctx, "acc-1", 2, makeEvents("acc-1", 2, 1, "c-late"), "c-late", "")
 	wantError(t, "Append", err, context.Canceled)
 	sameEvents(t, "events after a canceled append", readAll(t, s, "acc-1"), want)
 	calls := map[string]func() error{
 		"Load":     func() error { _, err := s.Load(ctx, "acc-1"); return err },
 		"Read":     func() error { _, err := s.Read(ctx, "acc-1", 1, 10); return err },
-		"Command":  func() error { _, err := s.Command(ctx, "acc-1", "seed-0"); return err },
+		"Command":  func() error { _, err := s.Command(ctx, "acc-1", "seed-0", ""); return err },
 		"Snapshot": func() error { _, err := s.Snapshot(ctx, "acc-1", 10); return err },
 		"Accounts": func() error { _, err := s.Accounts(ctx, "", 10); return err },
 	}

@@ -12,7 +12,8 @@
 // register its cleanup with t.Cleanup.
 //
 // The suite is the executable form of the port contracts in package events:
-// order and optimistic concurrency, command-id idempotency, snapshots every
+// order and optimistic concurrency, command-id idempotency (with the
+// request fingerprint: a reused id is IdempotencyKeyReused), snapshots every
 // events.SnapshotEvery versions, bounded Load, input validation that writes
 // nothing, the Accounts scan, and context cancellation.
 package storetest

@@ -58,6 +58,9 @@ func eventStoreCases() []suiteCase[store] {
 		{"concurrent appends to many accounts", testManyAccounts},
 		{"duplicate command returns the first events", testDuplicate},
 		{"concurrent retries of one command", testConcurrentRetries},
+		{"a command id reused for another request is refused", testReusedKey},
+		{"a command id recorded without a fingerprint is not checked", testNoFingerprint},
+		{"concurrent different requests with one command id", testConcurrentReuse},
 		{"recordedAt is set and never goes back", testRecordedAt},
 		{"snapshot plus tail equals full replay", testSnapshotTail},
 		{"snapshots only at every tenth version", testSnapshotVersions},
@@ -138,7 +141,7 @@ func testUnknownAccount(t *testing.T, s store) {
 	if evs := readAll(t, s, "acc-2"); len(evs) != 0 {
 		t.Fatalf("Read of an unknown account: %d events", len(evs))
 	}
-	if evs, err := s.Command(context.Background(), "acc-2", "c-1"); err != nil || evs != nil {
+	if evs, err := s.Command(context.Background(), "acc-2", "c-1", ""); err != nil || evs != nil {
 		t.Fatalf("Command on another account: %v, %v; want nil: command ids are per account", evs, err)
 	}
 	if st, err := s.Snapshot(context.Background(), "acc-2", 10); err != nil || st.Version != 0 {
@@ -149,11 +152,11 @@ func testUnknownAccount(t *testing.T, s store) {
 func testConflict(t *testing.T, s store) {
 	want := seed(t, s, "acc-1", 3)
 	for _, expected := range []int64{0, 2, 4, 10} {
-		_, err := s.Append(context.Background(), "acc-1", expected, makeEvents("acc-1", expected, 1, "late"), "late")
+		_, err := s.Append(context.Background(), "acc-1", expected, makeEvents("acc-1", expected, 1, "late"), "late", "")
 		wantError(t, "Append at a wrong expected version", err, events.ErrVersionConflict)
 	}
 	sameEvents(t, "events after the conflicts", readAll(t, s, "acc-1"), want)
-	if evs, err := s.Command(context.Background(), "acc-1", "late"); err != nil || evs != nil {
+	if evs, err := s.Command(context.Background(), "acc-1", "late", ""); err != nil || evs != nil {
 		t.Fatalf("the rejected command was recorded: %v, %v", evs, err)
 	}
 }
@@ -167,7 +170,7 @@ func testOneWinner(t *testing.T, s store) {
 		cmd := cmdID(int64(i))
 		go func() {
 			<-start
-			_, err := s.Append(context.Background(), "acc-1", 1, makeEvents("acc-1", 1, 1, cmd), cmd)
+			_, err := s.Append(context.Background(), "acc-1", 1, makeEvents("acc-1", 1, 1, cmd), cmd, "")
 			results <- err
 		}()
 	}
@@ -208,7 +211,7 @@ func testManyAccounts(t *testing.T, s store) {
 func appendSerially(s store, account string, n int) error {
 	for v := range int64(n) {
 		cmd := cmdID(v)
-		if _, err := s.Append(context.Background(), account, v, makeEvents(account, v, 1, cmd), cmd); err != nil {
+		if _, err := s.Append(context.Background(), account, v, makeEvents(account, v, 1, cmd), cmd, ""); err != nil {
 			return err
 		}
 	}

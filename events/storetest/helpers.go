@@ -55,7 +55,7 @@ func makeEvents(account string, expected int64, n int, cmd string) []events.Even
 // mustAppend appends and fails the test on any error or a duplicate.
 func mustAppend(t *testing.T, s events.EventStore, account string, expected int64, evs []events.Event, cmd string) events.Appended {
 	t.Helper()
-	got, err := s.Append(context.Background(), account, expected, evs, cmd)
+	got, err := s.Append(context.Background(), account, expected, evs, cmd, "")
 	if err != nil {
 		t.Fatalf("Append(%s, expected %d, %d events, %s): %v", account, expected, len(evs), cmd, err)
 	}

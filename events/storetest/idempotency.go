@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stepfold/stepfold/events"
@@ -18,12 +20,12 @@ func testDuplicate(t *testing.T, s store) {
 	if all := readAll(t, s, "acc-1"); len(all) != 3 {
 		t.Fatalf("%d events stored, want 3: a duplicate wrote something", len(all))
 	}
-	got, err := s.Command(ctx, "acc-1", "c-a")
+	got, err := s.Command(ctx, "acc-1", "c-a", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameEvents(t, "Command(c-a)", got, first.Events)
-	if got, err = s.Command(ctx, "acc-1", "c-never"); err != nil || got != nil {
+	if got, err = s.Command(ctx, "acc-1", "c-never", ""); err != nil || got != nil {
 		t.Fatalf("Command of an unknown command: %v, %v; want nil, nil", got, err)
 	}
 }
@@ -32,7 +34,7 @@ func testDuplicate(t *testing.T, s store) {
 // unless the store reports a duplicate.
 func mustDuplicate(t *testing.T, s store, expected int64, evs []events.Event) events.Appended {
 	t.Helper()
-	got, err := s.Append(context.Background(), "acc-1", expected, evs, "c-a")
+	got, err := s.Append(context.Background(), "acc-1", expected, evs, "c-a", "")
 	if err != nil || !got.Duplicate {
 		t.Fatalf("Append of an applied command at expected %d: duplicate=%v, %v; want a duplicate", expected, got.Duplicate, err)
 	}
@@ -49,7 +51,7 @@ func testConcurrentRetries(t *testing.T, s store) {
 	errs := make(chan error, n)
 	for range n {
 		go func() {
-			got, err := s.Append(context.Background(), "acc-1", 0, makeEvents("acc-1", 0, 1, "c-a"), "c-a")
+			got, err := s.Append(context.Background(), "acc-1", 0, makeEvents("acc-1", 0, 1, "c-a"), "c-a", "")
 			results <- got
 			errs <- err
 		}()
@@ -68,6 +70,114 @@ func testConcurrentRetries(t *testing.T, s store) {
 		t.Fatalf("the command was applied %d times, want once", applied)
 	}
 	mustDuplicate(t, s, 0, makeEvents("acc-1", 0, 1, "c-a"))
+	if all := readAll(t, s, "acc-1"); len(all) != 1 {
+		t.Fatalf("%d events stored, want 1", len(all))
+	}
+}
+
+// Fingerprints of two different requests that use one command id.
+const (
+	fpFirst  events.Fingerprint = "fingerprint-of-the-first-request"
+	fpSecond events.Fingerprint = "fingerprint-of-another-request"
+)
+
+// testReusedKey records c-a with a fingerprint and sends the id again: with
+// the same fingerprint (or none, which does not check) it is a duplicate,
+// with another one IdempotencyKeyReused, from Append at any expected
+// version and from Command, and nothing more is written.
+func testReusedKey(t *testing.T, s store) {
+	ctx := context.Background()
+	first, err := s.Append(ctx, "acc-1", 0, makeEvents("acc-1", 0, 1, "c-a"), "c-a", fpFirst)
+	if err != nil || first.Duplicate {
+		t.Fatalf("first Append: %+v, %v", first, err)
+	}
+	mustAppend(t, s, "acc-1", 1, makeEvents("acc-1", 1, 1, "c-b"), "c-b")
+	for _, expected := range []int64{0, 1, 2} {
+		_, err := s.Append(ctx, "acc-1", expected, makeEvents("acc-1", expected, 1, "c-a"), "c-a", fpSecond)
+		wantError(t, fmt.Sprintf("Append of c-a for another request at expected %d", expected), err, events.ErrIdempotencyKeyReused)
+	}
+	for _, fp := range []events.Fingerprint{fpFirst, ""} {
+		got, err := s.Append(ctx, "acc-1", 2, makeEvents("acc-1", 2, 1, "c-a"), "c-a", fp)
+		if err != nil || !got.Duplicate {
+			t.Fatalf("Append of c-a with fingerprint %q: duplicate=%v, %v; want a duplicate", fp, got.Duplicate, err)
+		}
+		sameEvents(t, "the duplicate's events", got.Events, first.Events)
+		evs, err := s.Command(ctx, "acc-1", "c-a", fp)
+		if err != nil {
+			t.Fatalf("Command(c-a, %q): %v", fp, err)
+		}
+		sameEvents(t, "Command(c-a)", evs, first.Events)
+	}
+	_, err = s.Command(ctx, "acc-1", "c-a", fpSecond)
+	wantError(t, "Command of c-a for another request", err, events.ErrIdempotencyKeyReused)
+	if all := readAll(t, s, "acc-1"); len(all) != 2 {
+		t.Fatalf("%d events stored, want 2: a refused request wrote something", len(all))
+	}
+}
+
+// testNoFingerprint records c-a without a fingerprint, as a store written
+// before fingerprints existed holds it: a request with any fingerprint is
+// then a duplicate, as it always was.
+func testNoFingerprint(t *testing.T, s store) {
+	ctx := context.Background()
+	first := mustAppend(t, s, "acc-1", 0, makeEvents("acc-1", 0, 1, "c-a"), "c-a")
+	got, err := s.Append(ctx, "acc-1", 1, makeEvents("acc-1", 1, 1, "c-a"), "c-a", fpSecond)
+	if err != nil || !got.Duplicate {
+		t.Fatalf("Append of c-a with a fingerprint: duplicate=%v, %v; want a duplicate", got.Duplicate, err)
+	}
+	sameEvents(t, "the duplicate's events", got.Events, first.Events)
+	evs, err := s.Command(ctx, "acc-1", "c-a", fpSecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameEvents(t, "Command(c-a)", evs, first.Events)
+}
+
+// testConcurrentReuse sends many different requests with one command id at
+// once. Exactly one is applied. No other one succeeds, as applied or as a
+// duplicate (which would give it the winner's answer): each gets
+// IdempotencyKeyReused, or VersionConflict when it lost the version race
+// first, and a retry of it after the race is IdempotencyKeyReused.
+func testConcurrentReuse(t *testing.T, s store) {
+	const n = 16
+	type result struct {
+		fp  events.Fingerprint
+		got events.Appended
+		err error
+	}
+	results := make(chan result, n)
+	for i := range n {
+		fp := events.Fingerprint(fmt.Sprintf("request-%d", i))
+		go func() {
+			got, err := s.Append(context.Background(), "acc-1", 0, makeEvents("acc-1", 0, 1, "c-a"), "c-a", fp)
+			results <- result{fp, got, err}
+		}()
+	}
+	var winner events.Fingerprint
+	var losers []events.Fingerprint
+	for range n {
+		r := <-results
+		switch {
+		case r.err == nil && !r.got.Duplicate && winner == "":
+			winner = r.fp
+		case r.err == nil:
+			t.Errorf("request %s succeeded (duplicate=%v) besides the winner %s", r.fp, r.got.Duplicate, winner)
+		case !errors.Is(r.err, events.ErrIdempotencyKeyReused) && !errors.Is(r.err, events.ErrVersionConflict):
+			t.Errorf("request %s: %v, want IdempotencyKeyReused or VersionConflict", r.fp, r.err)
+		default:
+			losers = append(losers, r.fp)
+		}
+	}
+	if winner == "" {
+		t.Fatal("no request was applied")
+	}
+	for _, fp := range losers {
+		_, err := s.Append(context.Background(), "acc-1", 1, makeEvents("acc-1", 1, 1, "c-a"), "c-a", fp)
+		wantError(t, "a retry of a losing request", err, events.ErrIdempotencyKeyReused)
+	}
+	if _, err := s.Command(context.Background(), "acc-1", "c-a", winner); err != nil {
+		t.Errorf("Command for the winner: %v", err)
+	}
 	if all := readAll(t, s, "acc-1"); len(all) != 1 {
 		t.Fatalf("%d events stored, want 1", len(all))
 	}

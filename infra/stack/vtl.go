@@ -44,7 +44,7 @@ var errorStatuses = []struct {
 	{400, []string{"InvalidCommand"}},
 	{404, []string{"AccountNotFound", "TransactionNotFound"}},
 	{409, []string{"AccountAlreadyExists", "AccountClosed", "BalanceNotZero", "TransactionAlreadyReversed", "VersionConflict"}},
-	{422, []string{"InsufficientFunds", "CurrencyMismatch", "AmountOverflow"}},
+	{422, []string{"InsufficientFunds", "CurrencyMismatch", "AmountOverflow", "OccurredBeforeOpening", "IdempotencyKeyReused"}},
 	{503, []string{"Throttled"}},
 }
 

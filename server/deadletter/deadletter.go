@@ -15,6 +15,7 @@ package deadletter
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
@@ -85,9 +86,17 @@ func (q *Queues) List(ctx context.Context) ([]Message, error) {
 	return out, nil
 }
 
-// Get returns one message, or the store's not-found error.
+// CodeMessageNotFound is the error of an id that names no dead letter;
+// the admin routes answer it with 404.
+const CodeMessageNotFound events.Code = "MessageNotFound"
+
+// Get returns one message. An id that names none, malformed or not, is a
+// MessageNotFound error; other errors are the store's.
 func (q *Queues) Get(ctx context.Context, id string) (Message, error) {
 	d, err := q.dl.Get(ctx, id)
+	if errors.Is(err, events.ErrInvalidArgument) {
+		return Message{}, events.Errorf(CodeMessageNotFound, "no dead letter has the id %q; `stepfold dlq list` lists them", id)
+	}
 	if err != nil {
 		return Message{}, err
 	}
@@ -135,10 +144,11 @@ func (q *queue) List(ctx context.Context) ([]events.DeadLetter, error) {
 }
 
 func (q *queue) Get(ctx context.Context, id string) (events.DeadLetter, error) {
-	m, err := q.qs.Get(ctx, id)
+	d, err := q.qs.dl.Get(ctx, id) // InvalidArgument for a missing id, as the port says
 	if err != nil {
 		return events.DeadLetter{}, err
 	}
+	m := open(d)
 	if m.Queue != q.name {
 		return events.DeadLetter{}, events.Errorf(events.CodeInvalidArgument, "message %s is not in queue %s", id, q.name)
 	}

@@ -24,6 +24,8 @@ const AdminPrefix = "/admin/dlq"
 //	GET  /admin/dlq/{id}         one message
 //	POST /admin/dlq/{id}/redrive redrive one
 //	POST /admin/dlq/redrive      redrive all
+//
+// An id that names no message is 404 MessageNotFound.
 func Handler(r *Redriver) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AdminPrefix, func(w http.ResponseWriter, req *http.Request) {
@@ -50,6 +52,9 @@ func reply(w http.ResponseWriter, v any, err error) {
 	if err != nil {
 		var body httpstatus.Body
 		status, body = httpstatus.FromError(err)
+		if events.ErrorCode(err) == CodeMessageNotFound {
+			status = http.StatusNotFound
+		}
 		v = body
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -92,6 +97,10 @@ func (c *Client) call(ctx context.Context, method, path string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.Base, "/")+path, nil)
 	if err != nil {
 		return err
+	}
+	if method != http.MethodGet {
+		// The server takes state-changing requests only as JSON.
+		req.Header.Set("Content-Type", "application/json")
 	}
 	hc := c.HTTP
 	if hc == nil {

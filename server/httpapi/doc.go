@@ -11,9 +11,10 @@
 //
 // Every write becomes an events.Command and runs to completion through a
 // [Runner] (the account state machine). The Idempotency-Key header is the
-// command id; without one the handler makes one up. A body is checked
-// strictly before anything runs: malformed JSON, unknown fields, wrong
-// types, trailing data and bodies over [MaxBody] are 4xx and start nothing.
+// command id; without one the handler makes one up. A body is read with
+// events.DecodeStrict before anything runs: malformed JSON, unknown fields,
+// names in another case, repeated names, invalid UTF-8, wrong types,
+// trailing data and bodies over [MaxBody] are 4xx and start nothing.
 //
 // Errors are {"error": code, "message": text}, with the status that
 // tasks/httpstatus gives the code.

@@ -153,10 +153,7 @@ func parseInt(r *http.Request, name string, def int64) (int64, error) {
 // accountID reads and checks the {id} path value.
 func accountID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
-	if !events.ValidID(id) {
-		return "", events.Errorf(events.CodeInvalidCommand, "account id %q must be 1 to %d letters, digits, '_', '.' or '-'", id, events.MaxIDLength)
-	}
-	return id, nil
+	return id, events.CheckID(events.CodeInvalidCommand, "account id", id)
 }
 
 // parseTime reads an optional RFC 3339 occurredAt.

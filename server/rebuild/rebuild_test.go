@@ -39,7 +39,7 @@ func seed(t *testing.T, s *boltstore.Store, accounts, n int, folded int64) {
 				batch = append(batch, evs...)
 				next, _ = events.Replay(next, evs)
 			}
-			if _, err := s.Append(ctx, id, st.Version, batch, batchID); err != nil {
+			if _, err := s.Append(ctx, id, st.Version, batch, batchID, ""); err != nil {
 				t.Fatal(err)
 			}
 			for _, e := range batch {

@@ -26,7 +26,8 @@ func Status(name string) int {
 	case events.CodeAccountAlreadyExists, events.CodeAccountClosed, events.CodeBalanceNotZero,
 		events.CodeTransactionAlreadyReversed, events.CodeVersionConflict:
 		return http.StatusConflict
-	case events.CodeInsufficientFunds, events.CodeCurrencyMismatch, events.CodeAmountOverflow:
+	case events.CodeInsufficientFunds, events.CodeCurrencyMismatch, events.CodeAmountOverflow,
+		events.CodeOccurredBeforeOpening, events.CodeIdempotencyKeyReused:
 		return http.StatusUnprocessableEntity
 	case events.CodeThrottled:
 		return http.StatusServiceUnavailable

@@ -26,6 +26,8 @@ func TestStatus(t *testing.T) {
 		{"InsufficientFunds", 422},
 		{"CurrencyMismatch", 422},
 		{"AmountOverflow", 422},
+		{"OccurredBeforeOpening", 422},
+		{"IdempotencyKeyReused", 422},
 		{"Throttled", 503},
 		{"StoreUnavailable", 500},
 		{"PublishFailed", 500},

@@ -15,7 +15,10 @@ import (
 // Handler returns fn as a Lambda handler: it decodes the JSON payload into
 // In, runs fn and encodes its Out as the Lambda Go runtime does (no HTML
 // escaping, no trailing newline). A failure is returned as InvokeError(err);
-// a payload that does not decode into In fails with InvalidCommand.
+// a payload that does not decode into In fails with InvalidCommand. An
+// events.Command inside In is read with events.DecodeStrict (through its
+// UnmarshalJSON), as the HTTP API reads a body, so a Lambda function on AWS
+// and an in-process task refuse the same commands.
 //
 // It implements lambda.Handler itself rather than going through
 // lambda.NewHandler's reflection, which decoded every payload twice; the
@@ -46,8 +49,14 @@ func (h handler[In, Out]) Invoke(ctx context.Context, payload []byte) ([]byte, e
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// decodeError names the JSON problem in the payload's own terms.
+// decodeError names the JSON problem in the payload's own terms. A
+// command is read strictly by events.Command's UnmarshalJSON, whose
+// InvalidCommand error already names the problem, and passes unchanged.
 func decodeError(err error) error {
+	var e *events.Error
+	if errors.As(err, &e) {
+		return e
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return events.Errorf(events.CodeInvalidCommand, "the payload does not fit this task: %s must be %s, not a JSON %s", te.Field, te.Type, te.Value)

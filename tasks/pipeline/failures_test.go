@@ -44,11 +44,11 @@ func (s faultyStore) Load(ctx context.Context, account string) (events.History, 
 	return s.EventStore.Load(ctx, account)
 }
 
-func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string) (events.Appended, error) {
+func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
 	if err := s.append.next(); err != nil {
 		return events.Appended{}, err
 	}
-	return s.EventStore.Append(ctx, account, expected, evs, commandID)
+	return s.EventStore.Append(ctx, account, expected, evs, commandID, fp)
 }
 
 type faultyStates struct {
