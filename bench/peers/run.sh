@@ -28,6 +28,8 @@ if [ ! -f node/node_modules/.package-lock.json ] || [ node/package-lock.json -nt
 fi
 
 # A module of its own, outside the root go.work, so that the repository's
-# go test ./... never builds it.
-GOWORK=off go build -o "$cache/peers" .
+# go test ./... never builds it. It builds the repository it sits in
+# (replace => ../..), so -mod=mod records in go.sum whatever dependency
+# the repository has gained since.
+GOWORK=off go build -mod=mod -o "$cache/peers" .
 exec "$cache/peers" -node "$node" -script node/asl.mjs -testdata testdata "$@"
