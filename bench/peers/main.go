@@ -6,6 +6,7 @@
 //
 //	peers [-rounds N] [-duration D] [-only NAME,...] -node PATH -script PATH
 //	peers worker ENGINE WORKLOAD [flags]   (one side of one row, run by peers)
+//	peers record -addr HOST:PORT           (writes testdata/account.json from a running server)
 package main
 
 import (
@@ -30,6 +31,9 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "worker" {
 		return worker(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "record" {
+		return record(args[1:], stderr)
 	}
 	return drive(args, stdout, stderr)
 }

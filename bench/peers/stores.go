@@ -15,6 +15,10 @@ import (
 	"github.com/stepfold/stepfold/events/boltstore"
 )
 
+// fingerprint stands for the request fingerprint the pipeline stores
+// beside each command id: the hex SHA-256 of the command.
+const fingerprint = events.Fingerprint("5f2b1c0e8d9a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c")
+
 // bigHistory is the length of the account the load workloads read.
 const bigHistory = 100_000
 
@@ -55,7 +59,7 @@ func ourAppends(ctx context.Context, c workerConfig) (func(int) op, func() error
 		var v int64
 		return func(ctx context.Context) error {
 			cmd := fmt.Sprintf("c-%d", v)
-			if _, err := s.Append(ctx, account, v, ourEvents(account, cmd, v, 1), cmd); err != nil {
+			if _, err := s.Append(ctx, account, v, ourEvents(account, cmd, v, 1), cmd, fingerprint); err != nil {
 				return err
 			}
 			v++
@@ -74,7 +78,7 @@ func ourLoad(ctx context.Context, c workerConfig) (func(int) op, func() error, e
 	}
 	for v := int64(0); v < bigHistory; v += seedChunk {
 		cmd := fmt.Sprintf("seed-%d", v)
-		if _, err := s.Append(ctx, "big", v, ourEvents("big", cmd, v, seedChunk), cmd); err != nil {
+		if _, err := s.Append(ctx, "big", v, ourEvents("big", cmd, v, seedChunk), cmd, fingerprint); err != nil {
 			return nil, nil, err
 		}
 	}
