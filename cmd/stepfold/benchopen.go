@@ -395,22 +395,38 @@ func (b *bencher) benchOpen(ctx context.Context, stdout io.Writer) error {
 	return nil
 }
 
+// idleRedial is how long an open-loop connection may sit unused before
+// it is dialled again for its next command: the server closes keep-alive
+// connections idle for 15 s by default, and a command sent on a
+// connection the server has just closed gets no answer. Connections that
+// a stall made the pool grow can sit that long at a low rate.
+const idleRedial = 10 * time.Second
+
 // benchSender sends the command phase's deposits and withdrawals on one
 // connection of its own.
 type benchSender struct {
-	b *bencher
-	c conn
+	b    *bencher
+	c    conn
+	last time.Time     // when the last command was sent
+	idle time.Duration // redial after this long unused
 }
 
 func (b *bencher) dialSender(ctx context.Context) (sender, error) {
-	s := &benchSender{b: b, c: conn{addr: b.cfg.addr}}
+	s := &benchSender{b: b, c: conn{addr: b.cfg.addr}, idle: idleRedial}
 	if err := s.c.dial(ctx); err != nil {
 		return nil, err
 	}
+	s.last = time.Now()
 	return s, nil
 }
 
+// send sends command k, first dialling again if the connection has been
+// idle too long; that dial counts in the command's latency.
 func (s *benchSender) send(ctx context.Context, k int) (int, error) {
+	if time.Since(s.last) > s.idle {
+		s.c.close()
+	}
+	s.last = time.Now()
 	return s.b.transact(ctx, &s.c, k)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -269,5 +271,31 @@ func TestBenchOpenLoopFlags(t *testing.T) {
 		if code == 0 || out != "" || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want an error with %q", tt.args, code, out, errOut, tt.want)
 		}
+	}
+}
+
+// TestBenchSenderRedialsIdle sends two commands on one open-loop
+// connection to a server that closes connections idle for 50 ms, with a
+// pause of 200 ms between them: the sender dials again before the second
+// rather than send it on the closed connection.
+func TestBenchSenderRedialsIdle(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusOK)
+	}))
+	srv.Config.IdleTimeout = 50 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	b := &bencher{cfg: benchConfig{addr: strings.TrimPrefix(srv.URL, "http://"), accounts: 1}, run: "t"}
+	s, err := b.dialSender(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	s.(*benchSender).idle = 20 * time.Millisecond
+	for k := range 2 {
+		if status, err := s.send(context.Background(), k); err != nil || status != http.StatusOK {
+			t.Fatalf("command %d: status %d, %v", k, status, err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
