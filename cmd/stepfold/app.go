@@ -30,6 +30,8 @@ const (
 	storeFile         = "stepfold.db"
 	readModelFile     = "readmodel.db"
 	archiveFile       = "archive.jsonl"
+	busQueueDir       = "bus-queue"
+	republishQueueDir = "republish-queue"
 	notificationsFile = "notifications.jsonl"
 	serverFile        = "server.json"
 )
@@ -183,11 +185,23 @@ func (a *app) openBus() error {
 		return err
 	}
 	opts := []localbus.Option{localbus.WithSource(set.Source), localbus.WithLogger(a.cfg.log)}
-	for name, t := range a.targets {
-		opts = append(opts, localbus.WithTarget(name, t, a.queues.Queue(deadletter.BusQueue(name))))
+	for name := range a.targets {
+		opts = append(opts, a.busTarget(name)...)
 	}
-	a.bus, err = localbus.New(busRules(set), opts...)
+	a.bus, err = localbus.New(filepath.Join(a.cfg.data, busQueueDir), busRules(set), opts...)
 	return err
+}
+
+// busTarget gives the bus the target called name, with its dead-letter
+// queue and the retry policy of the rules file.
+func (a *app) busTarget(name string) []localbus.Option {
+	r := localbus.DefaultRetry()
+	policy := a.rules.Retry(name)
+	r.Attempts, r.MaxAge = policy.RetryAttempts+1, policy.MaxEventAge
+	return []localbus.Option{
+		localbus.WithTarget(name, a.targets[name], a.queues.Queue(deadletter.BusQueue(name))),
+		localbus.WithTargetRetry(name, r),
+	}
 }
 
 func busRules(set rules.Set) []localbus.Rule {

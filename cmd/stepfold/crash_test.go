@@ -69,10 +69,11 @@ type process struct {
 	log *lockedBuffer
 }
 
-func startBinary(t *testing.T, bin, dir string) *process {
+func startBinary(t *testing.T, bin, dir string, flags ...string) *process {
 	t.Helper()
 	_ = os.Remove(filepath.Join(dir, serverFile)) // a killed server leaves it behind
-	p := &process{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir), log: &lockedBuffer{}}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...)
+	p := &process{cmd: exec.Command(bin, args...), log: &lockedBuffer{}}
 	p.cmd.Stderr = p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,9 @@
 // serve listens on 127.0.0.1:8080 by default and serves the account HTTP
 // API, the Step Functions API subset (X-Amz-Target requests), the console
 // at /console/ and the admin routes under /admin/. The data directory
-// (default ./data) holds everything: stepfold.db, archive.jsonl,
-// notifications.jsonl and, while a server runs, server.json.
+// (default ./data) holds everything: stepfold.db, the bus's queue in
+// bus-queue/, archive.jsonl, notifications.jsonl and, while a server runs,
+// server.json.
 //
 // Environment: STEPFOLD_DATA, STEPFOLD_ADDR and STEPFOLD_WEBHOOK_<TARGET>=url
 // stand for the flags.

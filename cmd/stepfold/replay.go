@@ -18,7 +18,6 @@ import (
 
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/localbus"
-	"github.com/stepfold/stepfold/server/deadletter"
 	"github.com/stepfold/stepfold/server/rebuild"
 )
 
@@ -86,8 +85,8 @@ func (a *app) republisher(name string) (*republisher, error) {
 			}
 			p.archived = ids
 		}
-		bus, err := localbus.New([]localbus.Rule{r}, localbus.WithSource(a.rules.Source),
-			localbus.WithTarget(r.Target, a.targets[r.Target], a.queues.Queue(deadletter.BusQueue(r.Target))))
+		opts := append(a.busTarget(r.Target), localbus.WithSource(a.rules.Source), localbus.WithLogger(a.cfg.log))
+		bus, err := localbus.New(filepath.Join(a.cfg.data, republishQueueDir), []localbus.Rule{r}, opts...)
 		p.bus = bus
 		return p, err
 	}

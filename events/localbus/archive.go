@@ -28,7 +28,9 @@ type Archive struct {
 	synced time.Time // when the file was last synced
 }
 
-// SyncInterval is the least time between two syncs of the archive.
+// SyncInterval is the least time between two syncs of the archive, and the
+// longest that records written to the queue wait for a sync: what a machine
+// crash, unlike a process crash, can take from either.
 const SyncInterval = 20 * time.Millisecond
 
 var _ Target = (*Archive)(nil)

@@ -2,7 +2,9 @@ package localbus
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -15,41 +17,48 @@ type Bus struct {
 	cfg     config
 	rules   map[string]Rule
 	matcher *matcher
-	workers map[string]*worker
+	lanes   map[string]*lane
+	q       *queue
 
-	mu        sync.RWMutex // guards closed and the queues' closing
+	mu        sync.RWMutex // Publish holds it to read; Close takes it to set closed
 	closed    bool
-	closing   chan struct{}
 	closeOnce sync.Once
-	cancel    context.CancelFunc // ends the workers' deliveries
-	wg        sync.WaitGroup
+	stop      chan struct{}      // closed by Close: drain, retry no more
+	pause     context.Context    // the workers' waits; ends when stop closes
+	run       context.Context    // the workers' deliveries
+	cancel    context.CancelFunc // ends run
+	workers   sync.WaitGroup
+	syncKick  chan struct{} // a write wants a sync
+	syncQuit  chan struct{} // the sync goroutine stops
+	syncDone  chan struct{} // it has stopped
+	shut      chan struct{} // closed once the queue is closed
+	shutErr   error
 }
 
 var _ events.Publisher = (*Bus)(nil)
 
-// delivery is one event on its way to one rule's target.
+// delivery is one queued event on its way to one rule's target.
 type delivery struct {
+	seq    uint64
 	rule   string
 	id     string
 	event  []byte
 	queued time.Time
 }
 
-// worker serves one target's queue, in order.
-type worker struct {
-	name   string
-	target Target
-	dlq    events.DeadLetters
-	queue  chan delivery
-}
-
-// New returns a running bus that routes by rules. Every rule needs a unique
-// name, a valid pattern (see the package doc) and a target given with
-// WithTarget. Errors are InvalidArgument.
-func New(rules []Rule, opts ...Option) (*Bus, error) {
+// New opens the durable queue in dir (creating it if need be) and returns a
+// running bus that routes by rules. Every rule needs a unique name, a valid
+// pattern (see the package doc) and a target given with WithTarget. The
+// deliveries left in the queue by an earlier bus are delivered again (see
+// the package doc). Errors are InvalidArgument, and StoreUnavailable when
+// the queue cannot be opened.
+func New(dir string, rules []Rule, opts ...Option) (*Bus, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
+	}
+	if dir == "" {
+		return nil, invalid("the bus needs a directory for its queue")
 	}
 	byName, err := checkRules(rules, cfg.targets)
 	if err != nil {
@@ -59,7 +68,16 @@ func New(rules []Rule, opts ...Option) (*Bus, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bus{cfg: cfg, rules: byName, matcher: m, workers: map[string]*worker{}, closing: make(chan struct{})}
+	q, rec, err := openQueue(dir, cfg.segmentSize, cfg.log)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bus{cfg: cfg, rules: byName, matcher: m, q: q, stop: make(chan struct{}), shut: make(chan struct{}),
+		syncKick: make(chan struct{}, 1), syncQuit: make(chan struct{}), syncDone: make(chan struct{})}
+	if err := b.resume(rec); err != nil {
+		_ = q.close(false)
+		return nil, err
+	}
 	b.start()
 	return b, nil
 }
@@ -82,31 +100,29 @@ func checkRules(rules []Rule, targets map[string]binding) (map[string]Rule, erro
 }
 
 func (b *Bus) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	b.cancel = cancel
-	for name, t := range b.cfg.targets {
-		w := &worker{name: name, target: t.target, dlq: t.dlq, queue: make(chan delivery, b.cfg.queueSize)}
-		b.workers[name] = w
-		b.wg.Go(func() { b.serve(ctx, w) })
-	}
-}
-
-func (b *Bus) serve(ctx context.Context, w *worker) {
-	for d := range w.queue {
-		b.deliver(ctx, w, d)
+	var stopPause context.CancelFunc
+	b.pause, stopPause = context.WithCancel(context.Background())
+	b.run, b.cancel = context.WithCancel(context.Background())
+	go func() { <-b.stop; stopPause() }()
+	go b.syncLoop()
+	for _, l := range b.lanes {
+		b.workers.Go(func() { b.serve(l) })
 	}
 }
 
 // Publish routes evs, in order, to the targets of the rules they match, and
-// returns once every delivery is queued. It does not wait for subscribers.
+// returns once the deliveries are written to the durable queue (see the
+// package doc for when the file is synced). It never waits for a subscriber. Should the
+// queue's disk fail, it sends the deliveries straight to their targets'
+// dead-letter queues, and logs that it did.
 //
 // It returns InvalidArgument for an event without an id or type (nothing is
-// queued), Throttled when ctx ends while a target's queue is full, and
-// PublishFailed once the bus is closing. After an error some deliveries may
-// be queued; publishing the same events again is safe, since subscribers
-// dedupe by event id.
+// queued), and PublishFailed once the bus is closing or when neither the
+// queue nor a dead-letter queue could take a delivery. After an error some
+// deliveries may be queued; publishing the same events again is safe,
+// since subscribers dedupe by event id.
 func (b *Bus) Publish(ctx context.Context, evs []events.Event) error {
-	ds, err := b.route(evs)
+	es, err := b.route(evs)
 	if err != nil {
 		return err
 	}
@@ -115,17 +131,19 @@ func (b *Bus) Publish(ctx context.Context, evs []events.Event) error {
 	if b.closed {
 		return events.Errorf(events.CodePublishFailed, "localbus: the bus is closed")
 	}
-	for _, d := range ds {
-		if err := b.enqueue(ctx, d); err != nil {
-			return err
-		}
+	if len(es) == 0 {
+		return nil
+	}
+	if err := b.enqueue(es); err != nil {
+		return b.deadLetterUnqueued(ctx, es, err)
 	}
 	return nil
 }
 
-// route encodes and matches every event before any is queued.
-func (b *Bus) route(evs []events.Event) ([]delivery, error) {
-	var ds []delivery
+// route encodes and matches every event before any is queued. Events that
+// match no rule are left out.
+func (b *Bus) route(evs []events.Event) ([]*entry, error) {
+	var es []*entry
 	now := b.cfg.now()
 	for _, e := range evs {
 		data, err := b.encode(e, now)
@@ -136,11 +154,16 @@ func (b *Bus) route(evs []events.Event) ([]delivery, error) {
 		if err != nil {
 			return nil, events.Wrap(events.CodeInternal, err, "localbus: matching event "+e.ID)
 		}
-		for _, r := range rules {
-			ds = append(ds, delivery{rule: r, id: e.ID, event: data, queued: now})
+		if len(rules) == 0 {
+			continue
 		}
+		en := &entry{queued: now, id: e.ID, event: data, routes: make([]route, len(rules))}
+		for i, r := range rules {
+			en.routes[i] = route{rule: r, target: b.rules[r].Target}
+		}
+		es = append(es, en)
 	}
-	return ds, nil
+	return es, nil
 }
 
 func (b *Bus) encode(e events.Event, now time.Time) ([]byte, error) {
@@ -151,42 +174,36 @@ func (b *Bus) encode(e events.Event, now time.Time) ([]byte, error) {
 	return marshal(be)
 }
 
-func (b *Bus) enqueue(ctx context.Context, d delivery) error {
-	target := b.rules[d.rule].Target
-	select {
-	case b.workers[target].queue <- d:
-		return nil
-	case <-b.closing:
-		return events.Errorf(events.CodePublishFailed, "localbus: the bus is closing; event %s was not queued for %s", d.id, target)
-	case <-ctx.Done():
-		return events.Wrap(events.CodeThrottled, ctx.Err(), fmt.Sprintf("localbus: queue of target %s is full; event %s was not queued", target, d.id))
-	}
-}
-
-// Close stops accepting events and waits until every queued delivery has
-// been made or dead-lettered. If ctx ends first, retries stop and the
-// deliveries still queued go straight to their dead-letter queues; Close
-// then returns an error that wraps ctx.Err(). Close does not close targets.
-// Calling it again waits again.
+// Close stops accepting events, lets each target's worker deliver what is
+// queued for as long as its deliveries succeed, records how far each got,
+// and closes the queue. A delivery that fails while the bus closes is not
+// retried: it stays queued, with everything after it, for the next New
+// over the same directory. If ctx ends first, deliveries in flight are
+// cancelled and stay queued too, and Close returns an error that wraps
+// ctx.Err(). Close does not close targets. Calling it again waits again.
 func (b *Bus) Close(ctx context.Context) error {
 	b.closeOnce.Do(func() {
-		close(b.closing)
-		b.mu.Lock()
+		b.mu.Lock() // waits for the Publish calls in flight
 		b.closed = true
-		for _, w := range b.workers {
-			close(w.queue)
-		}
 		b.mu.Unlock()
+		close(b.stop)
+		go func() {
+			b.workers.Wait()
+			err := b.recordProgress()
+			close(b.syncQuit)
+			<-b.syncDone
+			b.shutErr = errors.Join(err, b.q.close(b.floor() == math.MaxUint64))
+			b.cancel()
+			close(b.shut)
+		}()
 	})
-	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
 	select {
-	case <-done:
-		return nil
+	case <-b.shut:
+		return b.shutErr
 	case <-ctx.Done():
 		b.cancel()
-		<-done
-		return fmt.Errorf("localbus: closed before the queues drained; the rest was dead-lettered: %w", ctx.Err())
+		<-b.shut
+		return errors.Join(fmt.Errorf("localbus: closed before the queues drained; the rest stays queued: %w", ctx.Err()), b.shutErr)
 	}
 }
 

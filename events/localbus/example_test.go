@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
@@ -27,7 +28,13 @@ func Example() {
 		fmt.Println(e.DetailType, e.ID, e.Source, e.Time, string(e.Detail[:12]))
 		return nil
 	})
-	bus, err := localbus.New(withdrawals, localbus.WithTarget("printer", printer, discard{}))
+	dir, err := os.MkdirTemp("", "localbus-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	bus, err := localbus.New(dir, withdrawals, localbus.WithTarget("printer", printer, discard{}))
 	if err != nil {
 		fmt.Println(err)
 		return

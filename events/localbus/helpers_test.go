@@ -104,7 +104,7 @@ func decodeEvent(t *testing.T, data []byte) Event {
 }
 
 // realRules returns rules/rules.json as localbus rules.
-func realRules(t *testing.T) []Rule {
+func realRules(t testing.TB) []Rule {
 	t.Helper()
 	set, err := rules.Default()
 	if err != nil {
@@ -161,4 +161,36 @@ func closeBus(t *testing.T, b *Bus) {
 	if err := b.Close(ctx); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+}
+
+// drain waits until every target is done with everything queued for it:
+// delivered or dead-lettered, retries included.
+func drain(t *testing.T, b *Bus) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // a hang guard, not a measure
+	for !b.idle() {
+		if time.Now().After(deadline) {
+			t.Fatal("the bus did not finish its queue within 30s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// idle reports whether every target is done with everything committed.
+func (b *Bus) idle() bool {
+	for _, l := range b.lanes {
+		if l.done.Load() < l.high.Load() {
+			return false
+		}
+	}
+	return true
+}
+
+// ids returns the ids of evs.
+func ids(evs []events.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.ID
+	}
+	return out
 }

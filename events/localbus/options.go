@@ -10,29 +10,26 @@ import (
 // Option configures a Bus. Each option checks its own argument.
 type Option func(*config) error
 
-// DefaultQueueSize is how many deliveries each target's queue holds before
-// Publish waits.
-const DefaultQueueSize = 1024
-
 type binding struct {
 	target Target
 	dlq    events.DeadLetters
 }
 
 type config struct {
-	targets   map[string]binding
-	retry     Retry
-	sleep     Sleeper
-	now       func() time.Time
-	log       *slog.Logger
-	source    string
-	queueSize int
+	targets     map[string]binding
+	retry       Retry
+	retries     map[string]Retry // by target, over retry
+	sleep       Sleeper
+	now         func() time.Time
+	log         *slog.Logger
+	source      string
+	segmentSize int64
 }
 
 func newConfig(opts []Option) (config, error) {
 	c := config{
-		targets: map[string]binding{}, retry: DefaultRetry(), sleep: sleep, now: time.Now,
-		log: slog.New(slog.DiscardHandler), source: DefaultSource, queueSize: DefaultQueueSize,
+		targets: map[string]binding{}, retry: DefaultRetry(), retries: map[string]Retry{}, sleep: sleep, now: time.Now,
+		log: slog.New(slog.DiscardHandler), source: DefaultSource, segmentSize: defaultSegmentSize,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -42,7 +39,20 @@ func newConfig(opts []Option) (config, error) {
 			return config{}, err
 		}
 	}
+	for name := range c.retries {
+		if _, ok := c.targets[name]; !ok {
+			return config{}, invalid("WithTargetRetry names %q, which no WithTarget gives", name)
+		}
+	}
 	return c, nil
+}
+
+// retryOf returns the retry policy of a target.
+func (c config) retryOf(target string) Retry {
+	if r, ok := c.retries[target]; ok {
+		return r
+	}
+	return c.retry
 }
 
 func invalid(format string, args ...any) error {
@@ -67,13 +77,26 @@ func WithTarget(name string, t Target, dlq events.DeadLetters) Option {
 	}
 }
 
-// WithRetry sets the retry policy of every target (default DefaultRetry).
+// WithRetry sets the retry policy of every target that WithTargetRetry
+// does not name (default DefaultRetry).
 func WithRetry(r Retry) Option {
 	return func(c *config) error {
 		if err := r.Validate(); err != nil {
 			return invalid("%v", err)
 		}
 		c.retry = r
+		return nil
+	}
+}
+
+// WithTargetRetry sets the retry policy of one target, which WithTarget
+// must give.
+func WithTargetRetry(target string, r Retry) Option {
+	return func(c *config) error {
+		if err := r.Validate(); err != nil {
+			return invalid("target %q: %v", target, err)
+		}
+		c.retries[target] = r
 		return nil
 	}
 }
@@ -124,14 +147,14 @@ func WithSource(source string) Option {
 	}
 }
 
-// WithQueueSize sets how many deliveries each target's queue holds
-// (default DefaultQueueSize).
-func WithQueueSize(n int) Option {
+// withSegmentSize sets the size past which the queue moves on to a new
+// segment file (default 16 MiB); tests make it small.
+func withSegmentSize(n int64) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return invalid("queue size %d must be at least 1", n)
+			return invalid("segment size %d must be positive", n)
 		}
-		c.queueSize = n
+		c.segmentSize = n
 		return nil
 	}
 }

@@ -76,7 +76,7 @@ func TestNewRejectsBadPatterns(t *testing.T) {
 	}
 	for name, pattern := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := New([]Rule{{Name: "bad-rule", Pattern: []byte(pattern), Target: "t"}},
+			_, err := New(t.TempDir(), []Rule{{Name: "bad-rule", Pattern: []byte(pattern), Target: "t"}},
 				WithTarget("t", Func(func(context.Context, []byte) error { return nil }), &memDLQ{}))
 			if !errors.Is(err, events.ErrInvalidArgument) || !strings.Contains(err.Error(), `"bad-rule"`) {
 				t.Errorf("New = %v; want InvalidArgument naming the rule", err)
@@ -127,11 +127,11 @@ func TestNewRejectsBadWiring(t *testing.T) {
 		"no dead letters":  {nil, []Option{WithTarget("t", ok, nil)}},
 		"duplicate target": {nil, []Option{WithTarget("t", ok, &memDLQ{}), WithTarget("t", ok, &memDLQ{})}},
 		"zero attempts":    {nil, []Option{WithRetry(Retry{Initial: 1, Max: 1, MaxAge: 1})}},
-		"bad queue size":   {nil, []Option{WithQueueSize(0)}},
+		"unknown retry":    {nil, []Option{WithTargetRetry("t", DefaultRetry())}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := New(tt.rules, tt.opts...); !errors.Is(err, events.ErrInvalidArgument) {
+			if _, err := New(t.TempDir(), tt.rules, tt.opts...); !errors.Is(err, events.ErrInvalidArgument) {
 				t.Errorf("New = %v; want InvalidArgument", err)
 			}
 		})

@@ -74,7 +74,7 @@ func (b *Bus) Replay(ctx context.Context, archivePath, rule string, opts ReplayO
 		return ReplayProgress{}, err
 	}
 	defer closeFile()
-	rp := replay{bus: b, rule: rule, worker: b.workers[r.Target], opts: opts}
+	rp := replay{bus: b, rule: rule, lane: b.lanes[r.Target], opts: opts}
 	return rp.run(ctx, rd)
 }
 
@@ -93,11 +93,11 @@ func openArchive(path string) (*bufio.Reader, func(), error) {
 }
 
 type replay struct {
-	bus    *Bus
-	rule   string
-	worker *worker
-	opts   ReplayOptions
-	p      ReplayProgress
+	bus  *Bus
+	rule string
+	lane *lane
+	opts ReplayOptions
+	p    ReplayProgress
 }
 
 func (rp *replay) run(ctx context.Context, rd *bufio.Reader) (ReplayProgress, error) {
@@ -127,7 +127,7 @@ func (rp *replay) line(ctx context.Context, line []byte) {
 		return
 	}
 	rp.p.Matched++
-	if rp.bus.deliver(ctx, rp.worker, d) {
+	if rp.bus.deliverNow(ctx, rp.lane, d) {
 		rp.p.Delivered++
 	} else {
 		rp.p.DeadLettered++

@@ -7,22 +7,30 @@ import (
 	"time"
 )
 
-// Retry bounds the attempts to deliver one event to one target.
+// Retry bounds the attempts to deliver one event to one target, as the
+// RetryPolicy of an EventBridge target does, and sets the backoff between
+// them, which EventBridge does not publish.
 type Retry struct {
-	// Attempts is the most deliveries tried, the first included (at least 1).
+	// Attempts is the most deliveries tried, the first included (at least
+	// 1): EventBridge's MaximumRetryAttempts plus one.
 	Attempts int
 	// Initial is the backoff before the second attempt; it doubles after
 	// each failure, up to Max. Each wait is drawn at random from its upper
 	// half (jitter), so failing subscribers are not hit in lockstep.
 	Initial, Max time.Duration
 	// MaxAge stops retrying once the event has waited this long since
-	// Publish queued it. The first attempt is always made.
+	// Publish queued it: EventBridge's MaximumEventAgeInSeconds. An event
+	// that waited longer than that in the queue goes to the dead-letter
+	// queue without an attempt.
 	MaxAge time.Duration
 }
 
-// DefaultRetry suits a laptop: six quick attempts within a minute.
+// DefaultRetry is EventBridge's default policy, 185 retries within 24
+// hours, with a backoff from 100 ms up to one minute: a target that comes
+// back is served again within a minute, and a target that stays down sees
+// its events dead-lettered after about two hours of attempts.
 func DefaultRetry() Retry {
-	return Retry{Attempts: 6, Initial: 100 * time.Millisecond, Max: 5 * time.Second, MaxAge: time.Minute}
+	return Retry{Attempts: 186, Initial: 100 * time.Millisecond, Max: time.Minute, MaxAge: 24 * time.Hour}
 }
 
 // Validate reports a policy that cannot work.

@@ -45,7 +45,7 @@ func webhookBus(t *testing.T, url string, dlq *memDLQ, s *noSleep) *Bus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(realRules(t)[:1], WithTarget("notify", wh, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
+	b, err := New(t.TempDir(), realRules(t)[:1], WithTarget("notify", wh, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +61,7 @@ func TestWebhookRetriesThenSucceeds(t *testing.T) {
 	if err := b.Publish(context.Background(), history()[2:3]); err != nil {
 		t.Fatal(err)
 	}
+	drain(t, b)
 	closeBus(t, b)
 	if ep.calls() != 4 || len(s.waits) != 3 || len(dlq.ids(t)) != 0 {
 		t.Fatalf("calls %d, waits %v, dead letters %v; want 4 calls, 3 waits, none", ep.calls(), s.waits, dlq.ids(t))
@@ -93,6 +94,7 @@ func TestWebhookFailureGoesToDeadLetters(t *testing.T) {
 			if err := b.Publish(context.Background(), history()[2:3]); err != nil {
 				t.Fatal(err)
 			}
+			drain(t, b)
 			closeBus(t, b)
 			if ep.calls() != tt.wantCalls || !slices.Equal(dlq.ids(t), []string{"acc-1:3"}) {
 				t.Errorf("calls %d, dead letters %v; want %d and [acc-1:3]", ep.calls(), dlq.ids(t), tt.wantCalls)
@@ -110,6 +112,7 @@ func TestWebhookNetworkErrorIsRetried(t *testing.T) {
 	if err := b.Publish(context.Background(), history()[2:3]); err != nil {
 		t.Fatal(err)
 	}
+	drain(t, b)
 	closeBus(t, b)
 	if len(s.waits) != fastRetry.Attempts-1 || !slices.Equal(dlq.ids(t), []string{"acc-1:3"}) {
 		t.Errorf("waits %v, dead letters %v; want %d waits and [acc-1:3]", s.waits, dlq.ids(t), fastRetry.Attempts-1)

@@ -75,19 +75,21 @@ func decodePattern(r rules.Rule) (map[string]any, error) {
 	return p, nil
 }
 
-// notifyRule routes the rule's events to the notify function. The typed
-// pattern is a placeholder that the file's pattern then replaces verbatim,
-// so every pattern operator in the file reaches EventBridge unchanged.
+// notifyRule routes the rule's events to the notify function, with the
+// target's retry policy from the rules file. The typed pattern is a
+// placeholder that the file's pattern then replaces verbatim, so every
+// pattern operator in the file reaches EventBridge unchanged.
 func notifyRule(scope constructs.Construct, set rules.Set, r rules.Rule, pattern map[string]any,
 	bus awsevents.EventBus, notify awslambda.IFunction, dlq awssqs.Queue) awsevents.Rule {
+	retry := set.Retry(r.Target)
 	rule := awsevents.NewRule(scope, str("Rule-"+r.Name), &awsevents.RuleProps{
 		EventBus:     bus,
 		Description:  str(r.Description),
 		EventPattern: &awsevents.EventPattern{Source: strs(set.Source)},
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(notify, &awseventstargets.LambdaFunctionProps{
 			DeadLetterQueue: dlq,
-			RetryAttempts:   num(8),
-			MaxEventAge:     awscdk.Duration_Hours(num(4)),
+			RetryAttempts:   num(float64(retry.RetryAttempts)),
+			MaxEventAge:     awscdk.Duration_Seconds(num(retry.MaxEventAge.Seconds())),
 		})},
 	})
 	rule.Node().DefaultChild().(awsevents.CfnRule).AddPropertyOverride(str("EventPattern"), pattern)

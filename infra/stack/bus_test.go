@@ -67,9 +67,44 @@ func checkNotifyRule(t *testing.T, b *built, r rules.Rule) {
 		t.Errorf("%s DeadLetterConfig = %v, want the notify DLQ", r.Name, target["DeadLetterConfig"])
 	}
 	if !jsonEqual(target["RetryPolicy"], map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 4 * 3600}) {
-		t.Errorf("%s RetryPolicy = %v", r.Name, target["RetryPolicy"])
+		t.Errorf("%s RetryPolicy = %v; want rules.json's 8 retries within 4 hours", r.Name, target["RetryPolicy"])
 	}
 }
+
+// TestRetryPolicyFromRules maps a target's retry policy in the rules file
+// onto the EventBridge target: EventBridge's defaults when the file gives
+// none, and the file's values, down to the lowest EventBridge allows.
+func TestRetryPolicyFromRules(t *testing.T) {
+	tests := []struct {
+		name    string
+		targets map[string]rules.Target
+		want    map[string]any
+	}{
+		{"defaults", nil, map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}},
+		{"lowest", map[string]rules.Target{TargetNotify: {RetryPolicy: &rules.RetryPolicy{
+			MaximumRetryAttempts: ptr(0), MaximumEventAgeInSeconds: ptr(60)}}},
+			map[string]any{"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}},
+		{"age only", map[string]rules.Target{TargetNotify: {RetryPolicy: &rules.RetryPolicy{MaximumEventAgeInSeconds: ptr(3600)}}},
+			map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 3600}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := build(t, t.TempDir(), func(c *Config) {
+				c.Rules.Rules = []rules.Rule{{Name: "n", Target: TargetNotify, EventPattern: json.RawMessage(`{"source":["stepfold.accounts"]}`)}}
+				c.Rules.Targets = tt.targets
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets := b.props(t, b.id(b.stack.Bus.Rules["n"]))["Targets"].([]any)
+			if got := targets[0].(map[string]any)["RetryPolicy"]; !jsonEqual(got, tt.want) {
+				t.Errorf("RetryPolicy = %s, want %s", mustJSON(got), mustJSON(tt.want))
+			}
+		})
+	}
+}
+
+func ptr(n int) *int { return &n }
 
 func checkArchive(t *testing.T, b *built, r rules.Rule) {
 	t.Helper()
