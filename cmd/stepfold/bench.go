@@ -27,7 +27,9 @@ type benchConfig struct {
 	duration time.Duration
 	reads    time.Duration
 	accounts int
-	hot      int // > 0: the hot-account mode, with this many commands at once
+	hot      int        // > 0: the hot-account mode, with this many commands at once
+	rates    []rateSpec // not empty: the open-loop mode, one phase per rate
+	maxConns int        // the open loop's cap on connections
 }
 
 func parseBench(args []string, stderr io.Writer, e env) (benchConfig, error) {
@@ -40,11 +42,20 @@ func parseBench(args []string, stderr io.Writer, e env) (benchConfig, error) {
 	fs.DurationVar(&c.reads, "read-duration", -1, "how long the read phase runs, if not --duration; 0 skips it")
 	fs.IntVar(&c.accounts, "accounts", 1000, "accounts to open and spread the load over")
 	fs.IntVar(&c.hot, "hot", 0, "instead: send N withdrawals at once to one account, then to one whose balance covers a third of them")
+	rates := fs.String("rate", "", "instead: open loop, commands sent at each of these rates for --duration, timed from when each was due: N per second, or N% of the closed-loop maximum measured first (example: 25%,50%,75%)")
+	fs.IntVar(&c.maxConns, "max-conns", 512, "the open loop's cap on connections")
 	if err := parse(fs, args, stderr); err != nil {
 		return c, err
 	}
-	if c.clients < 1 || c.duration <= 0 || c.accounts < 1 || c.hot < 0 {
-		return c, errors.New("--clients and --accounts must be at least 1, --duration positive and --hot not negative")
+	if c.clients < 1 || c.duration <= 0 || c.accounts < 1 || c.hot < 0 || c.maxConns < 1 {
+		return c, errors.New("--clients, --accounts and --max-conns must be at least 1, --duration positive and --hot not negative")
+	}
+	var err error
+	if c.rates, err = parseRates(*rates); err != nil {
+		return c, err
+	}
+	if len(c.rates) > 0 && c.hot > 0 {
+		return c, errors.New("--rate and --hot are different modes: give one")
 	}
 	if c.reads < 0 {
 		c.reads = c.duration
@@ -104,7 +115,11 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, e env) 
 		b.conns[i].addr = c.addr
 	}
 	defer b.close()
-	fmt.Fprintf(stdout, "bench %s: %d clients, %d accounts, %s per phase\n", c.base, c.clients, c.accounts, c.duration)
+	if len(c.rates) > 0 {
+		fmt.Fprintf(stdout, "bench %s: open loop, %d accounts, %s per phase, up to %d connections (closed loop, if needed, with %d clients)\n", c.base, c.accounts, c.duration, c.maxConns, c.clients)
+	} else {
+		fmt.Fprintf(stdout, "bench %s: %d clients, %d accounts, %s per phase\n", c.base, c.clients, c.accounts, c.duration)
+	}
 	open := b.phase(ctx, func(cl, i int) (bool, int, error) {
 		if i >= c.accounts {
 			return false, 0, nil
@@ -116,7 +131,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, e env) 
 	if open.ok == 0 {
 		return fmt.Errorf("no account could be opened at %s (statuses %v)%s", c.addr, open.statuses, open.errText())
 	}
-	writes := b.phase(ctx, func(cl, i int) (bool, int, error) { s, err := b.transact(ctx, cl, i); return true, s, err }, c.duration)
+	if len(c.rates) > 0 {
+		return b.benchOpen(ctx, stdout)
+	}
+	writes := b.phase(ctx, func(cl, i int) (bool, int, error) { s, err := b.transact(ctx, &b.conns[cl], i); return true, s, err }, c.duration)
 	report(stdout, "commands", writes)
 	if c.reads == 0 {
 		return nil
@@ -210,13 +228,14 @@ func (b *bencher) open(ctx context.Context, cl, i int) (int, error) {
 	return b.conns[cl].do(ctx, http.MethodPost, "/accounts", fmt.Sprintf(`{"accountId":%q,"currency":"EUR"}`, b.account(i)))
 }
 
-// transact deposits twice for every withdrawal, so balances stay positive.
-func (b *bencher) transact(ctx context.Context, cl, i int) (int, error) {
+// transact sends command i on c: it deposits twice for every withdrawal,
+// so balances stay positive.
+func (b *bencher) transact(ctx context.Context, c *conn, i int) (int, error) {
 	acc := b.account(rand.IntN(b.cfg.accounts))
 	if i%3 == 2 {
-		return b.conns[cl].do(ctx, http.MethodPost, "/accounts/"+acc+"/withdrawals", `{"amount":100}`)
+		return c.do(ctx, http.MethodPost, "/accounts/"+acc+"/withdrawals", `{"amount":100}`)
 	}
-	return b.conns[cl].do(ctx, http.MethodPost, "/accounts/"+acc+"/deposits", `{"amount":500,"reference":"bench"}`)
+	return c.do(ctx, http.MethodPost, "/accounts/"+acc+"/deposits", `{"amount":500,"reference":"bench"}`)
 }
 
 func (b *bencher) read(ctx context.Context, cl, i int) (int, error) {

@@ -51,7 +51,7 @@ func TestBenchCommand(t *testing.T) {
 		})
 	}
 	code, _, errOut := runCLI(t, ctx, nil, "bench", "--addr", addr, "--clients", "0")
-	if code == 0 || !strings.Contains(errOut, "--clients and --accounts must be at least 1") {
+	if code == 0 || !strings.Contains(errOut, "--clients, --accounts and --max-conns must be at least 1") {
 		t.Fatalf("--clients 0: exit %d, %q", code, errOut)
 	}
 }

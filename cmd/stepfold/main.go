@@ -5,7 +5,7 @@
 //	stepfold dlq     list | show ID | redrive (ID | --all)   [--data DIR]
 //	stepfold replay  [--data DIR] [--republish RULE]
 //	stepfold repair  [--data DIR] [--dry-run]
-//	stepfold bench   [--addr HOST:PORT] [--clients N] [--duration D] [--accounts N]
+//	stepfold bench   [--addr HOST:PORT] [--clients N] [--duration D] [--accounts N] [--rate N/s|P%,...] [--hot N]
 //
 // serve listens on 127.0.0.1:8080 by default and serves the account HTTP
 // API, the Step Functions API subset (X-Amz-Target requests), the console
