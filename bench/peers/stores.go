@@ -12,7 +12,7 @@ import (
 
 	"github.com/stepfold/stepfold/bench/peers/hallgrenbolt"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // fingerprint stands for the request fingerprint the pipeline stores
