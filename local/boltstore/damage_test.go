@@ -28,8 +28,8 @@ import (
 // acked is an append the store acknowledged, and the log record holding it.
 type acked struct {
 	stream, commandID string
-	seq                uint64
-	events             []events.Event
+	seq               uint64
+	events            []events.Event
 }
 
 // streamIDs are those the appends of acknowledge go to, in turn.
