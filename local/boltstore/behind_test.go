@@ -292,9 +292,16 @@ func failInFlusher(t *testing.T, s *Store) int64 {
 
 func wantStoreError(t *testing.T, what string, err error, text string) {
 	t.Helper()
+	wantErrorCode(t, what, err, events.CodeStoreUnavailable, text)
+}
+
+// wantErrorCode fails the test unless err is an *events.Error with code
+// whose text holds text.
+func wantErrorCode(t *testing.T, what string, err error, code events.Code, text string) {
+	t.Helper()
 	var e *events.Error
-	if !errors.As(err, &e) || e.Code != events.CodeStoreUnavailable || !strings.Contains(e.Error(), text) {
-		t.Fatalf("%s: %v; want a StoreUnavailable *events.Error mentioning %q", what, err, text)
+	if !errors.As(err, &e) || e.Code != code || !strings.Contains(e.Error(), text) {
+		t.Fatalf("%s: %v; want a %s *events.Error mentioning %q", what, err, code, text)
 	}
 }
 
