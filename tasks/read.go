@@ -165,19 +165,38 @@ func (s *Service[S, C]) noun() string {
 // latest is the version that asks Snapshot for the latest snapshot.
 const latest = math.MaxInt64
 
-// Refold folds the whole log of stream and stores the result in the read
-// model if it is newer than what the read model holds. It reports whether
-// it stored the state and the version it reached. Rebuilding a read model
-// runs it for every stream.
-func (s *Service[S, C]) Refold(ctx context.Context, stream string) (bool, int64, error) {
-	f, err := s.latestState(ctx, stream)
+// Rebuild folds the log of stream into the read model, which only moves
+// forward: with catchUp from the state the read model holds, reading only
+// the events after it (a start after a crash), and otherwise from the
+// stream's first event (a replay). It hands each page of events read to
+// each, if set, after folding it. It returns how many events it read and
+// whether it stored a newer state.
+func (s *Service[S, C]) Rebuild(ctx context.Context, stream string, catchUp bool, each func([]events.Event) error) (int64, bool, error) {
+	f, err := s.restore(events.Snapshot{})
+	if catchUp {
+		f, err = s.current(ctx, stream)
+	}
+	var read int64
+	for err == nil {
+		var evs []events.Event
+		if evs, err = s.store.Read(ctx, stream, f.version+1, events.MaxReadLimit); err != nil || len(evs) == 0 {
+			break
+		}
+		if f, err = s.replay(f, evs); err == nil && each != nil {
+			err = each(s.stamp(evs))
+		}
+		read += int64(len(evs))
+		if len(evs) < events.MaxReadLimit {
+			break
+		}
+	}
 	if err != nil || f.version == 0 {
-		return false, f.version, err
+		return read, false, err
 	}
 	snap, err := s.snapshot(f)
 	if err != nil {
-		return false, f.version, err
+		return read, false, err
 	}
-	ok, err := s.states.Put(ctx, stream, snap)
-	return ok, f.version, err
+	stored, err := s.states.Put(ctx, stream, snap)
+	return read, stored, err
 }

@@ -1,11 +1,9 @@
 package dynamostore
 
 import (
-	"context"
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/stepfold/stepfold/events"
@@ -64,15 +62,4 @@ func newFromLookup(client *dynamodb.Client, getenv func(string) string) (*Store,
 		}
 	}
 	return New(client, getenv(EnvEventsTable), getenv(EnvStateTable))
-}
-
-// Open loads the default AWS configuration (region, credentials and
-// endpoint, including AWS_ENDPOINT_URL_DYNAMODB) and returns NewFromEnv's
-// Store. A configuration that cannot be loaded gives StoreUnavailable.
-func Open(ctx context.Context) (*Store, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, events.Wrap(events.CodeStoreUnavailable, err, "dynamostore: load AWS configuration")
-	}
-	return NewFromEnv(dynamodb.NewFromConfig(cfg))
 }

@@ -108,8 +108,8 @@ func (d *webdriver) click(css string) {
 }
 
 // startChromedriver starts the driver on a free port and a session in
-// headless Chromium with a fresh profile.
-func startChromedriver(t *testing.T, chromium string) *webdriver {
+// headless Chromium with a fresh profile and any more arguments.
+func startChromedriver(t *testing.T, chromium string, more ...string) *webdriver {
 	t.Helper()
 	driver := os.Getenv("STEPFOLD_CHROMEDRIVER")
 	if driver == "" {
@@ -140,6 +140,7 @@ func startChromedriver(t *testing.T, chromium string) *webdriver {
 	}
 	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + t.TempDir(), "--window-size=1400,1000"}
+	args = append(args, more...)
 	var s struct {
 		SessionID string `json:"sessionId"`
 	}

@@ -110,6 +110,7 @@ func load(t *testing.T, url string, clients int, warmup time.Duration, p *proces
 					path, body, id = "/accounts", fmt.Sprintf(`{"accountId":%q,"currency":"EUR"}`, account), fmt.Sprintf("c%d-open", c)
 				}
 				req, _ := http.NewRequest("POST", url+path, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Idempotency-Key", id)
 				resp, err := hc.Do(req)
 				if err != nil {
@@ -162,6 +163,7 @@ func TestGracefulShutdown(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				req, _ := http.NewRequest("POST", s.url+"/accounts/acc-1/deposits", strings.NewReader(`{"amount":1}`))
+				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Idempotency-Key", fmt.Sprintf("g-%d-%d", c, i))
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {

@@ -30,11 +30,11 @@ func (f flaky) Publish(ctx context.Context, evs []events.Event) error {
 	return f.Publisher.Publish(ctx, evs)
 }
 
-// TestDeadLetterRedrive sends a command to the dead-letter queue (its
-// events persisted, its publish failing past every retry), then lists,
-// shows and redrives it with the CLI on the data directory, twice over.
-func TestDeadLetterRedrive(t *testing.T) {
-	dir := t.TempDir()
+// deadLetterDeposit leaves in dir an account acc-1 with a deposit of 700
+// (command dep-1) in the dead-letter queue: its events persisted, its
+// publish failed past every retry, so the read model holds a balance of 0.
+func deadLetterDeposit(t *testing.T, dir string) {
+	t.Helper()
 	var fail atomic.Bool
 	a, err := openApp(appConfig{data: dir, history: 100, log: slog.New(slog.DiscardHandler), clock: fastClock{},
 		publisher: func(p events.Publisher) events.Publisher { return flaky{p, &fail} }})
@@ -59,7 +59,14 @@ func TestDeadLetterRedrive(t *testing.T) {
 	if err := a.close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
 
+// TestDeadLetterRedrive sends a command to the dead-letter queue, then
+// lists, shows and redrives it with the CLI on the data directory, twice
+// over.
+func TestDeadLetterRedrive(t *testing.T) {
+	dir := t.TempDir()
+	deadLetterDeposit(t, dir)
 	ctx := context.Background()
 	code, out, errOut := runCLI(t, ctx, nil, "dlq", "list", "--data", dir)
 	if code != 0 || !strings.Contains(out, "Deposit acc-1 (command dep-1) failed at Publish: PublishFailed") || !strings.Contains(out, "1 message(s)") {
@@ -139,7 +146,7 @@ func TestBusDeadLetterRedrive(t *testing.T) {
 	}
 	up.Store(true)
 	code, out, errOut := runCLI(t, context.Background(), nil, "dlq", "redrive", "--all", "--data", dir)
-	if code != 0 || !strings.Contains(out, "ok\tdelivered to crm") || got.Load() != 1 {
+	if code != 0 || !strings.Contains(out, "ok\tdelivered to crm") || !strings.Contains(out, "redrove 1 of 1 message(s)") || got.Load() != 1 {
 		t.Fatalf("redrive --all: %d %q %q, webhook got %d", code, out, errOut, got.Load())
 	}
 	if code := s.stop(t); code != 0 {
@@ -170,4 +177,66 @@ func openStatesT(t *testing.T, dir string) *boltstore.Store {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// TestDeadLetterNotFound asks for and redrives ids that name no dead
+// letter, through the admin routes and the CLI, with and without a
+// server: each is a 404 MessageNotFound (exit 1 in the CLI), and the one
+// dead letter stays, unredriven.
+func TestDeadLetterNotFound(t *testing.T) {
+	dir := t.TempDir()
+	deadLetterDeposit(t, dir)
+	s := startMain(t, dir)
+	before := snapshot(t, s.url)
+	for _, tc := range []struct{ method, path string }{
+		{"POST", "/admin/dlq/nope/redrive"},
+		{"POST", "/admin/dlq/00000000000000000099/redrive"},
+		{"GET", "/admin/dlq/nope"},
+		{"GET", "/admin/dlq/00000000000000000099"},
+		{"GET", "/admin/dlq/redrive"},
+	} {
+		body := mustCall(t, 404, tc.method, s.url+tc.path, "")
+		if body["error"] != "MessageNotFound" || !strings.Contains(body["message"].(string), "no dead letter has the id") {
+			t.Errorf("%s %s: %v", tc.method, tc.path, body)
+		}
+	}
+	code, _, errOut := runCLI(t, context.Background(), nil, "dlq", "redrive", "nope", "--data", dir)
+	if code != 1 || !strings.Contains(errOut, `no dead letter has the id "nope"`) {
+		t.Errorf("dlq redrive nope through the server: %d %q", code, errOut)
+	}
+	if after := snapshot(t, s.url); after != before {
+		t.Errorf("the server's data changed:\nbefore %s\nafter  %s", before, after)
+	}
+	if code := s.stop(t); code != 0 {
+		t.Fatalf("serve exited with %d", code)
+	}
+	for _, args := range [][]string{{"show", "nope"}, {"redrive", "00000000000000000099"}} {
+		code, _, errOut := runCLI(t, context.Background(), nil, append([]string{"dlq", "--data", dir}, args...)...)
+		if code != 1 || !strings.Contains(errOut, "MessageNotFound: no dead letter has the id") {
+			t.Errorf("dlq %v on the data dir: %d %q", args, code, errOut)
+		}
+	}
+}
+
+// TestRedriveAllSaysHowMany redrives all with no dead letters, then with
+// one, on the data directory and through a server.
+func TestRedriveAllSaysHowMany(t *testing.T) {
+	ctx := context.Background()
+	empty := t.TempDir()
+	code, out, errOut := runCLI(t, ctx, nil, "dlq", "redrive", "--all", "--data", empty)
+	if code != 0 || out != "redrove 0 messages: the dead-letter queues are empty\n" {
+		t.Errorf("redrive --all of nothing: %d %q %q", code, out, errOut)
+	}
+	s := startMain(t, empty)
+	code, out, errOut = runCLI(t, ctx, nil, "dlq", "redrive", "--all", "--data", empty)
+	if code != 0 || out != "redrove 0 messages: the dead-letter queues are empty\n" {
+		t.Errorf("redrive --all of nothing through the server: %d %q %q", code, out, errOut)
+	}
+	s.stop(t)
+	dir := t.TempDir()
+	deadLetterDeposit(t, dir)
+	code, out, errOut = runCLI(t, ctx, nil, "dlq", "redrive", "--all", "--data", dir)
+	if code != 0 || !strings.Contains(out, "\tok\tcommand dep-1 ran to the end") || !strings.HasSuffix(out, "\nredrove 1 of 1 message(s)\n") {
+		t.Errorf("redrive --all of one: %d %q %q", code, out, errOut)
+	}
 }

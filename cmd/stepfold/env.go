@@ -7,10 +7,16 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/stepfold/stepfold/rules"
 )
 
 // errUsage is a flag error that the flag package already printed.
 var errUsage = errors.New("usage")
+
+// errHelp is -h or --help: the flag package printed the usage, and the
+// command exits 0.
+var errHelp = errors.New("help")
 
 // Defaults of the flags.
 const (
@@ -51,10 +57,15 @@ func (e env) webhooks() map[string]string {
 	return out
 }
 
-// parse parses flags, turning -h and bad flags into errUsage.
+// parse parses flags, turning -h into errHelp and bad flags into
+// errUsage.
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return errHelp
+	case err != nil:
 		return errUsage
 	}
 	return nil
@@ -91,10 +102,45 @@ func (w webhookFlag) Set(s string) error {
 	return nil
 }
 
-// readRules reads a rules file, or returns nil for the embedded rules.
-func readRules(path string) ([]byte, error) {
-	if path == "" {
-		return nil, nil
+// readRules reads the rules files that replace domains' embedded rules,
+// by their source: the domain whose events carry that source takes the
+// file.
+func readRules(paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		set, err := rules.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("--rules %s: %w", p, err)
+		}
+		if _, dup := out[set.Source]; dup {
+			return nil, fmt.Errorf("--rules %s: another file already gives the rules of source %s", p, set.Source)
+		}
+		out[set.Source] = b
 	}
-	return os.ReadFile(path)
+	return out, nil
+}
+
+// listFlag collects a repeatable flag whose values may also be
+// comma-separated, as in its environment variable.
+type listFlag []string
+
+func newListFlag(env string) listFlag {
+	var l listFlag
+	_ = l.Set(env)
+	return l
+}
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
 }

@@ -57,12 +57,16 @@ func newTestApp(t testing.TB, dir string, tweak func(*appConfig)) (*app, string)
 	return a, srv.URL
 }
 
-// call sends one request and returns the status and the decoded body.
+// call sends one request and returns the status and the decoded body. A
+// POST carries Content-Type: application/json unless header sets another.
 func call(t testing.TB, method, url, body string, header ...string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
@@ -167,10 +171,17 @@ func (l *lockedBuffer) String() string {
 // waits until it listens.
 func startMain(t *testing.T, dir string, environ ...string) *server {
 	t.Helper()
+	return startServe(t, dir, nil, environ...)
+}
+
+// startServe is startMain with more serve flags.
+func startServe(t *testing.T, dir string, flags []string, environ ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{dir: dir, cancel: cancel, done: make(chan int, 1), stderr: &lockedBuffer{}}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...)
 	go func() {
-		s.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, io.Discard, s.stderr, environ)
+		s.done <- run(ctx, args, io.Discard, s.stderr, environ)
 	}()
 	waitListening(t, s)
 	return s

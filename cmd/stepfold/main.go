@@ -73,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 		fmt.Fprintf(stderr, "stepfold: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+	if err == errHelp {
+		return 0
+	}
 	if err != nil {
 		if err != errUsage {
 			fmt.Fprintf(stderr, "stepfold %s: %v\n", args[0], err)

@@ -9,12 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go/middleware"
-
-	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
 // TestServe runs the real main and uses every face of the server: the
@@ -82,9 +78,7 @@ func TestServe(t *testing.T) {
 func checkSDK(t *testing.T, base string) {
 	t.Helper()
 	ctx := context.Background()
-	c := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(base),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", ""),
-		APIOptions:  []func(*middleware.Stack) error{sfnapi.DisableHostPrefix}})
+	c := newSFN(base, disableHostPrefix)
 	sms, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
 	if err != nil || len(sms.StateMachines) != 1 {
 		t.Fatalf("ListStateMachines: %v %+v", err, sms)
@@ -111,6 +105,29 @@ func checkSDK(t *testing.T, base string) {
 	}
 	if strings.Join(entered, ",") != "Init,ValidateAndPersist,Validate,Persist,WasPersisted,Publish,Fold,Done" {
 		t.Fatalf("states entered: %v", entered)
+	}
+	checkDefinitionTools(t, c, arn)
+}
+
+// checkDefinitionTools runs ValidateStateMachineDefinition on the served
+// definition, and TestState on its Validate state, which calls the
+// in-process Validate function.
+func checkDefinitionTools(t *testing.T, c *sfn.Client, arn *string) {
+	t.Helper()
+	ctx := context.Background()
+	sm, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: sm.Definition})
+	if err != nil || v.Result != types.ValidateStateMachineDefinitionResultCodeOk {
+		t.Fatalf("ValidateStateMachineDefinition: %v %+v", err, v)
+	}
+	ts, err := c.TestState(ctx, &sfn.TestStateInput{Definition: sm.Definition, StateName: aws.String("Validate"),
+		Input: aws.String(`{"command":{"type":"Deposit","accountId":"acc-1","commandId":"sdk-2","amount":5},"round":1}`)})
+	if err != nil || ts.Status != types.TestExecutionStatusSucceeded || aws.ToString(ts.NextState) != "Persist" ||
+		!strings.Contains(aws.ToString(ts.Output), `"decision":{"events":[{`) {
+		t.Fatalf("TestState of Validate: %v %+v %s", err, ts, aws.ToString(ts.Cause))
 	}
 }
 
@@ -191,5 +208,27 @@ func TestBadInput(t *testing.T) {
 	}
 	if after := dump(t, a); after != before {
 		t.Errorf("the store changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// TestHelpExitsZero asks every command for its help, which is printed and
+// exits 0, while a bad flag still exits 1.
+func TestHelpExitsZero(t *testing.T) {
+	for _, command := range []string{"serve", "dlq", "replay", "bench"} {
+		for _, flag := range []string{"-h", "--help", "-help"} {
+			code, _, errOut := runCLI(t, context.Background(), nil, command, flag)
+			if code != 0 || !strings.Contains(errOut, "Usage of "+command) || !strings.Contains(errOut, "-data") && command != "bench" {
+				t.Errorf("%s %s: exit %d\n%s", command, flag, code, errOut)
+			}
+		}
+		if code, _, _ := runCLI(t, context.Background(), nil, command, "--no-such-flag"); code != 1 {
+			t.Errorf("%s --no-such-flag: exit %d, want 1", command, code)
+		}
+	}
+	_, _, errOut := runCLI(t, context.Background(), nil, "serve", "-h")
+	for _, want := range []string{"-allow-remote", "-allow-host", "-allow-origin", "-idle-timeout", "-read-timeout", "-max-conns"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("serve -h does not list %s", want)
+		}
 	}
 }

@@ -14,23 +14,57 @@ import (
 	"github.com/stepfold/stepfold/local/boltstore"
 )
 
-// repair drops what damage in the event log's write-ahead log makes
-// unreadable, and reports each append it drops, or with --dry-run only
-// would drop. It needs the data directory to itself.
+// repair drops what damage in each domain's write-ahead log makes
+// unreadable (or one domain's, with --domain), and reports each append it
+// drops, or with --dry-run only would drop. It needs the data directory to
+// itself.
 func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) error {
 	fs := flag.NewFlagSet("repair", flag.ContinueOnError)
 	data := fs.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
+	only := fs.String("domain", "", "repair only this domain's log (default: every domain's)")
 	dry := fs.Bool("dry-run", false, "only report what repair would drop; change nothing")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--dry-run]", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--domain NAME] [--dry-run]", fs.Arg(0))
 	}
-	r, err := boltstore.Repair(filepath.Join(*data, storeFile), *dry)
+	names, err := domainNames(builtin(), *only)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := repairDomain(*data, name, *dry, stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// domainNames is the named domain, or every domain when name is "".
+func domainNames(ds []domain, name string) ([]string, error) {
+	var all []string
+	for _, d := range ds {
+		if n := d.info().Name; name == "" || n == name {
+			all = append(all, n)
+		}
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no domain is called %q", name)
+	}
+	return all, nil
+}
+
+// repairDomain repairs one domain's log in data/<name>/.
+func repairDomain(data, name string, dry bool, stdout io.Writer) error {
+	dir := filepath.Join(data, name)
+	r, err := boltstore.Repair(filepath.Join(dir, storeFile), dry)
 	var inUse *errInUse
-	if errors.As(heldBy(*data, err), &inUse) {
+	if errors.As(heldBy(data, err), &inUse) {
 		return fmt.Errorf("%w; stop it first (kill -TERM %d): repair rewrites the event log and needs the data dir to itself", inUse, inUse.info.PID)
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // the domain has no log yet
 	}
 	if err != nil {
 		return err
@@ -39,12 +73,12 @@ func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) e
 		fmt.Fprintf(stdout, "the event log in %s is sound: nothing to repair\n", r.Log)
 		return nil
 	}
-	printRepair(stdout, r, *dry)
-	if *dry {
-		fmt.Fprintf(stdout, "dry run: nothing changed; run stepfold repair --data %s to drop them\n", *data)
+	printRepair(stdout, r, dry)
+	if dry {
+		fmt.Fprintf(stdout, "dry run: nothing changed; run stepfold repair --data %s --domain %s to drop them\n", data, name)
 		return nil
 	}
-	return dropReadModel(stdout, *data, r)
+	return dropReadModel(stdout, dir, r)
 }
 
 // printRepair writes what repair found and dropped.

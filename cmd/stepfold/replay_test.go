@@ -99,10 +99,10 @@ func TestReplay(t *testing.T) {
 	}
 	_ = s.Close()
 	_ = states.Close()
-	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
-	if err != nil || strings.Count(string(archived), "\n") != 105 {
-		t.Fatalf("the archive holds %d lines, want the 105 republished events (%v)", strings.Count(string(archived), "\n"), err)
+	if !strings.Contains(out, "republished 105 events to rule archive-all-events (target archive); left out 0 events archive.jsonl already holds") {
+		t.Errorf("replay --republish does not say what it sent:\n%s", out)
 	}
+	checkArchive(t, dir, 105)
 	code, out, _ = runCLI(t, ctx, nil, "replay", "--data", dir)
 	if code != 0 || !strings.Contains(out, "0 accounts moved forward") {
 		t.Fatalf("a second replay moved the read model: %s", out)
@@ -110,6 +110,69 @@ func TestReplay(t *testing.T) {
 	code, _, errOut = runCLI(t, ctx, nil, "replay", "--data", dir, "--republish", "nope")
 	if code != 1 || !strings.Contains(errOut, `no rule named "nope"`) {
 		t.Fatalf("unknown rule: %d %s", code, errOut)
+	}
+}
+
+// checkArchive asserts that the archive holds each of the n events of
+// the log once.
+func checkArchive(t *testing.T, dir string, n int) {
+	t.Helper()
+	ids, err := archivedIDs(filepath.Join(dir, archiveFile))
+	b, _ := os.ReadFile(filepath.Join(dir, archiveFile))
+	if lines := strings.Count(string(b), "\n"); err != nil || len(ids) != n || lines != n {
+		t.Fatalf("the archive holds %d lines, %d distinct events, want each of the %d events once (%v)", lines, len(ids), n, err)
+	}
+}
+
+// TestRepublishToTheArchive republishes to the archive twice, then after
+// losing its tail, and checks that it holds every event once: a
+// republish appends only what the archive lacks, and says so.
+func TestRepublishToTheArchive(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendDirect(t, s, "acc-1", 20)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var outs []string
+	republish := func() {
+		t.Helper()
+		code, out, errOut := runCLI(t, ctx, nil, "replay", "--data", dir, "--republish", "archive-all-events")
+		if code != 0 {
+			t.Fatalf("replay --republish: %d\n%s%s", code, out, errOut)
+		}
+		outs = append(outs, out)
+	}
+	republish()
+	republish()
+	checkArchive(t, dir, 21)
+	path := filepath.Join(dir, archiveFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	torn := strings.Join(lines[:16], "") + lines[16][:10] // a machine crash lost the tail
+	if err := os.WriteFile(path, []byte(torn), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	republish()
+	ids, err := archivedIDs(path)
+	if err != nil || len(ids) != 21 {
+		t.Fatalf("after the republish the archive holds %d of the 21 events (%v)", len(ids), err)
+	}
+	for i, want := range []string{
+		"republished 21 events to rule archive-all-events (target archive); left out 0 events archive.jsonl already holds",
+		"republished 0 events to rule archive-all-events (target archive); left out 21 events archive.jsonl already holds",
+		"republished 5 events to rule archive-all-events (target archive); left out 16 events archive.jsonl already holds",
+	} {
+		if !strings.Contains(outs[i], want) {
+			t.Errorf("republish %d printed\n%s\nwant %q", i+1, outs[i], want)
+		}
 	}
 }
 

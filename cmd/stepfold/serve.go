@@ -24,6 +24,7 @@ import (
 	"github.com/stepfold/stepfold/local/console"
 	"github.com/stepfold/stepfold/local/deadletter"
 	"github.com/stepfold/stepfold/local/executions"
+	"github.com/stepfold/stepfold/local/httpguard"
 	"github.com/stepfold/stepfold/local/sfnapi"
 	"github.com/stepfold/stepfold/tasks/rebuild"
 )
@@ -32,11 +33,31 @@ import (
 // and for the bus to drain.
 const shutdownGrace = 30 * time.Second
 
+// Defaults of the connection flags of serve.
+const (
+	// defaultIdleTimeout closes a keep-alive connection that sends
+	// nothing for this long: long enough for a client that sends requests
+	// in bursts to keep its connection, short enough that abandoned ones
+	// go within seconds.
+	defaultIdleTimeout = 15 * time.Second
+	// defaultReadTimeout bounds sending a request, header and body: a
+	// body is at most 320 KiB, a few seconds even over a slow link.
+	defaultReadTimeout = 10 * time.Second
+)
+
 // serveConfig is the parsed serve command line.
 type serveConfig struct {
 	app   appConfig
 	addr  string
 	pprof bool
+	// allowRemote lets the server listen where other machines reach it.
+	allowRemote bool
+	// hosts and origins are the Host names and browser origins trusted
+	// beyond the server's own (httpguard.Config).
+	hosts, origins listFlag
+	idleTimeout    time.Duration
+	readTimeout    time.Duration
+	maxConns       int // 0: from the open-file limit
 }
 
 func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
@@ -46,10 +67,19 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	fs.StringVar(&c.app.data, "data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
 	fs.StringVar(&c.addr, "addr", e.or("STEPFOLD_ADDR", defaultAddr), "listen address (env STEPFOLD_ADDR)")
 	fs.Var(hooks, "webhook", "bus target NAME=URL, repeatable (env STEPFOLD_WEBHOOK_<NAME>=url)")
-	rulesPath := fs.String("rules", "", "EventBridge rules file (default: the embedded rules/rules.json)")
+	var rulesPaths listFlag
+	fs.Var(&rulesPaths, "rules", "an EventBridge rules file that replaces the rules of the domain whose source it names; repeatable (default: each domain's own)")
 	fs.IntVar(&c.app.history, "history", executions.DefaultCapacity, "executions kept for the console and DescribeExecution")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ (for profiling)")
 	level := fs.String("log-level", e.or("STEPFOLD_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow listening on an address other machines reach (the server has no authentication)")
+	c.hosts = newListFlag(e["STEPFOLD_ALLOW_HOSTS"])
+	c.origins = newListFlag(e["STEPFOLD_ALLOW_ORIGINS"])
+	fs.Var(&c.hosts, "allow-host", "also answer to this Host name, or name:port; repeatable (env STEPFOLD_ALLOW_HOSTS, comma-separated)")
+	fs.Var(&c.origins, "allow-origin", "trust this browser origin (http://localhost:3000) to send writes and read answers with CORS; repeatable (env STEPFOLD_ALLOW_ORIGINS, comma-separated)")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle this long")
+	fs.DurationVar(&c.readTimeout, "read-timeout", defaultReadTimeout, "time a client has to send a whole request, header and body")
+	fs.IntVar(&c.maxConns, "max-conns", 0, "connections held at once (default: from the open-file limit, at most 4096)")
 	if err := parse(fs, args, stderr); err != nil {
 		return c, err
 	}
@@ -58,9 +88,15 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 		return c, fmt.Errorf("--log-level: %w", err)
 	}
 	c.app.log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	if c.maxConns < 0 || c.idleTimeout < 0 || c.readTimeout < 0 {
+		return c, errors.New("--max-conns, --idle-timeout and --read-timeout cannot be negative")
+	}
+	if c.maxConns == 0 {
+		c.maxConns = httpguard.DefaultMaxConns()
+	}
 	c.app.webhooks = hooks
 	var err error
-	c.app.rules, err = readRules(*rulesPath)
+	c.app.rules, err = readRules(rulesPaths)
 	return c, err
 }
 
@@ -77,6 +113,9 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error
 		return err
 	}
 	log := c.app.log
+	if err := checkListenAddr(c.addr, c.allowRemote, log); err != nil {
+		return err
+	}
 	if e.or("GOGC", "") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
@@ -93,36 +132,55 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer, e env) error
 		_ = a.close(context.Background())
 		return err
 	}
-	return a.serveOn(ctx, ln, log, c.pprof)
+	return a.serveOn(ctx, ln, c)
+}
+
+// checkListenAddr refuses an address that other machines reach unless
+// allowRemote is set, and warns when it is.
+func checkListenAddr(addr string, allowRemote bool, log *slog.Logger) error {
+	tcp, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", addr, err)
+	}
+	if tcp.IP.IsLoopback() {
+		return nil
+	}
+	if !allowRemote {
+		return fmt.Errorf("refusing to listen on %s: other machines could reach it, and the local server has no authentication; "+
+			"listen on 127.0.0.1 (the default), or pass --allow-remote to accept that", addr)
+	}
+	log.Warn("listening where other machines can reach the server, which has no authentication (--allow-remote)", "addr", addr)
+	return nil
 }
 
 // catchUp folds into the read model what the log has beyond it: after a
 // crash, commands may be persisted but not folded, and the unsynced read
 // model itself is discarded and folded again from the start.
 func catchUp(ctx context.Context, a *app, log *slog.Logger) error {
-	if a.states.Discarded() {
-		log.Warn("the read model was not closed cleanly; folding it again from the event log", "file", readModelFile)
+	for _, s := range a.services {
+		if s.states.Discarded() {
+			log.Warn("the read model was not closed cleanly; folding it again from the event log",
+				"domain", s.info.Name, "file", filepath.Join(s.dir, readModelFile))
+		}
+		st, err := rebuild.Run(ctx, s.store, s.tasks, rebuild.Options{CatchUp: true})
+		if err != nil {
+			return fmt.Errorf("catching up the %s read model: %w", s.info.Name, err)
+		}
+		log.Info("read model caught up", "domain", s.info.Name, "streams", st.Streams, "eventsFolded", st.Events,
+			"streamsUpdated", st.Updated, "duration", st.Elapsed)
 	}
-	st, err := rebuild.Run(ctx, a.store, a.states, rebuild.Options{CatchUp: true})
-	if err != nil {
-		return fmt.Errorf("catching up the read model: %w", err)
-	}
-	log.Info("read model caught up", "accounts", st.Accounts, "eventsFolded", st.Events, "accountsUpdated", st.Updated, "duration", st.Elapsed)
 	return nil
 }
 
 // serveOn serves on ln until ctx ends.
-func (a *app) serveOn(ctx context.Context, ln net.Listener, log *slog.Logger, profile bool) error {
-	h, err := a.handler(log)
+func (a *app) serveOn(ctx context.Context, ln net.Listener, c serveConfig) error {
+	log := c.app.log
+	srv, ln, err := a.server(ln, c)
 	if err != nil {
 		_ = ln.Close()
 		_ = a.close(context.Background())
 		return err
 	}
-	if profile {
-		h = withPprof(h)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	addr := ln.Addr().String()
 	if err := writeServerInfo(a.cfg.data, addr); err != nil {
 		_ = ln.Close()
@@ -131,7 +189,9 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener, log *slog.Logger, pr
 	}
 	defer os.Remove(filepath.Join(a.cfg.data, serverFile))
 	log.Info("stepfold listening", "addr", addr, "data", a.cfg.data, "pid", os.Getpid(),
-		"console", "http://"+addr+"/console/", "targets", a.targetNames())
+		"console", "http://"+addr+"/console/", "domains", a.describe(),
+		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout.String(), "readTimeout", c.readTimeout.String(),
+		"allowedHosts", []string(c.hosts), "allowedOrigins", []string(c.origins))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -141,6 +201,39 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener, log *slog.Logger, pr
 	case <-ctx.Done():
 	}
 	return a.shutdown(srv, log)
+}
+
+// server builds the HTTP server: the routes behind the request checks of
+// httpguard, with the connection timeouts, and ln capped at maxConns.
+func (a *app) server(ln net.Listener, c serveConfig) (*http.Server, net.Listener, error) {
+	h, err := a.handler(c.app.log)
+	if err != nil {
+		return nil, ln, err
+	}
+	if c.pprof {
+		h = withPprof(h)
+	}
+	h, err = httpguard.New(h, httpguard.Config{Addr: ln.Addr(), Hosts: c.hosts, Origins: c.origins,
+		MediaType: writeMediaType, Log: c.app.log})
+	if err != nil {
+		return nil, ln, err
+	}
+	lim := httpguard.Limit(ln, c.maxConns, c.app.log)
+	// ReadTimeout bounds reading the body too; it does not cut a handler
+	// that runs longer, since net/http lifts the deadline once the body
+	// has been read.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: c.readTimeout, ReadTimeout: c.readTimeout, IdleTimeout: c.idleTimeout,
+		ConnState: lim.ConnState, ErrorLog: slog.NewLogLogger(c.app.log.Handler(), slog.LevelWarn)}
+	return srv, lim, nil
+}
+
+// writeMediaType is the media type of a write: the AWS JSON 1.0 type for
+// the Step Functions API, JSON for every other route.
+func writeMediaType(r *http.Request) string {
+	if sfnapi.IsRequest(r) {
+		return sfnapi.ContentType
+	}
+	return httpguard.JSON
 }
 
 // shutdown stops accepting requests, lets those in flight (and so their
@@ -164,20 +257,23 @@ func writeServerInfo(dir, addr string) error {
 	return os.WriteFile(filepath.Join(dir, serverFile), b, 0o644)
 }
 
-// handler routes between the account API, the Step Functions API, the
+// handler routes between the domains' APIs, the Step Functions API, the
 // console and the admin routes.
 func (a *app) handler(log *slog.Logger) (http.Handler, error) {
-	api, err := httpapi.New(httpapi.Config{Runner: a.pipe, Reader: a.svc, Logger: log})
+	machines := make([]sfnapi.StateMachine, 0, len(a.services))
+	apis := http.NewServeMux()
+	for _, s := range a.services {
+		machines = append(machines, sfnapi.StateMachine{Name: machineName(s.info.Name), Runner: s.machine, Definition: s.def,
+			Type: types.StateMachineTypeExpress, RoleARN: "arn:aws:iam::000000000000:role/stepfold-local", Created: time.Now()})
+		base := "/" + httpapi.Collection(s.info)
+		apis.Handle(base, s.api)
+		apis.Handle(base+"/", s.api)
+	}
+	sfn, err := sfnapi.New(machines, a.recent, log, sfnapi.WithTestState(a.testOpts()...))
 	if err != nil {
 		return nil, err
 	}
-	sm := sfnapi.StateMachine{Name: MachineName, Runner: a.machine, Definition: a.def,
-		Type: types.StateMachineTypeExpress, RoleARN: "arn:aws:iam::000000000000:role/stepfold-local", Created: time.Now()}
-	sfn, err := sfnapi.New([]sfnapi.StateMachine{sm}, a.recent, log)
-	if err != nil {
-		return nil, err
-	}
-	admin := deadletter.Handler(a.redriver)
+	admin := deadletter.Handler(a.dlq)
 	con := console.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -188,9 +284,19 @@ func (a *app) handler(log *slog.Logger) (http.Handler, error) {
 		case r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, console.Prefix):
 			con.ServeHTTP(w, r)
 		default:
-			api.ServeHTTP(w, r)
+			apis.ServeHTTP(w, r)
 		}
 	}), nil
+}
+
+// describe says, for the start's log line, which domains run, with their
+// routes and bus targets.
+func (a *app) describe() map[string]any {
+	out := make(map[string]any, len(a.services))
+	for _, s := range a.services {
+		out[s.info.Name] = map[string]any{"routes": "/" + httpapi.Collection(s.info), "targets": s.targetNames()}
+	}
+	return out
 }
 
 // withPprof adds the net/http/pprof handlers under /debug/pprof/, with

@@ -1,67 +1,82 @@
-// Package deadletter keeps the local dead-letter queues in one durable
-// events.DeadLetters (the bbolt file) and redrives their messages.
+// Package deadletter keeps the local dead-letter queues of each domain in
+// that domain's durable events.DeadLetters (its bbolt file) and redrives
+// their messages.
 //
-// There are two kinds of queue. The state machine's queue, [CommandQueue],
-// behind the local SQS URL, holds the commands whose Persist, Publish or
-// Fold ran out of retries: redriving one runs the command again, with the
-// same command id. Each bus target has its own queue, [BusQueue](target),
-// holding the events that target could not take: redriving one delivers
-// the event to the target again.
+// A domain has two kinds of queue. Its state machine's queue
+// ([CommandQueue]), behind the local SQS URL [QueueURL], holds the commands
+// whose Persist, Publish or Fold ran out of retries: redriving one runs the
+// command again, with the same command id. Each bus target has its own
+// queue ([BusQueue]), holding the events that target could not take:
+// redriving one delivers the event to the target again.
 //
 // Each stored message body is an envelope {"queue": name, "body": text}, so
-// the queues share one file and one sequence of ids.
+// a domain's queues share one file and one sequence of ids. A [Set] puts
+// every domain's queues behind one admin API, where a message is named
+// "<domain>:<id>".
 package deadletter
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
 
-// CommandQueue is the name of the state machine's dead-letter queue.
-const CommandQueue = "stepfold-dlq"
+// CommandQueue is the name of a domain's state machine dead-letter queue.
+func CommandQueue(domain string) string { return "stepfold-" + domain + "-dlq" }
 
-// QueueURL is the local SQS URL of CommandQueue, the DeadLetterQueueUrl
-// substitution of the account state machine.
-const QueueURL = "http://127.0.0.1/000000000000/" + CommandQueue
+// QueueURL is the local SQS URL of a domain's CommandQueue, the
+// DeadLetterQueueUrl substitution of its state machine.
+func QueueURL(domain string) string { return "http://127.0.0.1/000000000000/" + CommandQueue(domain) }
 
 // BusQueue names the dead-letter queue of a bus target.
 func BusQueue(target string) string { return "stepfold-bus-" + target }
 
-// Message is a dead letter with the queue it was sent to.
+// Message is a dead letter with the domain and queue it was sent to.
 type Message struct {
+	// ID names the message in its domain's store.
 	ID       string    `json:"id"`
+	Domain   string    `json:"domain"`
 	Queue    string    `json:"queue"`
 	Body     string    `json:"body"`
 	Received time.Time `json:"received"`
 }
+
+// Name is the message's name across domains: "<domain>:<id>".
+func (m Message) Name() string { return m.Domain + ":" + m.ID }
 
 type envelope struct {
 	Queue string `json:"queue"`
 	Body  string `json:"body"`
 }
 
-// Queues is every local dead-letter queue over one store. Build it with New.
+// Queues is every dead-letter queue of one domain over one store. Build it
+// with New.
 type Queues struct {
-	dl events.DeadLetters
+	domain string
+	dl     events.DeadLetters
 }
 
-// New returns the queues kept in dl.
-func New(dl events.DeadLetters) *Queues { return &Queues{dl: dl} }
+// New returns domain's queues, kept in dl.
+func New(domain string, dl events.DeadLetters) *Queues { return &Queues{domain: domain, dl: dl} }
+
+// Domain names the queues' domain.
+func (q *Queues) Domain() string { return q.domain }
 
 // Queue returns the named queue as an events.DeadLetters whose List holds
 // only that queue's messages.
 func (q *Queues) Queue(name string) events.DeadLetters { return &queue{qs: q, name: name} }
 
-// SendMessage stores body in CommandQueue when queueURL is QueueURL; it is
-// the local SQS of the state machine's SendToDeadLetterQueue state.
+// SendMessage stores body in the CommandQueue when queueURL is the domain's
+// QueueURL; it is the local SQS of the state machine's
+// SendToDeadLetterQueue state.
 func (q *Queues) SendMessage(ctx context.Context, queueURL, body string) (string, error) {
-	if queueURL != QueueURL {
-		return "", events.Errorf(events.CodeInvalidArgument, "no local queue has the URL %s; the only one is %s", queueURL, QueueURL)
+	if want := QueueURL(q.domain); queueURL != want {
+		return "", events.Errorf(events.CodeInvalidArgument, "no local queue has the URL %s; domain %s's is %s", queueURL, q.domain, want)
 	}
-	return q.send(ctx, CommandQueue, body)
+	return q.send(ctx, CommandQueue(q.domain), body)
 }
 
 func (q *Queues) send(ctx context.Context, name, body string) (string, error) {
@@ -80,18 +95,30 @@ func (q *Queues) List(ctx context.Context) ([]Message, error) {
 	}
 	out := make([]Message, 0, len(dls))
 	for _, d := range dls {
-		out = append(out, open(d))
+		out = append(out, q.open(d))
 	}
 	return out, nil
 }
 
-// Get returns one message, or the store's not-found error.
+// CodeMessageNotFound is the error of an id that names no dead letter;
+// the admin routes answer it with 404.
+const CodeMessageNotFound events.Code = "MessageNotFound"
+
+// Get returns one message. An id that names none, malformed or not, is a
+// MessageNotFound error; other errors are the store's.
 func (q *Queues) Get(ctx context.Context, id string) (Message, error) {
 	d, err := q.dl.Get(ctx, id)
+	if errors.Is(err, events.ErrNotFound) || errors.Is(err, events.ErrInvalidArgument) {
+		return Message{}, notFound(id)
+	}
 	if err != nil {
 		return Message{}, err
 	}
-	return open(d), nil
+	return q.open(d), nil
+}
+
+func notFound(id string) error {
+	return events.Errorf(CodeMessageNotFound, "no dead letter has the id %q; `stepfold dlq list` lists them", id)
 }
 
 // Delete removes one message; a missing one is not an error.
@@ -99,8 +126,8 @@ func (q *Queues) Delete(ctx context.Context, id string) error { return q.dl.Dele
 
 // open unwraps a stored message. A body that is not an envelope was sent
 // by something else and is shown as it is, with no queue.
-func open(d events.DeadLetter) Message {
-	m := Message{ID: d.ID, Body: d.Body, Received: d.Received}
+func (q *Queues) open(d events.DeadLetter) Message {
+	m := Message{ID: d.ID, Domain: q.domain, Body: d.Body, Received: d.Received}
 	var env envelope
 	if json.Unmarshal([]byte(d.Body), &env) == nil && env.Queue != "" {
 		m.Queue, m.Body = env.Queue, env.Body
@@ -135,12 +162,13 @@ func (q *queue) List(ctx context.Context) ([]events.DeadLetter, error) {
 }
 
 func (q *queue) Get(ctx context.Context, id string) (events.DeadLetter, error) {
-	m, err := q.qs.Get(ctx, id)
+	d, err := q.qs.dl.Get(ctx, id)
 	if err != nil {
 		return events.DeadLetter{}, err
 	}
+	m := q.qs.open(d)
 	if m.Queue != q.name {
-		return events.DeadLetter{}, events.Errorf(events.CodeInvalidArgument, "message %s is not in queue %s", id, q.name)
+		return events.DeadLetter{}, events.Errorf(events.CodeNotFound, "message %s is not in queue %s", id, q.name)
 	}
 	return events.DeadLetter{ID: m.ID, Body: m.Body, Received: m.Received}, nil
 }

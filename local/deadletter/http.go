@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/tasks/httpstatus"
 )
 
 // AdminPrefix is where Handler's routes live.
@@ -20,18 +19,20 @@ const AdminPrefix = "/admin/dlq"
 // Handler serves the dead-letter admin routes, for the CLI when a server
 // holds the data directory:
 //
-//	GET  /admin/dlq              every message
-//	GET  /admin/dlq/{id}         one message
+//	GET  /admin/dlq              every message of every domain
+//	GET  /admin/dlq/{id}         one message, by its name (see Set)
 //	POST /admin/dlq/{id}/redrive redrive one
 //	POST /admin/dlq/redrive      redrive all
-func Handler(r *Redriver) http.Handler {
+//
+// An id that names no message is 404 MessageNotFound.
+func Handler(r *Set) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AdminPrefix, func(w http.ResponseWriter, req *http.Request) {
-		ms, err := r.q.List(req.Context())
+		ms, err := r.List(req.Context())
 		reply(w, ms, err)
 	})
 	mux.HandleFunc("GET "+AdminPrefix+"/{id}", func(w http.ResponseWriter, req *http.Request) {
-		m, err := r.q.Get(req.Context(), req.PathValue("id"))
+		m, err := r.Get(req.Context(), req.PathValue("id"))
 		reply(w, m, err)
 	})
 	mux.HandleFunc("POST "+AdminPrefix+"/redrive", func(w http.ResponseWriter, req *http.Request) {
@@ -45,12 +46,16 @@ func Handler(r *Redriver) http.Handler {
 	return mux
 }
 
+// errorBody is the body of an error answer.
+type errorBody struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
 func reply(w http.ResponseWriter, v any, err error) {
 	status := http.StatusOK
 	if err != nil {
-		var body httpstatus.Body
-		status, body = httpstatus.FromError(err)
-		v = body
+		status, v = failure(err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -93,6 +98,10 @@ func (c *Client) call(ctx context.Context, method, path string, out any) error {
 	if err != nil {
 		return err
 	}
+	if method != http.MethodGet {
+		// The server takes state-changing requests only as JSON.
+		req.Header.Set("Content-Type", "application/json")
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
@@ -107,11 +116,29 @@ func (c *Client) call(ctx context.Context, method, path string, out any) error {
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var b httpstatus.Body
+		var b errorBody
 		if json.Unmarshal(body, &b) == nil && b.Error != "" {
 			return events.Errorf(events.Code(b.Error), "%s", b.Message)
 		}
 		return errors.New("server answered " + resp.Status)
 	}
 	return json.Unmarshal(body, out)
+}
+
+// failure is the status and body of an error: 404 for a message that is
+// not there, 400 for a request the routes cannot take, 500 otherwise, with
+// the text of an error that is no *events.Error held back.
+func failure(err error) (int, errorBody) {
+	var e *events.Error
+	if !errors.As(err, &e) {
+		return http.StatusInternalServerError, errorBody{Error: string(events.CodeInternal), Message: "internal error"}
+	}
+	status := http.StatusInternalServerError
+	switch e.Code {
+	case CodeMessageNotFound:
+		status = http.StatusNotFound
+	case events.CodeInvalidArgument:
+		status = http.StatusBadRequest
+	}
+	return status, errorBody{Error: string(e.Code), Message: e.Message}
 }

@@ -7,14 +7,8 @@ import (
 	"strings"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/local/apigateway"
+	"github.com/stepfold/stepfold/httpapi"
 )
-
-// CommandRunner runs a command through the state machine; *apigateway.Pipeline
-// is one.
-type CommandRunner interface {
-	Run(ctx context.Context, cmd events.Command) (apigateway.Outcome, error)
-}
 
 // Target takes a bus event again; every localbus.Target is one.
 type Target interface {
@@ -25,13 +19,14 @@ type Target interface {
 // NewRedriver.
 type Redriver struct {
 	q       *Queues
-	run     CommandRunner
+	run     httpapi.Runner
 	targets map[string]Target
 }
 
-// NewRedriver returns a Redriver that re-runs commands with run and
-// redelivers bus events to targets, by target name.
-func NewRedriver(q *Queues, run CommandRunner, targets map[string]Target) *Redriver {
+// NewRedriver returns a Redriver of q's messages that re-runs commands with
+// run, the domain's state machine (an apigateway.Runner), and redelivers
+// bus events to targets, by target name.
+func NewRedriver(q *Queues, run httpapi.Runner, targets map[string]Target) *Redriver {
 	return &Redriver{q: q, run: run, targets: targets}
 }
 
@@ -40,8 +35,9 @@ func (r *Redriver) Queues() *Queues { return r.q }
 
 // Result is what redriving one message did.
 type Result struct {
-	ID    string `json:"id"`
-	Queue string `json:"queue"`
+	ID     string `json:"id"`
+	Domain string `json:"domain"`
+	Queue  string `json:"queue"`
 	// Done is set when the message went through and was deleted.
 	Done bool `json:"done"`
 	// Detail says what happened, for a person.
@@ -53,11 +49,20 @@ type Result struct {
 // CommandMessage is the body the state machine's SendToDeadLetterQueue
 // state sends.
 type CommandMessage struct {
-	Command    events.Command `json:"command"`
-	FailedStep string         `json:"failedStep"`
-	Error      string         `json:"error"`
-	Cause      string         `json:"cause"`
-	Execution  string         `json:"executionId"`
+	Command    json.RawMessage `json:"command"`
+	FailedStep string          `json:"failedStep"`
+	Error      string          `json:"error"`
+	Cause      string          `json:"cause"`
+	Execution  string          `json:"executionId"`
+}
+
+// commandID reads the command id of a command's JSON.
+func commandID(command json.RawMessage) string {
+	var c struct {
+		ID string `json:"commandId"`
+	}
+	_ = json.Unmarshal(command, &c)
+	return c.ID
 }
 
 // Redrive puts one message back through and deletes it if that worked. A
@@ -68,9 +73,9 @@ func (r *Redriver) Redrive(ctx context.Context, id string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{ID: m.ID, Queue: m.Queue}
+	res := Result{ID: m.ID, Domain: m.Domain, Queue: m.Queue}
 	switch {
-	case m.Queue == CommandQueue:
+	case m.Queue == CommandQueue(m.Domain):
 		err = r.command(ctx, m, &res)
 	case strings.HasPrefix(m.Queue, BusQueue("")):
 		err = r.event(ctx, m, &res)
@@ -92,16 +97,20 @@ func (r *Redriver) command(ctx context.Context, m Message, res *Result) error {
 	if err := json.Unmarshal([]byte(m.Body), &cm); err != nil {
 		return events.Wrap(events.CodeInvalidArgument, err, "message "+m.ID+" does not hold a command")
 	}
-	out, err := r.run.Run(ctx, cm.Command)
+	id := commandID(cm.Command)
+	if id == "" {
+		return events.Errorf(events.CodeInvalidArgument, "message %s holds a command without a commandId", m.ID)
+	}
+	out, err := r.run.Run(ctx, id, cm.Command)
 	if err != nil {
 		return err
 	}
 	res.ExecutionARN = out.ExecutionARN
-	if !out.Succeeded() {
-		res.Detail = fmt.Sprintf("command %s failed again: %s: %s", cm.Command.CommandID, out.Error, out.Message())
+	if !out.Succeeded {
+		res.Detail = fmt.Sprintf("command %s failed again: %s: %s", id, out.Error, out.Message())
 		return nil
 	}
-	res.Done, res.Detail = true, "command "+cm.Command.CommandID+" ran to the end"
+	res.Done, res.Detail = true, "command "+id+" ran to the end"
 	return nil
 }
 

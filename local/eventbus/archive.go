@@ -33,14 +33,35 @@ const SyncInterval = 20 * time.Millisecond
 
 var _ Target = (*Archive)(nil)
 
-// OpenArchive opens, or creates, the archive at path for appending. Errors
-// are StoreUnavailable.
+// OpenArchive opens, or creates, the archive at path for appending. A
+// last line torn by a crash is ended, so that the next event starts a line
+// of its own. Errors are StoreUnavailable.
 func OpenArchive(path string) (*Archive, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err == nil {
+		err = endLine(f)
+	}
 	if err != nil {
+		if f != nil {
+			_ = f.Close()
+		}
 		return nil, events.Wrap(events.CodeStoreUnavailable, err, "localbus: opening archive")
 	}
 	return &Archive{f: f, path: path}, nil
+}
+
+// endLine appends a newline to f unless it is empty or ends with one.
+func endLine(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, fi.Size()-1); err != nil || last[0] == '\n' {
+		return err
+	}
+	_, err = f.Write([]byte{'\n'})
+	return err
 }
 
 // Deliver appends event as one line and syncs it to disk. Input that is not

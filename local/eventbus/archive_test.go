@@ -156,6 +156,30 @@ func TestArchiveRefusesNonJSONAndClosedFile(t *testing.T) {
 	}
 }
 
+// TestArchiveEndsATornLine reopens an archive whose last line a crash
+// cut short: the next event gets a line of its own, and a replay passes
+// over the torn one.
+func TestArchiveEndsATornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.jsonl")
+	if err := os.WriteFile(path, []byte(`{"id":"a:1"}`+"\n"+`{"id":"a:`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenArchive(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Deliver(context.Background(), []byte(`{"id":"a:2"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if want := `{"id":"a:1"}` + "\n" + `{"id":"a:` + "\n" + `{"id":"a:2"}` + "\n"; err != nil || string(b) != want {
+		t.Fatalf("archive %q, want %q (%v)", b, want, err)
+	}
+}
+
 func appendLine(t *testing.T, path, line string) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)

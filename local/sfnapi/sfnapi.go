@@ -5,9 +5,11 @@
 // A request is POST / with X-Amz-Target: AWSStepFunctions.<Operation> and a
 // JSON body; the shapes are those of github.com/aws/aws-sdk-go-v2/service/sfn.
 // The operations are StartSyncExecution, StartExecution, DescribeExecution,
-// ListExecutions, GetExecutionHistory, ListStateMachines and
-// DescribeStateMachine. Errors are {"__type": name, "message": text} with
-// status 400 for the caller's mistakes and 500 otherwise.
+// ListExecutions, GetExecutionHistory, ListStateMachines,
+// DescribeStateMachine, TestState (with stateName and variables) and
+// ValidateStateMachineDefinition, which reports what the interpreter's
+// loader finds. Errors are {"__type": name, "message": text} with status
+// 400 for the caller's mistakes and 500 otherwise.
 //
 // The SDKs send StartSyncExecution to the host "sync-" + endpoint host.
 // Against a local endpoint, turn that prefix off: in Go, pass
@@ -40,9 +42,10 @@ const TargetPrefix = "AWSStepFunctions."
 // ContentType is the media type of requests and responses.
 const ContentType = "application/x-amz-json-1.0"
 
-// maxRequest bounds a request body: the 256 KiB input limit plus room for
-// the rest of the request.
-const maxRequest = asl.MaxPayloadSize + 64*1024
+// maxRequest bounds a request body: Step Functions' 1 MB request limit
+// (a definition for TestState or ValidateStateMachineDefinition) plus
+// room for the rest of the request. Inputs are held to their own 256 KiB.
+const maxRequest = 1<<20 + 64*1024
 
 // Runner is a state machine that runs executions. *asl.Machine is one.
 type Runner interface {
@@ -70,15 +73,16 @@ type StateMachine struct {
 
 // Handler serves the API. Build it with New.
 type Handler struct {
-	machines map[string]StateMachine // by name
-	order    []string
-	list     Lister
-	log      *slog.Logger
+	machines      map[string]StateMachine // by name
+	order         []string
+	list          Lister
+	log           *slog.Logger
+	testStateOpts []asl.Option
 }
 
 // New returns a handler for machines, listing executions through list. It
 // fails when a machine has no name or runner, or a name is used twice.
-func New(machines []StateMachine, list Lister, log *slog.Logger) (*Handler, error) {
+func New(machines []StateMachine, list Lister, log *slog.Logger, opts ...Option) (*Handler, error) {
 	if list == nil {
 		return nil, errors.New("sfnapi: a Lister is required")
 	}
@@ -86,6 +90,9 @@ func New(machines []StateMachine, list Lister, log *slog.Logger) (*Handler, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{machines: map[string]StateMachine{}, list: list, log: log}
+	for _, o := range opts {
+		o(h)
+	}
 	for _, m := range machines {
 		if m.Name == "" || m.Runner == nil {
 			return nil, errors.New("sfnapi: every state machine needs a name and a runner")
@@ -138,13 +145,15 @@ type operation func(ctx context.Context, body []byte) (any, error)
 
 func (h *Handler) operations() map[string]operation {
 	return map[string]operation{
-		"StartSyncExecution":   h.startSync,
-		"StartExecution":       h.start,
-		"DescribeExecution":    h.describeExecution,
-		"ListExecutions":       h.listExecutions,
-		"GetExecutionHistory":  h.history,
-		"ListStateMachines":    h.listStateMachines,
-		"DescribeStateMachine": h.describeStateMachine,
+		"StartSyncExecution":             h.startSync,
+		"StartExecution":                 h.start,
+		"DescribeExecution":              h.describeExecution,
+		"ListExecutions":                 h.listExecutions,
+		"GetExecutionHistory":            h.history,
+		"ListStateMachines":              h.listStateMachines,
+		"DescribeStateMachine":           h.describeStateMachine,
+		"TestState":                      h.testState,
+		"ValidateStateMachineDefinition": h.validateDefinition,
 	}
 }
 

@@ -35,7 +35,7 @@ const machineARN = "arn:aws:states:us-east-1:000000000000:stateMachine:doubler"
 
 // newClient serves a real interpreter through the API and returns a real
 // sfn client pointed at it.
-func newClient(t *testing.T) *sfn.Client {
+func newClient(t *testing.T, opts ...sfnapi.Option) *sfn.Client {
 	t.Helper()
 	def, err := asl.Parse([]byte(definition), nil)
 	if err != nil {
@@ -51,7 +51,7 @@ func newClient(t *testing.T) *sfn.Client {
 	}
 	t.Cleanup(func() { _ = m.Close() })
 	h, err := sfnapi.New([]sfnapi.StateMachine{{Name: "doubler", Runner: m, Definition: []byte(definition),
-		RoleARN: "arn:aws:iam::000000000000:role/r", Created: time.Unix(1700000000, 0)}}, recent, nil)
+		RoleARN: "arn:aws:iam::000000000000:role/r", Created: time.Unix(1700000000, 0)}}, recent, nil, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,11 @@ import (
 type conformanceCase struct {
 	Name string `json:"name"`
 	Run  struct {
-		API              string `json:"api"`
-		StateMachineType string `json:"stateMachineType"`
-		InspectionLevel  string `json:"inspectionLevel"`
+		API              string          `json:"api"`
+		StateMachineType string          `json:"stateMachineType"`
+		InspectionLevel  string          `json:"inspectionLevel"`
+		StateName        string          `json:"stateName"`
+		Variables        json.RawMessage `json:"variables"`
 	} `json:"run"`
 	Definition json.RawMessage            `json:"definition"`
 	Input      json.RawMessage            `json:"input"`
@@ -41,38 +43,59 @@ type conformanceCase struct {
 		HistoryStrict  bool            `json:"history_strict"`
 		NextState      string          `json:"nextState"`
 		InspectionData json.RawMessage `json:"inspectionData"`
+		// AssignedVariables is nil when the case records none; see
+		// compareAssigned.
+		AssignedVariables []assignedEntry `json:"assignedVariables"`
 	} `json:"expect"`
 	Ignore []string `json:"ignore"`
 }
 
-// conformanceDir locates the cases; ok is false when they are absent and
-// no directory was asked for.
+// assignedEntry is one history event's assigned variables.
+type assignedEntry struct {
+	State     string                     `json:"state"`
+	Variables map[string]json.RawMessage `json:"variables"`
+}
+
+// conformanceFolders are the folders of recorded cases: the JSONPath cases,
+// and those that need JSONata and workflow variables.
+var conformanceFolders = []string{"cases", "cases-jsonata"}
+
+// conformanceDir locates the folders of cases; ok is false when they are
+// absent and no directory was asked for.
 func conformanceDir(t *testing.T) (string, bool) {
 	t.Helper()
 	if dir := os.Getenv("ASL_CONFORMANCE_DIR"); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			t.Fatalf("ASL_CONFORMANCE_DIR=%s: %v", dir, err)
+		if _, err := os.Stat(filepath.Join(dir, conformanceFolders[0])); err != nil {
+			t.Fatalf("ASL_CONFORMANCE_DIR=%s (the folder holding %v): %v", dir, conformanceFolders, err)
 		}
 		return dir, true
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "cases")
-	_, err := os.Stat(dir)
+	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
+	_, err := os.Stat(filepath.Join(dir, conformanceFolders[0]))
 	return dir, err == nil
 }
 
 // TestConformance runs every recorded case and compares the result with
-// what AWS produced.
+// what AWS produced, folder by folder; each folder ends with its count.
 func TestConformance(t *testing.T) {
 	dir, ok := conformanceDir(t)
 	if !ok {
 		t.Skipf("conformance cases not found at %s; set ASL_CONFORMANCE_DIR", dir)
 	}
+	divergences := knownDivergences(t)
+	for _, folder := range conformanceFolders {
+		t.Run(folder, func(t *testing.T) { runFolder(t, filepath.Join(dir, folder), divergences) })
+	}
+}
+
+// runFolder runs the cases of one folder and prints their count as
+// "<folder>: N passed, N failed, N skipped".
+func runFolder(t *testing.T, dir string, divergences map[string]string) {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases under %s (%v)", dir, err)
 	}
 	sort.Strings(files)
-	divergences := knownDivergences(t)
 	var passed, failed, skipped int
 	for _, f := range files {
 		c := loadCase(t, f)
@@ -104,7 +127,7 @@ func TestConformance(t *testing.T) {
 			fmt.Printf("PASS %s\n", c.Name)
 		}
 	}
-	fmt.Printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	fmt.Printf("%s: %d passed, %d failed, %d skipped\n", filepath.Base(dir), passed, failed, skipped)
 }
 
 // knownDivergences lists, by case name, recordings whose AWS behaviour the
@@ -177,7 +200,84 @@ func runCase(t *testing.T, c *conformanceCase) (reason string, skip bool) {
 	for i, e := range events {
 		got[i] = string(e.Type)
 	}
-	return compareHistory(c.Expect.History, got, c.Expect.HistoryStrict), false
+	if r := compareHistory(c.Expect.History, got, c.Expect.HistoryStrict); r != "" {
+		return r, false
+	}
+	return compareAssigned(c, events), false
+}
+
+// compareAssigned checks the variables the history's StateExited events
+// report, one entry per event that reports any, in order when the history
+// is strict and as a multiset otherwise. Values compare as JSON, with the
+// case's ignored pointers left out.
+func compareAssigned(c *conformanceCase, events []types.HistoryEvent) string {
+	if c.Expect.AssignedVariables == nil {
+		return ""
+	}
+	var got []string
+	for _, e := range events {
+		if d := e.StateExitedEventDetails; d != nil && d.AssignedVariables != nil {
+			vars := map[string]any{}
+			for k, text := range d.AssignedVariables {
+				v, err := decodeJSON([]byte(text))
+				if err != nil {
+					return fmt.Sprintf("variable %s of %s is not JSON: %q", k, *d.Name, text)
+				}
+				vars[k] = v
+			}
+			got = append(got, canonicalEntry(c, len(got), *d.Name, vars))
+		}
+	}
+	want := make([]string, len(c.Expect.AssignedVariables))
+	for i, a := range c.Expect.AssignedVariables {
+		vars := map[string]any{}
+		for k, raw := range a.Variables {
+			vars[k], _ = decodeJSON(raw)
+		}
+		want[i] = canonicalEntry(c, i, a.State, vars)
+	}
+	if r := compareHistory(want, got, c.Expect.HistoryStrict); r != "" {
+		return "assigned variables: " + r
+	}
+	return ""
+}
+
+// canonicalEntry renders an assignment for comparison: the state and its
+// variables, numbers normalised and ignored members dropped.
+func canonicalEntry(c *conformanceCase, i int, state string, vars map[string]any) string {
+	var v any = vars
+	for _, p := range c.Ignore {
+		if rest, ok := strings.CutPrefix(p, fmt.Sprintf("/expect/assignedVariables/%d/variables/", i)); ok {
+			v = dropPointer(v, rest)
+		}
+	}
+	return state + "=" + jsonText(normalizeNumbers(v))
+}
+
+// normalizeNumbers rewrites every number in its shortest form, so that 0.0
+// and 0 render alike.
+func normalizeNumbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		f, _, err := big.ParseFloat(string(t), 10, 200, big.ToNearestEven)
+		if err != nil {
+			return t
+		}
+		return json.Number(f.Text('g', -1))
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = normalizeNumbers(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = normalizeNumbers(e)
+		}
+		return out
+	}
+	return v
 }
 
 // caseOptions builds the fake AWS context of the README.
@@ -509,7 +609,10 @@ func strPtrBytes(s *string) []byte {
 
 // runTestStateCase runs a TestState case.
 func runTestStateCase(c *conformanceCase) string {
-	res, err := TestState(context.Background(), c.Definition, c.Input, InspectionLevel(c.Run.InspectionLevel))
+	res, err := TestState(context.Background(), TestStateInput{
+		Definition: c.Definition, StateName: c.Run.StateName, Input: c.Input,
+		Variables: c.Run.Variables, InspectionLevel: InspectionLevel(c.Run.InspectionLevel),
+	})
 	if err != nil {
 		return "TestState: " + err.Error()
 	}
@@ -537,8 +640,9 @@ func inspectionMap(d *types.InspectionData) map[string]string {
 	}
 	m := map[string]string{}
 	for k, v := range map[string]*string{
-		"input": d.Input, "afterInputPath": d.AfterInputPath, "afterParameters": d.AfterParameters,
+		"input": d.Input, "afterArguments": d.AfterArguments, "afterInputPath": d.AfterInputPath, "afterParameters": d.AfterParameters,
 		"result": d.Result, "afterResultSelector": d.AfterResultSelector, "afterResultPath": d.AfterResultPath,
+		"variables": d.Variables,
 	} {
 		if v != nil {
 			m[k] = *v

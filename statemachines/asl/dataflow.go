@@ -20,6 +20,9 @@ type stateCtx struct {
 	retryCount int32    // int32 (retries are bounded by MaxHistoryEvents) so outChecked shares its word
 	outChecked bool     // the output has passed checkOutput
 	item       *mapItem // $$.Map.Item while a Map state selects an item
+	// assigned holds what the state's (or its catcher's or Choice rule's)
+	// Assign evaluated, set as variables when the state ends.
+	assigned map[string]any
 }
 
 // mapItem is $$.Map.Item.
@@ -44,7 +47,13 @@ func (sc *stateCtx) contextObject() any {
 	if !r.m.express {
 		exec["RedriveCount"] = json.Number("0")
 	}
-	stateObj := map[string]any{"Name": sc.st.name, "EnteredTime": sc.entered.UTC().Format(timeFormat)}
+	stateName := sc.st.name
+	if r.insp != nil {
+		// TestState's context object, as AWS's TestState gives it: no
+		// role, and a placeholder for the state's name.
+		exec["RoleArn"], stateName = nil, "StateName"
+	}
+	stateObj := map[string]any{"Name": stateName, "EnteredTime": sc.entered.UTC().Format(timeFormat)}
 	if sc.st.typ == "Task" {
 		stateObj["RetryCount"] = json.Number(fmt.Sprint(sc.retryCount))
 	}
@@ -71,21 +80,28 @@ func (sc *stateCtx) get(p *jsonpath.Path, in any) (any, error) {
 // JSON text of a Lambda result stays raw, so that it is encoded again by
 // copying its bytes. See the jsonvalue package for where raw texts go.
 func (sc *stateCtx) lookup(p *jsonpath.Path, in any) (any, error) {
-	if p.IsContext() {
+	switch {
+	case p.IsContext():
 		return p.Get(in, sc.contextObject())
+	case p.Variable() != "":
+		root, err := sc.variableRoot(p)
+		if err != nil {
+			return nil, err
+		}
+		return p.Get(root, nil)
 	}
 	return p.Get(in, nil)
 }
 
-// intrinsicEnv supplies randomness to intrinsic functions.
+// intrinsicEnv supplies randomness and variables to intrinsic functions.
 func (sc *stateCtx) intrinsicEnv() intrinsic.Env {
 	m := sc.fr.run.m
-	return intrinsic.Env{RandInt: m.rand.int64Range, UUID: m.cfg.uuid}
+	return intrinsic.Env{RandInt: m.rand.int64Range, UUID: m.cfg.uuid, Variable: sc.variable}
 }
 
 // runtimef returns a States.Runtime error worded as AWS words it.
 func (sc *stateCtx) runtimef(format string, args ...any) *Error {
-	return newError(ErrorRuntime, fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). ", sc.st.name, sc.enteredID)+fmt.Sprintf(format, args...))
+	return newError(ErrorRuntime, sc.causePrefix()+fmt.Sprintf(format, args...))
 }
 
 // selectPath applies InputPath or OutputPath: absent keeps the value, null
@@ -104,8 +120,12 @@ func (sc *stateCtx) selectPath(op optPath, v any) (any, error) {
 	return out, nil
 }
 
-// effectiveInput applies InputPath and Parameters.
+// effectiveInput applies InputPath and Parameters, or in a JSONata state
+// Arguments.
 func (sc *stateCtx) effectiveInput(in any) (any, error) {
+	if sc.st.jsonata {
+		return sc.arguments(in)
+	}
 	v, err := sc.selectPath(sc.st.inputPath, in)
 	if err != nil {
 		return nil, err
@@ -117,15 +137,45 @@ func (sc *stateCtx) effectiveInput(in any) (any, error) {
 	return sc.st.parameters.eval(v, sc)
 }
 
-// applyResult applies ResultSelector, ResultPath and OutputPath to a
-// state's result, and checks the size of the output it gives, so that the
-// state's own Retry and Catch see a States.DataLimitExceeded.
+// arguments evaluates a JSONata state's Arguments on its input; without
+// Arguments the input is passed on as it is.
+func (sc *stateCtx) arguments(in any) (any, error) {
+	a := sc.st.arguments
+	if a == nil {
+		return in, nil
+	}
+	v, err := a.eval(sc.statesObject(statesData{input: in}, a.context), sc)
+	if err != nil {
+		return nil, err
+	}
+	sc.inspect("afterArguments", v)
+	return v, nil
+}
+
+// applyResult applies ResultSelector, Assign, ResultPath and OutputPath
+// to a state's result (Assign and Output in a JSONata state), and checks
+// the size of the output it gives, so that the state's own Retry and
+// Catch see a States.DataLimitExceeded.
 func (sc *stateCtx) applyResult(in, result any) (any, error) {
+	if sc.st.jsonata {
+		sc.inspect("result", result)
+		out, err := sc.jsonataOutput(sc.st.assign, sc.st.output, materialize(result), statesData{input: in, result: result, hasResult: true})
+		if err != nil {
+			return nil, err
+		}
+		if err := sc.checkOutput(out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	result, err := sc.selectResult(result)
 	if err != nil {
 		return nil, err
 	}
 	sc.inspect("afterResultSelector", result)
+	if err := sc.assign(sc.st.assign, result); err != nil {
+		return nil, err
+	}
 	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
 	if err != nil {
 		return nil, err
@@ -149,7 +199,7 @@ func (sc *stateCtx) selectResult(result any) (any, error) {
 	sel := sc.st.resultSelector
 	if l, ok := result.(*lambdaResult); ok {
 		switch {
-		case sel == nil && sc.st.resultPath.null && sc.fr.run.insp == nil:
+		case sel == nil && sc.st.resultPath.null && sc.st.assign == nil && sc.fr.run.insp == nil:
 			return nil, nil
 		case sel != nil && sel.payloadOnly:
 			if v, err := sel.eval(l.payloadOnly(), sc); err == nil {

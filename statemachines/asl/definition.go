@@ -43,7 +43,7 @@ func Parse(definition []byte, substitutions map[string]string) (*Definition, err
 	}
 	v, err := decodeJSON(text)
 	if err != nil {
-		return nil, &LoadError{Problems: []Problem{{Message: "definition is not valid JSON: " + err.Error()}}}
+		return nil, &LoadError{Problems: []Problem{{Message: "definition is not valid JSON: " + err.Error(), Code: ProblemInvalidJSON}}}
 	}
 	l := &loader{}
 	o, ok := l.asObj("", v)
@@ -51,7 +51,7 @@ func Parse(definition []byte, substitutions map[string]string) (*Definition, err
 		return nil, l.err()
 	}
 	o.allow("a state machine", "Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage")
-	l.queryLanguage(o)
+	l.jsonata = l.queryLanguage(o)
 	if o.has("Version") && o.str("Version", false) != "1.0" {
 		l.addf(o.at("Version"), "only version \"1.0\" is supported")
 	}
@@ -74,7 +74,7 @@ func substitute(text []byte, subs map[string]string) ([]byte, error) {
 		name := string(m[2 : len(m)-1])
 		v, ok := subs[name]
 		if !ok {
-			missing = append(missing, Problem{Message: fmt.Sprintf("no value for definition substitution ${%s}", name)})
+			missing = append(missing, Problem{Message: fmt.Sprintf("no value for definition substitution ${%s}", name), Code: ProblemSchema})
 			return m
 		}
 		return []byte(v)
@@ -85,18 +85,38 @@ func substitute(text []byte, subs map[string]string) ([]byte, error) {
 	return out, nil
 }
 
-// queryLanguage rejects JSONata, which this interpreter does not run.
-func (l *loader) queryLanguage(o obj) {
+// queryLanguage reads an object's QueryLanguage and reports whether it
+// is JSONata; absent, it is JSONPath.
+func (l *loader) queryLanguage(o obj) bool {
 	if !o.has("QueryLanguage") {
-		return
+		return false
 	}
 	switch q := o.str("QueryLanguage", false); q {
 	case "JSONPath":
+		return false
 	case "JSONata":
-		l.addf(o.at("QueryLanguage"), "QueryLanguage JSONata is not supported; only JSONPath is")
+		return true
 	default:
-		l.addf(o.at("QueryLanguage"), "unknown QueryLanguage %q", q)
+		l.addf(o.at("QueryLanguage"), "unknown QueryLanguage %q: use JSONPath or JSONata", q)
+		return false
 	}
+}
+
+// stateLanguage reports whether a state uses JSONata: its own
+// QueryLanguage, or else the machine's. Nested states (Map item
+// processors, Parallel branches) fall back to the machine's too, not to
+// the state around them. A JSONata machine cannot turn a state back to
+// JSONPath.
+func (l *loader) stateLanguage(o obj) bool {
+	if !o.has("QueryLanguage") {
+		return l.jsonata
+	}
+	jsonata := l.queryLanguage(o)
+	if l.jsonata && !jsonata && o.str("QueryLanguage", false) == "JSONPath" {
+		l.addf(o.loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
+		return true
+	}
+	return jsonata
 }
 
 // graph loads StartAt and States and checks names, transitions and
@@ -131,12 +151,12 @@ func (l *loader) graph(o obj) *graph {
 // state is reachable from StartAt.
 func (l *loader) checkGraph(o, so obj, g *graph) {
 	if o.has("StartAt") && !so.has(g.startAt) {
-		l.addf(o.at("StartAt"), "StartAt %q is not a state", g.startAt)
+		l.addCodef(ProblemTransition, o.at("StartAt"), "StartAt %q is not a state", g.startAt)
 	}
 	for name, st := range g.states {
 		for _, t := range st.transitions() {
 			if _, ok := so.m[t.target]; !ok {
-				l.addf(pointer(so.at(name), t.field), "%q is not a state in this scope", t.target)
+				l.addCodef(ProblemTransition, pointer(so.at(name), t.field), "%q is not a state in this scope", t.target)
 			}
 		}
 	}
@@ -158,7 +178,7 @@ func (l *loader) checkGraph(o, so obj, g *graph) {
 	}
 	for name := range g.states {
 		if !seen[name] {
-			l.addf(so.at(name), "state %q is not reachable from StartAt", name)
+			l.addCodef(ProblemTransition, so.at(name), "state %q is not reachable from StartAt", name)
 		}
 	}
 }

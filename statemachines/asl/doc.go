@@ -6,8 +6,18 @@
 // (States.ALL, States.TaskFailed, States.Timeout, States.Runtime, ...), the same
 // retry and catch rules, and a history recorded with AWS's event types.
 //
-// JSONPath is the only query language; a definition that asks for JSONata is
-// rejected when it is parsed.
+// Both query languages run, for the whole machine or state by state, as
+// QueryLanguage says: JSONPath (the default) and JSONata, whose states
+// take Arguments and Output and "{% %}" expressions, with $states.input,
+// $states.result, $states.errorOutput and $states.context, and the
+// functions Step Functions adds to JSONata ($partition, $range, $hash,
+// $random, $uuid, $parse; $eval is removed). The expressions run on the
+// jsonata subpackage. Workflow variables work in both: Assign in a state
+// or a catcher sets them, $name reads them from JSONata and from JSONPath
+// fields, a Map iteration or Parallel branch reads the variables around it
+// and cannot assign them, and each StateExited event reports what its
+// state assigned. Inline Map is the only Map mode; callbacks
+// (.waitForTaskToken), activities and heartbeats are not run.
 //
 // A typical use:
 //

@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,6 +19,10 @@ const (
 	ErrorBranchFailed           = "States.BranchFailed"
 	ErrorNoChoiceMatched        = "States.NoChoiceMatched"
 	ErrorPermissions            = "States.Permissions"
+	// ErrorQueryEvaluation is the failure of a JSONata expression: it
+	// threw an error, returned nothing, or returned a value of the wrong
+	// type for its field.
+	ErrorQueryEvaluation = "States.QueryEvaluationError"
 	// ErrorParameterPathFailure and ErrorIntrinsicFailure are reserved by the
 	// specification. AWS reports both failures as States.Runtime, and so does
 	// this package; the names are kept so that ErrorEquals lists using them
@@ -39,6 +44,14 @@ type Error struct {
 
 	noName  bool // a Fail state without Error: the name is absent
 	noCause bool // the cause is absent (as opposed to "")
+	// taskResult: a States.DataLimitExceeded raised by a task's result,
+	// which States.ALL catches (AWS's recordings show it caught).
+	taskResult bool
+	// aborted: the Task state that failed with this error ended a Parallel
+	// branch and was recorded as TaskStateAborted.
+	aborted bool
+	// location: the field of the JSONata expression that failed.
+	location string
 }
 
 // Error returns "Name: Cause".
@@ -81,9 +94,16 @@ func asError(err error) *Error {
 	return newError(ErrorTaskFailed, err.Error())
 }
 
-// errorMatches reports whether a retrier's or catcher's ErrorEquals list
-// matches the error name. States.ALL matches everything but the terminal
-// errors; States.TaskFailed matches everything but States.Timeout and those.
+// matches reports whether a retrier's or catcher's ErrorEquals list
+// matches the error. States.ALL matches everything but the terminal errors,
+// though it does match a task result over the size limit, as AWS's
+// recordings show; States.TaskFailed matches everything but States.Timeout
+// and the terminal errors.
+func (e *Error) matches(equals []string) bool {
+	return errorMatches(equals, e.Name) || e.taskResult && slices.Contains(equals, ErrorAll)
+}
+
+// errorMatches reports whether an ErrorEquals list matches an error name.
 func errorMatches(equals []string, name string) bool {
 	for _, want := range equals {
 		switch want {
@@ -106,7 +126,17 @@ func errorMatches(equals []string, name string) bool {
 type Problem struct {
 	Location string // JSON Pointer (RFC 6901) into the definition, "" for the document
 	Message  string // what is wrong
+	Code     string // the kind of problem, as ValidateStateMachineDefinition names it
 }
+
+// Problem codes, as Step Functions' ValidateStateMachineDefinition names
+// them; a problem with no more specific code is SCHEMA_VALIDATION_FAILED.
+const (
+	ProblemSchema            = "SCHEMA_VALIDATION_FAILED"
+	ProblemInvalidJSON       = "INVALID_JSON_DESCRIPTION"
+	ProblemTransition        = "MISSING_TRANSITION_TARGET"
+	ProblemJSONataExpression = "INVALID_JSONATA_EXPRESSION"
+)
 
 // String returns "location: message".
 func (p Problem) String() string {

@@ -2,6 +2,7 @@ package asl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -99,3 +100,72 @@ func FuzzRun(f *testing.F) {
 type echoInvoker struct{}
 
 func (echoInvoker) Invoke(_ context.Context, payload []byte) ([]byte, error) { return payload, nil }
+
+// FuzzTemplates runs any Output and Assign, written in either query
+// language, on any input, after a state that sets two variables: loading
+// either rejects the definition with a *LoadError or gives a machine
+// whose run ends SUCCEEDED or FAILED with an ASL error name, never a
+// panic, and within the expression time limit.
+func FuzzTemplates(f *testing.F) {
+	for _, seed := range []struct {
+		jsonata        bool
+		output, assign string
+		input          string
+	}{
+		{true, `{"a":"{% $states.input.a %}","n":"{% $count($x) %}"}`, `{"y":"{% $x[0] + 1 %}"}`, `{"a":[1,2]}`},
+		{true, `"{% $reduce($x, function($i, $j){$i + $j}) %}"`, `{"z":"{% $states.context.Execution.Name %}"}`, `{}`},
+		{true, `"{% ($f := function($n){$n < 2 ? $n : $f($n-1) + $f($n-2)}; $f(25)) %}"`, `{}`, `null`},
+		{true, `["{% $partition($x, 1) %}","{% $range(0, 5, 2) %}","{% $hash($y, 'SHA-1') %}","{% $parse('[1]') %}"]`, `{"u":"{% $uuid() %}"}`, `[]`},
+		{true, `"{% $eval('1') %}"`, `{"states":"{% 1 %}"}`, `1`},
+		{false, `{"a.$":"$.a","x.$":"$x","y.$":"$y.k","f.$":"States.Format('{}', $y)"}`, `{"w.$":"$$.State.Name","v.$":"$x[0]"}`, `{"a":1}`},
+		{false, `{"n.$":"States.ArrayLength($x)"}`, `{"bad.$":"$nope"}`, `{}`},
+	} {
+		f.Add(seed.jsonata, seed.output, seed.assign, seed.input)
+	}
+	f.Fuzz(func(t *testing.T, jsonata bool, output, assign, input string) {
+		out, err := decodeJSON([]byte(output))
+		if err != nil {
+			return
+		}
+		asg, err := decodeJSON([]byte(assign))
+		if err != nil {
+			return
+		}
+		state := map[string]any{"Type": "Pass", "Assign": asg, "End": true}
+		if jsonata {
+			state["QueryLanguage"], state["Output"] = "JSONata", out
+		} else {
+			state["Parameters"] = out
+		}
+		def := map[string]any{"StartAt": "Init", "States": map[string]any{
+			"Init": map[string]any{"Type": "Pass", "Assign": map[string]any{"x": []any{json.Number("1"), json.Number("2")}, "y": map[string]any{"k": "v"}}, "Next": "Fuzz"},
+			"Fuzz": state,
+		}}
+		d, err := Parse([]byte(jsonText(def)), nil)
+		if err != nil {
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("Parse error %v is not a *LoadError", err)
+			}
+			return
+		}
+		m, err := New(d, WithClock(newVirtualClock()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		ex, err := m.StartSync(context.Background(), "fuzz", []byte(input))
+		if err != nil {
+			return // the input was rejected before the run started
+		}
+		if strings.Contains(deref(ex.Cause), "internal error") {
+			t.Fatalf("a state panicked: %s", deref(ex.Cause))
+		}
+		switch {
+		case ex.Status == "SUCCEEDED":
+		case ex.Status == "FAILED" && strings.HasPrefix(deref(ex.Error), "States."):
+		default:
+			t.Fatalf("status %s, error %s", ex.Status, deref(ex.Error))
+		}
+	})
+}

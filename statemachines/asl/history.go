@@ -24,8 +24,12 @@ type event struct {
 	err       *Error
 	resource  string
 	timeout   int64
-	index     int // Map iteration index or Map length
+	index     int            // Map iteration index or Map length
+	assigned  map[string]any // the variables a state set, on its exit
 }
+
+// evaluationFailed is the event of a failed JSONata expression.
+const evaluationFailed = types.HistoryEventTypeEvaluationFailed
 
 // history is the event log of one execution; parallel branches append to it
 // concurrently.
@@ -142,6 +146,13 @@ func (e *event) toAWS(id int64, roleARN string) types.HistoryEvent {
 		h.MapIterationSucceededEventDetails = &types.MapIterationEventDetails{Name: aws.String(e.name), Index: int32(e.index)}
 	case types.HistoryEventTypeMapIterationFailed:
 		h.MapIterationFailedEventDetails = &types.MapIterationEventDetails{Name: aws.String(e.name), Index: int32(e.index)}
+	case evaluationFailed:
+		h.EvaluationFailedEventDetails = &types.EvaluationFailedEventDetails{State: aws.String(e.name), Error: errName, Cause: cause}
+		if e.err != nil && e.err.location != "" {
+			h.EvaluationFailedEventDetails.Location = aws.String(e.err.location)
+		}
+	case types.HistoryEventTypeTaskStateAborted:
+		h.StateExitedEventDetails = &types.StateExitedEventDetails{Name: aws.String(e.name)}
 	default:
 		e.stateDetails(&h)
 	}
@@ -155,6 +166,10 @@ func (e *event) stateDetails(h *types.HistoryEvent) {
 		h.StateEnteredEventDetails = &types.StateEnteredEventDetails{Name: aws.String(e.name), Input: jsonPtr(e.input), InputDetails: &types.HistoryEventExecutionDataDetails{}}
 	case e.hasOutput:
 		h.StateExitedEventDetails = &types.StateExitedEventDetails{Name: aws.String(e.name), Output: jsonPtr(e.output), OutputDetails: &types.HistoryEventExecutionDataDetails{}}
+		if e.assigned != nil {
+			h.StateExitedEventDetails.AssignedVariables = variablesText(e.assigned)
+			h.StateExitedEventDetails.AssignedVariablesDetails = &types.AssignedVariablesDetails{}
+		}
 	}
 }
 

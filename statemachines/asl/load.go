@@ -14,11 +14,17 @@ import (
 // loader collects the problems found while loading a definition.
 type loader struct {
 	problems []Problem
+	jsonata  bool // the machine's query language is JSONata
 }
 
 // addf records a problem at loc.
 func (l *loader) addf(loc, format string, args ...any) {
-	l.problems = append(l.problems, Problem{Location: loc, Message: fmt.Sprintf(format, args...)})
+	l.addCodef(ProblemSchema, loc, format, args...)
+}
+
+// addCodef records a problem of a given code at loc.
+func (l *loader) addCodef(code, loc, format string, args ...any) {
+	l.problems = append(l.problems, Problem{Location: loc, Message: fmt.Sprintf(format, args...), Code: code})
 }
 
 // err returns a *LoadError when problems were found.
@@ -41,9 +47,10 @@ func pointer(loc string, token any) string {
 // obj reads typed fields from a JSON object, recording problems at their
 // JSON locations.
 type obj struct {
-	l   *loader
-	loc string
-	m   map[string]any
+	l       *loader
+	loc     string
+	m       map[string]any
+	jsonata bool // the object is a state, or part of one, in JSONata
 }
 
 // asObj checks that v is an object.

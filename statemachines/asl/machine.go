@@ -51,6 +51,11 @@ type Machine struct {
 	// histSize is the length of the last finished run's history, to size
 	// the next run's event log at once rather than by repeated growth.
 	histSize atomic.Int64
+
+	jsonata *jsonataFunctions // what JSONata evaluations run with
+	// exprOpts caches each expression's options (*texpr to
+	// []jsonata.Option): they depend on the machine, for $random and $uuid.
+	exprOpts sync.Map
 }
 
 // pending is an asynchronous execution that has not been saved yet.
@@ -79,6 +84,7 @@ func New(def *Definition, opts ...Option) (*Machine, error) {
 	if m.cfg.uuid == nil {
 		m.cfg.uuid = m.rand.uuid
 	}
+	m.jsonata = m.jsonataFunctions()
 	if m.cfg.store == nil {
 		m.cfg.store = NewMemoryStore()
 	}
@@ -185,7 +191,7 @@ func (m *Machine) execute(ctx context.Context, r *run) *Execution {
 		ctx, cancel = r.clock.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	fr := &frame{run: r}
+	fr := &frame{run: r, vars: &r.vars}
 	fr.record(event{typ: types.HistoryEventTypeExecutionStarted, ts: r.start, input: r.input, hasInput: true})
 	out, err := fr.runGraph(ctx, m.def.root, r.input)
 	ex := r.finish(ctx, out, err)

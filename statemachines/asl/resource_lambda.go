@@ -176,7 +176,7 @@ func mustJSON(v any) []byte {
 // it only where something inspects it.
 func decodeResult(out []byte, name string) (any, error) {
 	if len(out) > MaxPayloadSize {
-		return nil, dataLimitError(name)
+		return nil, resultLimitError(name)
 	}
 	if len(out) == 0 {
 		return nil, nil

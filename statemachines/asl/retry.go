@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -20,11 +21,15 @@ type retrier struct {
 	fullJitter  bool
 }
 
-// catcher is one element of a state's Catch field.
+// catcher is one element of a state's Catch field: ResultPath places the
+// error output in a JSONPath state, Output shapes it in a JSONata one, and
+// Assign, in either, replaces the state's own.
 type catcher struct {
 	errorEquals []string
 	next        string
 	resultPath  optPath
+	output      *template
+	assign      *assignment
 }
 
 // knownErrors are the States.* names an ErrorEquals list may use.
@@ -103,7 +108,7 @@ func (l *loader) retriers(o obj) []retrier {
 }
 
 // catchers loads the Catch field.
-func (l *loader) catchers(o obj) []catcher {
+func (l *loader) catchers(o obj, jsonata bool) []catcher {
 	arr, ok := l.array(o, "Catch")
 	if !ok {
 		return nil
@@ -114,14 +119,22 @@ func (l *loader) catchers(o obj) []catcher {
 		if !ok {
 			continue
 		}
-		co.allow("a catcher", "ErrorEquals", "Next", "ResultPath", "Comment")
 		c := catcher{next: co.str("Next", true)}
 		var all bool
 		c.errorEquals, all = l.errorEquals(co)
 		if all && i != len(arr)-1 {
 			l.addf(co.loc, "a catcher with States.ALL must be the last one")
 		}
-		c.resultPath = co.path("ResultPath", true, true)
+		if jsonata {
+			co.allow("a catcher of a JSONata state", "ErrorEquals", "Next", "Output", "Assign", "Comment")
+			if v, ok := co.m["Output"]; ok {
+				c.output = l.jsonataTemplate(co.at("Output"), fmt.Sprintf("Catch[%d]/Output", i), v)
+			}
+		} else {
+			co.allow("a catcher", "ErrorEquals", "Next", "ResultPath", "Assign", "Comment")
+			c.resultPath = co.path("ResultPath", true, true)
+		}
+		c.assign = l.assignField(co, jsonata, fmt.Sprintf("Catch[%d]/Assign", i))
 		out = append(out, c)
 	}
 	return out
@@ -146,9 +159,10 @@ type attemptFunc func(ctx context.Context) (any, error)
 
 // runWithRetry runs attempt, retrying and catching errors as the state's
 // Retry and Catch fields say, then applies ResultSelector, ResultPath and
-// OutputPath. failed, when not nil, is called once when an attempt's error
-// is final (it will not be retried), before any catcher applies.
-func (sc *stateCtx) runWithRetry(ctx context.Context, in any, attempt attemptFunc, failed func()) (any, string, error) {
+// OutputPath (Output in JSONata). failed, when not nil, is called once
+// with an attempt's error when it is final (it will not be retried),
+// before any catcher applies.
+func (sc *stateCtx) runWithRetry(ctx context.Context, in any, attempt attemptFunc, failed func(error)) (any, string, error) {
 	var counts []int64
 	for {
 		result, err := attempt(ctx)
@@ -170,7 +184,7 @@ func (sc *stateCtx) runWithRetry(ctx context.Context, in any, attempt attemptFun
 		}
 		if !retry {
 			if fromAttempt && failed != nil {
-				failed()
+				failed(e)
 			}
 			if e.Name == ErrorRuntime {
 				return nil, "", e
@@ -194,7 +208,7 @@ func isAbort(ctx context.Context, err error) bool {
 // exhausted, counts the attempt and returns the delay before the next one.
 func (sc *stateCtx) retryDelay(e *Error, counts *[]int64) (time.Duration, bool) {
 	for i, r := range sc.st.retry {
-		if !errorMatches(r.errorEquals, e.Name) {
+		if !e.matches(r.errorEquals) {
 			continue
 		}
 		if *counts == nil {
@@ -226,13 +240,26 @@ func (r *run) backoff(rt retrier, n int64) time.Duration {
 	return d
 }
 
-// catch applies the first catcher matching e, or returns e.
+// catch applies the first catcher matching e, or returns e. The
+// catcher's Assign replaces the state's, which is then not applied.
 func (sc *stateCtx) catch(in any, e *Error) (any, string, error) {
 	for _, c := range sc.st.catch {
-		if !errorMatches(c.errorEquals, e.Name) {
+		if !e.matches(c.errorEquals) {
 			continue
 		}
-		out, err := sc.applyResultPath(c.resultPath, in, e.catchValue())
+		sc.assigned = nil
+		errOut := e.catchValue()
+		if sc.st.jsonata {
+			out, err := sc.jsonataOutput(c.assign, c.output, errOut, statesData{input: in, errorOutput: errOut, hasError: true})
+			if err != nil {
+				return nil, "", err
+			}
+			return out, c.next, nil
+		}
+		if err := sc.assign(c.assign, errOut); err != nil {
+			return nil, "", err
+		}
+		out, err := sc.applyResultPath(c.resultPath, in, errOut)
 		if err != nil {
 			return nil, "", err
 		}

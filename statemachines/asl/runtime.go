@@ -24,13 +24,17 @@ type run struct {
 	start time.Time
 	hist  *history
 	insp  map[string]any // TestState inspection notes, nil otherwise
+	vars  scope          // the top level's workflow variables
 }
 
 // frame is one thread of a run: the top level, a Parallel branch or a Map
-// iteration. It links each event it records to the previous one.
+// iteration. It links each event it records to the previous one, and
+// holds the thread's workflow variables.
 type frame struct {
-	run  *run
-	prev int64
+	run    *run
+	prev   int64
+	vars   *scope
+	branch bool // a Parallel branch
 }
 
 // record appends an event, linking it to this frame's previous event.
@@ -43,8 +47,11 @@ func (fr *frame) record(e event) int64 {
 	return fr.prev
 }
 
-// child starts a frame that continues from this one's last event.
-func (fr *frame) child() *frame { return &frame{run: fr.run, prev: fr.prev} }
+// child starts a frame that continues from this one's last event, with a
+// scope of its own inside this one's.
+func (fr *frame) child() *frame {
+	return &frame{run: fr.run, prev: fr.prev, vars: newScope(fr.vars)}
+}
 
 // runGraph runs a StartAt/States scope from StartAt until a state ends it.
 func (fr *frame) runGraph(ctx context.Context, g *graph, in any) (any, error) {
@@ -85,11 +92,30 @@ func (fr *frame) runState(ctx context.Context, st *state, in any) (out any, next
 	if err == nil && !sc.outChecked && st.typ != "Fail" {
 		err = sc.checkOutput(out)
 	}
+	if err == nil && sc.assigned != nil {
+		err = fr.vars.set(sc, sc.assigned)
+	}
 	if err != nil || st.typ == "Fail" {
+		fr.abortTask(ctx, st, err)
 		return nil, "", err
 	}
-	fr.record(event{typ: st.exited, name: st.name, output: out, hasOutput: true})
+	fr.record(event{typ: st.exited, name: st.name, output: out, hasOutput: true, assigned: sc.assigned})
 	return out, next, nil
+}
+
+// abortTask records the TaskStateAborted AWS records for a Task state
+// whose failure ends a Parallel branch, and marks the error so that the
+// Parallel state records no ParallelStateFailed of its own: the history
+// AWS recorded for such a branch has the one and not the other.
+func (fr *frame) abortTask(ctx context.Context, st *state, err error) {
+	if !fr.branch || st.typ != "Task" || err == nil || isAbort(ctx, err) {
+		return
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		e.aborted = true
+	}
+	fr.record(event{typ: types.HistoryEventTypeTaskStateAborted, name: st.name})
 }
 
 // finish records how the execution ended and returns its description.

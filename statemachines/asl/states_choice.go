@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -29,7 +30,14 @@ type rule struct {
 	operand     any    // literal operand; a time.Time for Timestamp*
 	operandPath *jsonpath.Path
 
+	// A rule of a JSONata state is its Condition alone.
+	condition jvalue
+
 	next string
+	// Assign (and in JSONata Output) of a top-level rule replace the
+	// state's own when the rule matches.
+	assign *assignment
+	output *template
 }
 
 // operandKind is the JSON type each comparator's literal operand must have.
@@ -56,11 +64,45 @@ func (l *loader) choiceState(o obj) kind {
 		return c
 	}
 	for i, raw := range arr {
-		if r := l.rule(pointer(o.at("Choices"), i), raw, true); r != nil {
+		loc := pointer(o.at("Choices"), i)
+		var r *rule
+		if o.jsonata {
+			r = l.jsonataRule(loc, raw, i)
+		} else {
+			r = l.rule(loc, raw, true)
+		}
+		if r != nil {
 			c.choices = append(c.choices, r)
 		}
 	}
 	return c
+}
+
+// jsonataRule loads a rule of a JSONata Choice state: a Condition that is
+// an expression or a boolean, with Next, and optionally Assign and Output.
+func (l *loader) jsonataRule(loc string, raw any, i int) *rule {
+	o, ok := l.asObj(loc, raw)
+	if !ok {
+		return nil
+	}
+	o.allow("a Choice rule of a JSONata state", "Condition", "Next", "Assign", "Output", "Comment")
+	r := &rule{next: o.str("Next", true)}
+	field := fmt.Sprintf("Choices[%d]", i)
+	v, set := l.jsonataValue(o, "Condition")
+	switch _, isBool := v.lit.(bool); {
+	case !set:
+		l.addf(o.loc, "missing required field \"Condition\"")
+	case v.x != nil:
+		v.x.field = field + "/Condition"
+	case !isBool:
+		l.addf(o.at("Condition"), "must be a boolean or a JSONata expression, not %s", jsontype.Name(v.lit))
+	}
+	r.condition = v
+	r.assign = l.assignField(o, true, field+"/Assign")
+	if out, ok := o.m["Output"]; ok {
+		r.output = l.jsonataTemplate(o.at("Output"), field+"/Output", out)
+	}
+	return r
 }
 
 // rule loads one rule; top-level rules carry Next, nested ones must not.
@@ -75,9 +117,10 @@ func (l *loader) rule(loc string, raw any, top bool) *rule {
 	}
 	var ops []string
 	for k := range o.m {
-		switch k {
-		case "Next", "Comment", "Variable":
-		case "And", "Or", "Not":
+		switch {
+		case k == "Assign" && top:
+		case k == "Next" || k == "Comment" || k == "Variable":
+		case k == "And" || k == "Or" || k == "Not":
 			ops = append(ops, k)
 		default:
 			if operandKind[strings.TrimSuffix(k, "Path")] == "" || strings.HasPrefix(k, "Is") && strings.HasSuffix(k, "Path") || k == "StringMatchesPath" {
@@ -92,6 +135,9 @@ func (l *loader) rule(loc string, raw any, top bool) *rule {
 		return nil
 	}
 	l.ruleBody(o, r, ops[0])
+	if top {
+		r.assign = l.assignField(o, false, "")
+	}
 	return r
 }
 
@@ -165,26 +211,58 @@ func parseTimestamp(s string) (time.Time, bool) {
 }
 
 func (c *choiceState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
+	if sc.st.jsonata {
+		return c.executeJSONata(sc, in)
+	}
 	eff, err := sc.selectPath(sc.st.inputPath, in)
 	if err != nil {
 		return nil, "", err
 	}
 	sc.inspect("afterInputPath", eff)
-	next := c.def
+	next, assign := c.def, sc.st.assign
 	for _, r := range c.choices {
 		ok, err := r.eval(sc, eff)
 		if err != nil {
 			return nil, "", err
 		}
 		if ok {
-			next = r.next
+			next, assign = r.next, r.assign
 			break
 		}
 	}
 	if next == "" {
 		return nil, "", newError(ErrorNoChoiceMatched, "No Matches!")
 	}
+	if err := sc.assign(assign, eff); err != nil {
+		return nil, "", err
+	}
 	out, err := sc.selectPath(sc.st.outputPath, eff)
+	return out, next, err
+}
+
+// executeJSONata picks the first rule whose Condition is true, and takes
+// its Assign and Output, or the state's own for Default.
+func (c *choiceState) executeJSONata(sc *stateCtx, in any) (any, string, error) {
+	d := statesData{input: in}
+	next, assign, output := c.def, sc.st.assign, sc.st.output
+	for _, r := range c.choices {
+		v, err := r.condition.eval(sc, d)
+		if err != nil {
+			return nil, "", err
+		}
+		ok, isBool := v.(bool)
+		if !isBool {
+			return nil, "", sc.typeErrorf(r.condition, r.condition.x.field, "boolean", v)
+		}
+		if ok {
+			next, assign, output = r.next, r.assign, r.output
+			break
+		}
+	}
+	if next == "" {
+		return nil, "", newError(ErrorNoChoiceMatched, "No Matches!")
+	}
+	out, err := sc.jsonataOutput(assign, output, in, d)
 	return out, next, err
 }
 

@@ -16,6 +16,8 @@ type failState struct {
 	hasErr, hasCause bool
 	errPath          *dynamicString
 	causePath        *dynamicString
+	// In a JSONata state, Error and Cause may be expressions.
+	errExpr, causeExpr *texpr
 }
 
 // dynamicString is an ErrorPath or CausePath: a JSONPath or an intrinsic
@@ -28,7 +30,18 @@ type dynamicString struct {
 
 // failState loads a Fail state.
 func (l *loader) failState(o obj) kind {
-	f := &failState{errName: o.str("Error", false), cause: o.str("Cause", false), hasErr: o.has("Error"), hasCause: o.has("Cause")}
+	f := &failState{hasErr: o.has("Error"), hasCause: o.has("Cause")}
+	if o.jsonata {
+		errV, _ := l.jsonataValue(o, "Error")
+		causeV, _ := l.jsonataValue(o, "Cause")
+		f.errExpr, f.causeExpr = errV.x, causeV.x
+	}
+	if f.errExpr == nil {
+		f.errName = o.str("Error", false)
+	}
+	if f.causeExpr == nil {
+		f.cause = o.str("Cause", false)
+	}
 	f.errPath = l.dynamicString(o, "ErrorPath")
 	f.causePath = l.dynamicString(o, "CausePath")
 	if f.hasErr && f.errPath != nil {
@@ -89,9 +102,18 @@ func (d *dynamicString) eval(sc *stateCtx, in any) (string, error) {
 }
 
 func (f *failState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
-	sc.inspect("afterInputPath", in)
 	e := &Error{Name: f.errName, Cause: f.cause, noName: !f.hasErr, noCause: !f.hasCause}
 	var err error
+	if sc.st.jsonata {
+		if e.Name, err = sc.stringExpr(f.errExpr, "Error", e.Name, in); err != nil {
+			return nil, "", err
+		}
+		if e.Cause, err = sc.stringExpr(f.causeExpr, "Cause", e.Cause, in); err != nil {
+			return nil, "", err
+		}
+		return nil, "", e
+	}
+	sc.inspect("afterInputPath", in)
 	if f.errPath != nil {
 		if e.Name, err = f.errPath.eval(sc, in); err != nil {
 			return nil, "", err
@@ -105,4 +127,21 @@ func (f *failState) execute(_ context.Context, sc *stateCtx, in any) (any, strin
 		e.noCause = false
 	}
 	return nil, "", e
+}
+
+// stringExpr evaluates an expression that must give a string; without one,
+// lit is the value.
+func (sc *stateCtx) stringExpr(x *texpr, field, lit string, in any) (string, error) {
+	if x == nil {
+		return lit, nil
+	}
+	v, err := sc.evalExpr(x, sc.statesObject(statesData{input: in}, x.context))
+	if err != nil {
+		return "", err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", sc.typeErrorf(jvalue{x: x}, field, "string", v)
+	}
+	return s, nil
 }

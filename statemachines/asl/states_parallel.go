@@ -2,6 +2,7 @@ package asl
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -28,7 +29,7 @@ func (l *loader) parallelState(o obj) kind {
 		if !ok {
 			continue
 		}
-		bo.allow("a branch", "StartAt", "States", "Comment", "QueryLanguage")
+		bo.allow("a branch", "StartAt", "States", "Comment")
 		p.branches = append(p.branches, l.graph(bo))
 	}
 	return p
@@ -42,21 +43,36 @@ func (p *parallelState) execute(ctx context.Context, sc *stateCtx, in any) (any,
 	attempt := func(ctx context.Context) (any, error) {
 		sc.fr.record(event{typ: types.HistoryEventTypeParallelStateStarted})
 		return runConcurrently(ctx, sc.fr, len(p.branches), len(p.branches), func(ctx context.Context, fr *frame, i int) (any, error) {
+			fr.branch = true
 			return fr.runGraph(ctx, p.branches[i], eff)
 		})
 	}
-	failed := func() { sc.fr.record(event{typ: types.HistoryEventTypeParallelStateFailed}) }
-	return sc.runWithRetry(ctx, in, attempt, failed)
+	return sc.runWithRetry(ctx, in, attempt, sc.parallelFailed)
 }
 
-// runConcurrently runs n jobs, at most limit at a time, each on its own
-// frame, and returns their results in order. The first error cancels the
-// jobs still running and is returned.
+// parallelFailed records ParallelStateFailed, unless the branch ended on a
+// Task state recorded as aborted: AWS recorded a Parallel state whose
+// branch ended on a failed Task (TaskStateAborted) without it, and one
+// whose branch ended on a Fail state with it.
+func (sc *stateCtx) parallelFailed(err error) {
+	var e *Error
+	if errors.As(err, &e) && e.aborted {
+		e.aborted = false
+		return
+	}
+	sc.fr.record(event{typ: types.HistoryEventTypeParallelStateFailed})
+}
+
+// runConcurrently runs n jobs, at most limit at a time, each on a frame
+// of its own (with its own variable scope), and returns their results in
+// order. The first error cancels the jobs still running and is returned.
 func runConcurrently(ctx context.Context, parent *frame, n, limit int, job func(context.Context, *frame, int) (any, error)) (any, error) {
 	results := make([]any, n)
 	if limit <= 1 || n <= 1 {
 		for i := 0; i < n; i++ {
-			v, err := job(ctx, parent, i)
+			fr := parent.child()
+			v, err := job(ctx, fr, i)
+			parent.prev = fr.prev
 			if err != nil {
 				return nil, err
 			}

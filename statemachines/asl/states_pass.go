@@ -15,6 +15,10 @@ func (l *loader) passState(o obj) kind {
 }
 
 func (p *passState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
+	if sc.st.jsonata {
+		out, err := sc.jsonataOutput(sc.st.assign, sc.st.output, in, statesData{input: in})
+		return out, sc.st.next, err
+	}
 	eff, err := sc.effectiveInput(in)
 	if err != nil {
 		return nil, "", err
@@ -30,6 +34,9 @@ func (p *passState) execute(_ context.Context, sc *stateCtx, in any) (any, strin
 		sc.inspect("afterParameters", eff)
 	}
 	sc.inspect("afterResultSelector", result)
+	if err := sc.assign(sc.st.assign, result); err != nil {
+		return nil, "", err
+	}
 	out, err := sc.applyResultPath(sc.st.resultPath, in, result)
 	if err != nil {
 		return nil, "", err
@@ -43,6 +50,10 @@ func (p *passState) execute(_ context.Context, sc *stateCtx, in any) (any, strin
 type succeedState struct{}
 
 func (succeedState) execute(_ context.Context, sc *stateCtx, in any) (any, string, error) {
+	if sc.st.jsonata {
+		out, err := sc.jsonataOutput(nil, sc.st.output, in, statesData{input: in})
+		return out, "", err
+	}
 	v, err := sc.selectPath(sc.st.inputPath, in)
 	if err != nil {
 		return nil, "", err

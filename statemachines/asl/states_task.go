@@ -17,12 +17,25 @@ type taskState struct {
 	timeout     int64 // seconds, 0 for none
 	timeoutPath *jsonpath.Path
 	lambda      bool // Resource is a function ARN: Lambda* history events
+
+	// In a JSONata state, TimeoutSeconds and HeartbeatSeconds may be
+	// expressions.
+	timeoutExpr, heartbeatExpr *texpr
 }
 
 // taskState loads a Task state.
 func (l *loader) taskState(o obj) kind {
 	t := &taskState{resource: o.str("Resource", true)}
 	t.lambda = isLambdaARN(t.resource)
+	if o.jsonata {
+		to := l.jsonataNumber(o, "TimeoutSeconds", positiveSeconds)
+		hb := l.jsonataNumber(o, "HeartbeatSeconds", positiveSeconds)
+		t.timeoutExpr, t.heartbeatExpr, t.timeout = to.x, hb.x, to.literalInt()
+		if h := hb.literalInt(); h > 0 && t.timeout > 0 && h >= t.timeout {
+			l.addf(o.at("HeartbeatSeconds"), "HeartbeatSeconds must be smaller than TimeoutSeconds")
+		}
+		return t
+	}
 	t.timeout, _ = o.integer("TimeoutSeconds", 1)
 	t.timeoutPath = o.path("TimeoutSecondsPath", false, true).p
 	if o.has("TimeoutSeconds") && o.has("TimeoutSecondsPath") {
@@ -47,6 +60,9 @@ var (
 	serviceEvents = taskEvents{types.HistoryEventTypeTaskScheduled, types.HistoryEventTypeTaskStarted, types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeTaskFailed, types.HistoryEventTypeTaskTimedOut}
 )
 
+// positiveSeconds is what TimeoutSeconds and HeartbeatSeconds take.
+var positiveSeconds = numberRule{integer: true, min: 1, max: 99999999}
+
 func (t *taskState) execute(ctx context.Context, sc *stateCtx, in any) (any, string, error) {
 	eff, err := sc.selectPath(sc.st.inputPath, in)
 	if err != nil {
@@ -58,7 +74,12 @@ func (t *taskState) execute(ctx context.Context, sc *stateCtx, in any) (any, str
 	}
 	attempt := func(ctx context.Context) (any, error) {
 		params := eff
-		if sc.st.parameters != nil {
+		switch {
+		case sc.st.jsonata:
+			if params, err = sc.arguments(in); err != nil {
+				return nil, err
+			}
+		case sc.st.parameters != nil:
 			if params, err = sc.st.parameters.eval(eff, sc); err != nil {
 				return nil, err
 			}
@@ -68,8 +89,21 @@ func (t *taskState) execute(ctx context.Context, sc *stateCtx, in any) (any, str
 	return sc.runWithRetry(ctx, in, attempt, nil)
 }
 
-// timeoutSeconds resolves TimeoutSeconds or TimeoutSecondsPath.
+// timeoutSeconds resolves TimeoutSeconds or TimeoutSecondsPath, or in a
+// JSONata state the expressions of TimeoutSeconds and HeartbeatSeconds
+// (a heartbeat is checked, not enforced).
 func (t *taskState) timeoutSeconds(sc *stateCtx, in any) (int64, error) {
+	if t.timeoutExpr != nil || t.heartbeatExpr != nil {
+		d := statesData{input: in}
+		if _, err := sc.numberField(jvalue{x: t.heartbeatExpr}, "HeartbeatSeconds", positiveSeconds, d); err != nil {
+			return 0, err
+		}
+		if t.timeoutExpr == nil {
+			return t.timeout, nil
+		}
+		f, err := sc.numberField(jvalue{x: t.timeoutExpr}, "TimeoutSeconds", positiveSeconds, d)
+		return int64(f), err
+	}
 	if t.timeoutPath == nil {
 		return t.timeout, nil
 	}

@@ -15,7 +15,12 @@ type waitState struct {
 	timestamp     time.Time
 	secondsPath   *jsonpath.Path
 	timestampPath *jsonpath.Path
+	// In a JSONata state, Seconds or Timestamp may be an expression.
+	secondsExpr, timestampExpr *texpr
 }
+
+// waitSeconds is what Seconds takes.
+var waitSeconds = numberRule{integer: true, max: 99999999}
 
 // waitState loads exactly one of Seconds, Timestamp, SecondsPath and
 // TimestampPath.
@@ -30,7 +35,16 @@ func (l *loader) waitState(o obj) kind {
 	if n != 1 {
 		l.addf(o.loc, "a Wait state needs exactly one of Seconds, Timestamp, SecondsPath and TimestampPath")
 	}
-	w.seconds, _ = o.integer("Seconds", 0)
+	if o.jsonata {
+		sec := l.jsonataNumber(o, "Seconds", waitSeconds)
+		w.secondsExpr, w.seconds = sec.x, sec.literalInt()
+		if ts, _ := l.jsonataValue(o, "Timestamp"); ts.x != nil {
+			w.timestampExpr = ts.x
+			return w
+		}
+	} else {
+		w.seconds, _ = o.integer("Seconds", 0)
+	}
 	if o.has("Timestamp") {
 		t, ok := parseTimestamp(o.str("Timestamp", false))
 		if !ok {
@@ -55,6 +69,13 @@ func (w *waitState) execute(ctx context.Context, sc *stateCtx, in any) (any, str
 	if err := sc.fr.run.clock.Sleep(ctx, d); err != nil {
 		return nil, "", err
 	}
+	if sc.st.jsonata {
+		out, err := sc.jsonataOutput(sc.st.assign, sc.st.output, in, statesData{input: in})
+		return out, sc.st.next, err
+	}
+	if err := sc.assign(sc.st.assign, eff); err != nil {
+		return nil, "", err
+	}
 	out, err := sc.selectPath(sc.st.outputPath, eff)
 	return out, sc.st.next, err
 }
@@ -62,6 +83,11 @@ func (w *waitState) execute(ctx context.Context, sc *stateCtx, in any) (any, str
 // duration computes how long to wait.
 func (w *waitState) duration(sc *stateCtx, in any) (time.Duration, error) {
 	switch {
+	case w.secondsExpr != nil:
+		f, err := sc.numberField(jvalue{x: w.secondsExpr}, "Seconds", waitSeconds, statesData{input: in})
+		return time.Duration(f) * time.Second, err
+	case w.timestampExpr != nil:
+		return w.expressionTimestamp(sc, in)
 	case w.secondsPath != nil:
 		return w.pathSeconds(sc, in)
 	case w.timestampPath != nil:
@@ -79,6 +105,21 @@ func (w *waitState) duration(sc *stateCtx, in any) (time.Duration, error) {
 		return w.timestamp.Sub(sc.fr.run.clock.Now()), nil
 	}
 	return time.Duration(w.seconds) * time.Second, nil
+}
+
+// expressionTimestamp evaluates a Timestamp expression, which must give
+// an ISO-8601 date-time with its offset.
+func (w *waitState) expressionTimestamp(sc *stateCtx, in any) (time.Duration, error) {
+	v, err := sc.evalExpr(w.timestampExpr, sc.statesObject(statesData{input: in}, w.timestampExpr.context))
+	if err != nil {
+		return 0, err
+	}
+	s, _ := v.(string)
+	t, ok := parseTimestamp(s)
+	if !ok || !strings.Contains(s, "T") {
+		return 0, sc.queryErrorf("Timestamp", "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", plainText(v))
+	}
+	return t.Sub(sc.fr.run.clock.Now()), nil
 }
 
 // pathSeconds reads SecondsPath, which must be a non-negative integer.

@@ -12,14 +12,21 @@ import (
 	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
-// template is a compiled payload template (Parameters, ResultSelector,
-// ItemSelector): literal values, with "key.$" fields taken from a path or an
-// intrinsic function call.
+// template is a compiled payload template: in a JSONPath state
+// (Parameters, ResultSelector, ItemSelector, Assign) literal values, with
+// "key.$" fields taken from a path or an intrinsic function call; in a
+// JSONata state (Arguments, Output, Assign, ItemSelector, Items) literal
+// values with "{% %}" expressions, evaluated on the $states object.
 type template struct {
 	root tnode
 	// payloadOnly: the template reads nothing of its input but what is
 	// under $.Payload (see readsOnly).
 	payloadOnly bool
+	// context: an expression of a JSONata template may read
+	// $states.context.
+	context bool
+	// hasExpr: a JSONata template holds an expression.
+	hasExpr bool
 }
 
 // tnode is one node of a payload template.

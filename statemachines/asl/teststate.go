@@ -22,14 +22,36 @@ type TestStateResult struct {
 	Inspection *types.InspectionData // nil at level INFO
 }
 
-// testStateName is the name the state runs under.
+// testStateName is the name a state given alone runs under.
 const testStateName = "TestState"
 
-// TestState runs a single state definition (an object with "Type") on
-// input, as the Step Functions TestState API does. At DEBUG and TRACE it
-// reports the data after each processing step.
-func TestState(ctx context.Context, stateDef, input []byte, level InspectionLevel, opts ...Option) (*TestStateResult, error) {
-	def, err := parseState(stateDef)
+// TestStateInput is a TestState request, as the Step Functions TestState
+// API takes it.
+type TestStateInput struct {
+	// Definition is one state (an object with "Type"), or a whole state
+	// machine when StateName is set.
+	Definition []byte
+	// StateName names the state of Definition to test.
+	StateName string
+	// Input is the state's input, JSON text; empty is {}.
+	Input []byte
+	// Variables are the workflow variables the state starts with: a JSON
+	// object, or empty for none.
+	Variables []byte
+	// InspectionLevel is INFO (the default), DEBUG or TRACE.
+	InspectionLevel InspectionLevel
+}
+
+// TestState runs a single state on its input, as the Step Functions
+// TestState API does. At DEBUG and TRACE it reports the data after each
+// processing step, and the variables after the state. A definition AWS
+// would reject yields a *LoadError.
+func TestState(ctx context.Context, in TestStateInput, opts ...Option) (*TestStateResult, error) {
+	def, st, err := parseTestState(in.Definition, in.StateName)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := decodeVariables(in.Variables)
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +60,14 @@ func TestState(ctx context.Context, stateDef, input []byte, level InspectionLeve
 		return nil, err
 	}
 	defer m.Close()
-	r, err := m.newRun(testStateName, input)
+	r, err := m.newRun(testStateName, in.Input)
 	if err != nil {
 		return nil, err
 	}
 	r.insp = map[string]any{}
-	fr := &frame{run: r}
-	out, next, runErr := fr.runState(ctx, def.root.states[testStateName], r.input)
+	fr := &frame{run: r, vars: &r.vars}
+	fr.vars.seed(vars)
+	out, next, runErr := fr.runState(ctx, st, r.input)
 	res := &TestStateResult{Status: types.TestExecutionStatusSucceeded, NextState: next}
 	if runErr != nil {
 		res.Status = types.TestExecutionStatusFailed
@@ -52,27 +75,52 @@ func TestState(ctx context.Context, stateDef, input []byte, level InspectionLeve
 	} else {
 		res.Output = aws.String(jsonText(out))
 	}
-	if level == types.InspectionLevelDebug || level == types.InspectionLevelTrace {
+	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
+		if all := fr.vars.all(); len(all) > 0 {
+			r.insp["variables"] = all
+		}
 		res.Inspection = inspectionData(r.insp)
 	}
 	return res, nil
 }
 
-// parseState loads one state as a single-state definition.
-func parseState(stateDef []byte) (*Definition, error) {
-	v, err := decodeJSON(stateDef)
+// parseTestState loads the state to test: a state given alone, or the
+// state named name of a state machine, as a single-state definition.
+func parseTestState(text []byte, name string) (*Definition, *state, error) {
+	if name != "" {
+		return stateOf(text, name)
+	}
+	v, err := decodeJSON(text)
 	if err != nil {
-		return nil, &LoadError{Problems: []Problem{{Message: "state is not valid JSON: " + err.Error()}}}
+		return nil, nil, &LoadError{Problems: []Problem{{Message: "state is not valid JSON: " + err.Error(), Code: ProblemInvalidJSON}}}
 	}
 	l := &loader{}
 	st := l.state("", testStateName, v)
 	if err := l.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if st == nil {
-		return nil, &LoadError{Problems: []Problem{{Message: "not a state"}}}
+		return nil, nil, &LoadError{Problems: []Problem{{Message: "not a state", Code: ProblemSchema}}}
 	}
-	return &Definition{root: &graph{startAt: testStateName, states: map[string]*state{testStateName: st}}, text: stateDef}, nil
+	return &Definition{root: &graph{startAt: testStateName, states: map[string]*state{testStateName: st}}, text: text}, st, nil
+}
+
+// stateOf loads a state machine and picks its state named name.
+func stateOf(text []byte, name string) (*Definition, *state, error) {
+	full, err := Parse(text, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var st *state
+	full.root.walk(func(s *state) {
+		if s.name == name {
+			st = s
+		}
+	})
+	if st == nil {
+		return nil, nil, &LoadError{Problems: []Problem{{Location: "/States", Message: fmt.Sprintf("the state machine has no state named %q", name), Code: ProblemSchema}}}
+	}
+	return &Definition{root: &graph{startAt: name, states: map[string]*state{name: st}}, text: text}, st, nil
 }
 
 // inspectionData converts what the run noted to AWS's shape.
@@ -86,11 +134,13 @@ func inspectionData(n map[string]any) *types.InspectionData {
 	}
 	return &types.InspectionData{
 		Input:               text("input"),
+		AfterArguments:      text("afterArguments"),
 		AfterInputPath:      text("afterInputPath"),
 		AfterParameters:     text("afterParameters"),
 		Result:              text("result"),
 		AfterResultSelector: text("afterResultSelector"),
 		AfterResultPath:     text("afterResultPath"),
+		Variables:           text("variables"),
 	}
 }
 

@@ -1,39 +1,49 @@
-// Package rebuild brings the read model up to date with the event log.
+// Package rebuild brings a domain's read model up to date with its event
+// log.
 //
-// Run scans every account (EventStore.Accounts), reads its events
-// (EventStore.Read), folds them (events.Replay) and stores the result
-// (StateStore.Put, which only moves forward). With CatchUp set it starts
-// from each account's stored state and reads only the events after it,
-// which is what the server does at startup after a crash; without it, it
-// folds every account from its first event, which is `stepfold replay`.
+// Run scans every stream (EventStore.Streams) and has the domain's tasks
+// fold each one's log into the read model (Folder.Rebuild, which only moves
+// forward). With CatchUp set it starts from each stream's stored state and
+// reads only the events after it, which is what the server does at startup
+// after a crash; without it, it folds every stream from its first event,
+// which is `stepfold replay`.
 package rebuild
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
 
-// Options tunes Run. The zero value rebuilds every account from scratch.
+// Folder folds one stream's log into the read model; *tasks.Service is one.
+type Folder interface {
+	Rebuild(ctx context.Context, stream string, catchUp bool, each func([]events.Event) error) (read int64, stored bool, err error)
+}
+
+// Streams lists the streams that have events; an events.EventStore is one.
+type Streams interface {
+	Streams(ctx context.Context, after string, limit int) ([]string, error)
+}
+
+// Options tunes Run. The zero value rebuilds every stream from scratch.
 type Options struct {
-	// CatchUp folds only the events after each account's stored state.
+	// CatchUp folds only the events after each stream's stored state.
 	CatchUp bool
-	// Republish, if set, receives each account's events read, in order,
+	// Republish, if set, receives each stream's events read, in order,
 	// after they are folded.
 	Republish func(ctx context.Context, evs []events.Event) error
-	// Progress, if set, is called after each account.
+	// Progress, if set, is called after each stream.
 	Progress func(Stats)
 }
 
 // Stats counts what Run did.
 type Stats struct {
-	Accounts int64 // accounts scanned
-	Events   int64 // events read and folded
-	Updated  int64 // accounts whose stored state moved forward
-	Started  time.Time
-	Elapsed  time.Duration
+	Streams int64 // streams scanned
+	Events  int64 // events read and folded
+	Updated int64 // streams whose stored state moved forward
+	Started time.Time
+	Elapsed time.Duration
 }
 
 // EventsPerSecond is the fold rate.
@@ -44,20 +54,27 @@ func (s Stats) EventsPerSecond() float64 {
 	return float64(s.Events) / s.Elapsed.Seconds()
 }
 
-// Run folds the log of every account into the read model. It stops at the
+// Run folds the log of every stream into the read model. It stops at the
 // first error, with the stats so far.
-func Run(ctx context.Context, log events.EventStore, states events.StateStore, opt Options) (Stats, error) {
+func Run(ctx context.Context, scan Streams, f Folder, opt Options) (Stats, error) {
 	st := Stats{Started: time.Now()}
+	var each func([]events.Event) error
+	if opt.Republish != nil {
+		each = func(evs []events.Event) error { return opt.Republish(ctx, evs) }
+	}
 	after := ""
 	for {
-		ids, err := log.Accounts(ctx, after, events.MaxReadLimit)
+		ids, err := scan.Streams(ctx, after, events.MaxReadLimit)
 		if err != nil {
 			return st.done(), err
 		}
 		for _, id := range ids {
-			if err := account(ctx, log, states, id, opt, &st); err != nil {
+			read, stored, err := f.Rebuild(ctx, id, opt.CatchUp, each)
+			st.Events += read
+			if err != nil {
 				return st.done(), err
 			}
+			st.count(stored, opt.Progress)
 		}
 		if len(ids) < events.MaxReadLimit {
 			return st.done(), nil
@@ -66,66 +83,17 @@ func Run(ctx context.Context, log events.EventStore, states events.StateStore, o
 	}
 }
 
+func (s *Stats) count(stored bool, progress func(Stats)) {
+	s.Streams++
+	if stored {
+		s.Updated++
+	}
+	if progress != nil {
+		progress(s.done())
+	}
+}
+
 func (s *Stats) done() Stats {
 	s.Elapsed = time.Since(s.Started)
 	return *s
-}
-
-// account folds one account's log over its starting state.
-func account(ctx context.Context, log events.EventStore, states events.StateStore, id string, opt Options, st *Stats) error {
-	cur, err := start(ctx, states, id, opt.CatchUp)
-	if err != nil {
-		return err
-	}
-	for {
-		evs, err := log.Read(ctx, id, cur.Version+1, events.MaxReadLimit)
-		if err != nil || len(evs) == 0 {
-			return finish(ctx, states, cur, id, opt, st, err)
-		}
-		if cur, err = events.Replay(cur, evs); err != nil {
-			return err
-		}
-		st.Events += int64(len(evs))
-		if opt.Republish != nil {
-			if err := opt.Republish(ctx, evs); err != nil {
-				return err
-			}
-		}
-		if len(evs) < events.MaxReadLimit {
-			return finish(ctx, states, cur, id, opt, st, nil)
-		}
-	}
-}
-
-// start is the state to fold from: the stored state when catching up,
-// otherwise nothing.
-func start(ctx context.Context, states events.StateStore, id string, catchUp bool) (events.State, error) {
-	if !catchUp {
-		return events.State{}, nil
-	}
-	s, err := states.Get(ctx, id)
-	if errors.Is(err, events.ErrAccountNotFound) {
-		return events.State{}, nil
-	}
-	return s, err
-}
-
-func finish(ctx context.Context, states events.StateStore, cur events.State, id string, opt Options, st *Stats, err error) error {
-	if err != nil {
-		return err
-	}
-	st.Accounts++
-	if cur.Version > 0 {
-		stored, err := states.Put(ctx, cur)
-		if err != nil {
-			return err
-		}
-		if stored {
-			st.Updated++
-		}
-	}
-	if opt.Progress != nil {
-		opt.Progress(st.done())
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 )
 
@@ -77,10 +78,10 @@ func decodeBusEvent(raw []byte) (events.Event, error) {
 	}
 	e := be.Detail
 	switch {
-	case e.Type != events.EventType(be.DetailType):
+	case e.Type != be.DetailType:
 		return events.Event{}, events.Errorf(events.CodeInvalidArgument, "notify: detail-type %q does not match the detail's type %q", be.DetailType, e.Type)
-	case !events.ValidID(e.Account) || e.ID == "":
-		return events.Event{}, events.Errorf(events.CodeInvalidArgument, "notify: event %q of account %q has no valid id", e.ID, e.Account)
+	case !events.ValidID(e.Stream) || e.ID == "":
+		return events.Event{}, events.Errorf(events.CodeInvalidArgument, "notify: event %q of account %q has no valid id", e.ID, e.Stream)
 	}
 	return e, nil
 }
@@ -97,15 +98,15 @@ func (f CurrencyFunc) Currency(ctx context.Context, account string) (string, err
 // first event, AccountOpened, which every later event follows in the log.
 // Unlike the read model, the log cannot lag behind a published event.
 func FromEventLog(store events.EventStore) Currencies {
-	return CurrencyFunc(func(ctx context.Context, account string) (string, error) {
-		evs, err := store.Read(ctx, account, 1, 1)
+	return CurrencyFunc(func(ctx context.Context, id string) (string, error) {
+		evs, err := store.Read(ctx, id, 1, 1)
 		if err != nil {
 			return "", err
 		}
-		if len(evs) == 0 || evs[0].Type != events.AccountOpened {
-			return "", events.Errorf(events.CodeAccountNotFound, "notify: account %s has no AccountOpened event", account)
+		if len(evs) == 0 || evs[0].Type != account.AccountOpened {
+			return "", events.Errorf(account.CodeAccountNotFound, "notify: account %s has no AccountOpened event", id)
 		}
-		var o events.Opened
+		var o account.Opened
 		if err := decode(evs[0], &o); err != nil {
 			return "", err
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 )
 
@@ -32,11 +33,11 @@ func (s *memSink) Send(_ context.Context, n Notification) error {
 }
 
 func currencies(byAccount map[string]string) Currencies {
-	return CurrencyFunc(func(_ context.Context, account string) (string, error) {
-		if c, ok := byAccount[account]; ok {
+	return CurrencyFunc(func(_ context.Context, id string) (string, error) {
+		if c, ok := byAccount[id]; ok {
 			return c, nil
 		}
-		return "", events.Errorf(events.CodeAccountNotFound, "no account %s", account)
+		return "", events.Errorf(account.CodeAccountNotFound, "no account %s", id)
 	})
 }
 
@@ -63,9 +64,9 @@ func fixture(t *testing.T, name string) []byte {
 }
 
 // busEventJSON wraps an account event as the local bus does.
-func busEventJSON(t *testing.T, typ events.EventType, currencyAccount, data string) []byte {
+func busEventJSON(t *testing.T, typ string, currencyAccount, data string) []byte {
 	t.Helper()
-	e := events.Event{ID: currencyAccount + ":5", Account: currencyAccount, Version: 5, Type: typ,
+	e := events.Event{ID: currencyAccount + ":5", Stream: currencyAccount, StreamKey: "account", Version: 5, Type: typ,
 		OccurredAt: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC), CommandID: "c", Data: json.RawMessage(data)}
 	detail, err := json.Marshal(e)
 	if err != nil {
@@ -104,17 +105,17 @@ func TestHandleFixtures(t *testing.T) {
 
 func TestHandleBuildsEachKind(t *testing.T) {
 	tests := []struct {
-		typ      events.EventType
+		typ      string
 		account  string
 		data     string
 		wantKind Kind
 		wantText string
 	}{
-		{events.FundsWithdrawn, "jp-1", `{"amount":1500}`, KindWithdrawal, "1500 JPY was withdrawn from account jp-1 on 2026-02-01"},
-		{events.FundsWithdrawn, "bh-1", `{"amount":1500}`, KindWithdrawal, "1.500 BHD was withdrawn from account bh-1 on 2026-02-01"},
-		{events.TransactionReversed, "eu-1", `{"eventId":"eu-1:3","original":"FundsWithdrawn","delta":1234}`, KindReversal,
+		{account.FundsWithdrawn, "jp-1", `{"amount":1500}`, KindWithdrawal, "1500 JPY was withdrawn from account jp-1 on 2026-02-01"},
+		{account.FundsWithdrawn, "bh-1", `{"amount":1500}`, KindWithdrawal, "1.500 BHD was withdrawn from account bh-1 on 2026-02-01"},
+		{account.TransactionReversed, "eu-1", `{"eventId":"eu-1:3","original":"FundsWithdrawn","delta":1234}`, KindReversal,
 			"Withdrawal eu-1:3 was reversed: 12.34 EUR was returned to account eu-1 on 2026-02-01"},
-		{events.AccountClosed, "eu-1", `{}`, KindClosure, "Account eu-1 was closed on 2026-02-01"},
+		{account.AccountClosed, "eu-1", `{}`, KindClosure, "Account eu-1 was closed on 2026-02-01"},
 	}
 	cur := map[string]string{"jp-1": "JPY", "bh-1": "BHD", "eu-1": "EUR"}
 	for _, tt := range tests {
@@ -136,11 +137,11 @@ func TestHandleRejectsBadEvents(t *testing.T) {
 		"not JSON":             []byte(`{"detail":`),
 		"type mismatch":        []byte(`{"detail-type":"FundsWithdrawn","detail":{"id":"a:1","account":"a","type":"AccountClosed"}}`),
 		"no id":                []byte(`{"detail-type":"AccountClosed","detail":{"account":"a","type":"AccountClosed"}}`),
-		"zero withdrawal":      busEventJSON(t, events.FundsWithdrawn, "eu-1", `{"amount":0}`),
-		"negative withdrawal":  busEventJSON(t, events.FundsWithdrawn, "eu-1", `{"amount":-5}`),
-		"zero reversal":        busEventJSON(t, events.TransactionReversed, "eu-1", `{"eventId":"eu-1:1","delta":0}`),
-		"undecodable data":     busEventJSON(t, events.FundsWithdrawn, "eu-1", `{"amount":"12"}`),
-		"unknown currency set": busEventJSON(t, events.FundsWithdrawn, "xx-1", `{"amount":5}`),
+		"zero withdrawal":      busEventJSON(t, account.FundsWithdrawn, "eu-1", `{"amount":0}`),
+		"negative withdrawal":  busEventJSON(t, account.FundsWithdrawn, "eu-1", `{"amount":-5}`),
+		"zero reversal":        busEventJSON(t, account.TransactionReversed, "eu-1", `{"eventId":"eu-1:1","delta":0}`),
+		"undecodable data":     busEventJSON(t, account.FundsWithdrawn, "eu-1", `{"amount":"12"}`),
+		"unknown currency set": busEventJSON(t, account.FundsWithdrawn, "xx-1", `{"amount":5}`),
 	}
 	for name, raw := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestHandleRejectsBadEvents(t *testing.T) {
 func TestHandleIgnoresUnnotifiedTypes(t *testing.T) {
 	sink := &memSink{}
 	h := newTestHandler(t, sink, map[string]string{"eu-1": "EUR"})
-	for _, typ := range []events.EventType{events.AccountOpened, events.FundsDeposited} {
+	for _, typ := range []string{account.AccountOpened, account.FundsDeposited} {
 		if err := h.Handle(context.Background(), busEventJSON(t, typ, "eu-1", `{"amount":5}`)); err != nil || len(sink.notes) != 0 {
 			t.Errorf("Handle(%s) = %v, sent %v; want nil and nothing", typ, err, sink.notes)
 		}
@@ -187,7 +188,7 @@ func TestHandleRetriesAfterFailure(t *testing.T) {
 		want    error
 	}{
 		"sink fails":         {down, map[string]string{"acc-1": "EUR"}, events.ErrStoreUnavailable},
-		"currency not found": {nil, map[string]string{}, events.ErrAccountNotFound},
+		"currency not found": {nil, map[string]string{}, account.ErrAccountNotFound},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -227,7 +228,7 @@ type logStore struct {
 func (s logStore) Read(_ context.Context, account string, from int64, limit int) ([]events.Event, error) {
 	var out []events.Event
 	for _, e := range s.evs {
-		if e.Account == account && e.Version >= from && len(out) < limit {
+		if e.Stream == account && e.Version >= from && len(out) < limit {
 			out = append(out, e)
 		}
 	}
@@ -236,14 +237,14 @@ func (s logStore) Read(_ context.Context, account string, from int64, limit int)
 
 func TestFromEventLogReadsTheOpeningEvent(t *testing.T) {
 	store := logStore{evs: []events.Event{
-		{ID: "acc-1:1", Account: "acc-1", Version: 1, Type: events.AccountOpened, Data: json.RawMessage(`{"currency":"JPY"}`)},
-		{ID: "acc-1:2", Account: "acc-1", Version: 2, Type: events.FundsDeposited, Data: json.RawMessage(`{"amount":5}`)},
+		{ID: "acc-1:1", Stream: "acc-1", Version: 1, Type: account.AccountOpened, Data: json.RawMessage(`{"currency":"JPY"}`)},
+		{ID: "acc-1:2", Stream: "acc-1", Version: 2, Type: account.FundsDeposited, Data: json.RawMessage(`{"amount":5}`)},
 	}}
 	cur := FromEventLog(store)
 	if c, err := cur.Currency(context.Background(), "acc-1"); err != nil || c != "JPY" {
 		t.Errorf("Currency(acc-1) = %q, %v; want JPY", c, err)
 	}
-	if c, err := cur.Currency(context.Background(), "acc-2"); !errors.Is(err, events.ErrAccountNotFound) {
+	if c, err := cur.Currency(context.Background(), "acc-2"); !errors.Is(err, account.ErrAccountNotFound) {
 		t.Errorf("Currency(acc-2) = %q, %v; want AccountNotFound", c, err)
 	}
 }

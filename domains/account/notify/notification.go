@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 )
 
@@ -30,13 +31,13 @@ const (
 )
 
 // kindOf returns the kind of a notified event type, or "" for the others.
-func kindOf(t events.EventType) Kind {
+func kindOf(t string) Kind {
 	switch t {
-	case events.FundsWithdrawn:
+	case account.FundsWithdrawn:
 		return KindWithdrawal
-	case events.TransactionReversed:
+	case account.TransactionReversed:
 		return KindReversal
-	case events.AccountClosed:
+	case account.AccountClosed:
 		return KindClosure
 	}
 	return ""
@@ -50,15 +51,15 @@ type Currencies interface {
 
 // build turns a notified event into its notification.
 func build(ctx context.Context, cur Currencies, e events.Event) (Notification, error) {
-	n := Notification{EventID: e.ID, Account: e.Account, Kind: kindOf(e.Type), OccurredAt: e.OccurredAt}
+	n := Notification{EventID: e.ID, Account: e.Stream, Kind: kindOf(e.Type), OccurredAt: e.OccurredAt}
 	var err error
 	switch e.Type {
-	case events.FundsWithdrawn:
+	case account.FundsWithdrawn:
 		n.Text, err = withdrawalText(ctx, cur, e)
-	case events.TransactionReversed:
+	case account.TransactionReversed:
 		n.Text, err = reversalText(ctx, cur, e)
-	case events.AccountClosed:
-		n.Text = fmt.Sprintf("Account %s was closed on %s", e.Account, day(e))
+	case account.AccountClosed:
+		n.Text = fmt.Sprintf("Account %s was closed on %s", e.Stream, day(e))
 	default:
 		err = events.Errorf(events.CodeInvalidArgument, "notify: event %s of type %s is not notified", e.ID, e.Type)
 	}
@@ -66,37 +67,37 @@ func build(ctx context.Context, cur Currencies, e events.Event) (Notification, e
 }
 
 func withdrawalText(ctx context.Context, cur Currencies, e events.Event) (string, error) {
-	var t events.Transaction
+	var t account.Withdrawn
 	if err := decode(e, &t); err != nil {
 		return "", err
 	}
 	if t.Amount <= 0 {
 		return "", events.Errorf(events.CodeInvalidArgument, "notify: withdrawal %s has amount %d; it must be positive", e.ID, t.Amount)
 	}
-	amount, err := amountOf(ctx, cur, e.Account, t.Amount)
+	amount, err := amountOf(ctx, cur, e.Stream, t.Amount)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s was withdrawn from account %s on %s", amount, e.Account, day(e)), nil
+	return fmt.Sprintf("%s was withdrawn from account %s on %s", amount, e.Stream, day(e)), nil
 }
 
 func reversalText(ctx context.Context, cur Currencies, e events.Event) (string, error) {
-	var r events.Reversal
+	var r account.Reversed
 	if err := decode(e, &r); err != nil {
 		return "", err
 	}
 	if r.Delta == 0 {
 		return "", events.Errorf(events.CodeInvalidArgument, "notify: reversal %s changes the balance by 0", e.ID)
 	}
-	amount, err := amountOf(ctx, cur, e.Account, r.Delta)
+	amount, err := amountOf(ctx, cur, e.Stream, r.Delta)
 	if err != nil {
 		return "", err
 	}
 	amount = strings.TrimPrefix(amount, "-")
 	if r.Delta > 0 {
-		return fmt.Sprintf("Withdrawal %s was reversed: %s was returned to account %s on %s", r.EventID, amount, e.Account, day(e)), nil
+		return fmt.Sprintf("Withdrawal %s was reversed: %s was returned to account %s on %s", r.EventID, amount, e.Stream, day(e)), nil
 	}
-	return fmt.Sprintf("Deposit %s was reversed: %s was taken back from account %s on %s", r.EventID, amount, e.Account, day(e)), nil
+	return fmt.Sprintf("Deposit %s was reversed: %s was taken back from account %s on %s", r.EventID, amount, e.Stream, day(e)), nil
 }
 
 func amountOf(ctx context.Context, cur Currencies, account string, minor int64) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/stepfold/stepfold/statemachines/asl/internal/jsonvalue"
+	"github.com/stepfold/stepfold/statemachines/asl/jsonpath"
 )
 
 // evaluator carries what one Eval needs.
@@ -31,12 +32,31 @@ func (ev *evaluator) call(c *call) (any, error) {
 func (ev *evaluator) arg(a arg) (any, error) {
 	switch a.kind {
 	case argPath:
-		v, err := a.path.Get(ev.input, ev.context)
+		root, err := ev.root(a.path)
+		if err != nil {
+			return nil, err
+		}
+		v, err := a.path.Get(root, ev.context)
 		return jsonvalue.Expand(v), err
 	case argCall:
 		return ev.call(a.call)
 	}
 	return a.value(), nil
+}
+
+// root is the value a path argument starts from: the input, or the value
+// of the variable it names (the context object is Get's own).
+func (ev *evaluator) root(p *jsonpath.Path) (any, error) {
+	name := p.Variable()
+	if name == "" {
+		return ev.input, nil
+	}
+	if ev.env.Variable != nil {
+		if v, ok := ev.env.Variable(name); ok {
+			return v, nil
+		}
+	}
+	return nil, failf("The variable '$%s' in the argument '%s' is not defined", name, p.String())
 }
 
 // randInt returns a value in [lo, hi).

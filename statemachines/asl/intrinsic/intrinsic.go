@@ -21,6 +21,10 @@ type Env struct {
 	RandInt func(lo, hi int64) int64
 	// UUID returns an RFC 4122 version 4 UUID for States.UUID.
 	UUID func() string
+	// Variable returns the value of the workflow variable name, for
+	// arguments such as $name or $name.field; false when it is not
+	// defined. A nil Variable defines none.
+	Variable func(name string) (any, bool)
 }
 
 // Error is a runtime intrinsic failure. The interpreter raises it as
@@ -72,9 +76,11 @@ func Compile(s string) (*Expr, error) {
 // String returns the expression as it was written.
 func (e *Expr) String() string { return e.src }
 
-// Eval evaluates the call. JSONPath arguments read input ("$") or context
-// ("$$"). A path that matches nothing returns the jsonpath error (matching
-// jsonpath.ErrNoMatch); a failure of the function itself returns *Error.
+// Eval evaluates the call. JSONPath arguments read input ("$"), context
+// ("$$") or a workflow variable ("$name", through env.Variable). A path
+// that matches nothing returns the jsonpath error (matching
+// jsonpath.ErrNoMatch); an undefined variable and a failure of the
+// function itself return *Error.
 func (e *Expr) Eval(input, context any, env Env) (any, error) {
 	ev := &evaluator{input: input, context: context, env: env}
 	return ev.call(e.call)

@@ -50,6 +50,8 @@ func TestEval(t *testing.T) {
 		{`States.MathAdd($.n, -5)`, `-2`},
 		{`States.MathAdd($.f, 0.5)`, `4`},
 		{`States.MathRandom(10, 20)`, `15`},
+		{`States.MathRandom(12.5, 44.51)`, `28`},
+		{`States.MathRandom(-3.9, 3.9)`, `0`},
 		{`States.StringSplit($.s, ',')`, `["a","b"]`},
 		{`States.StringSplit('a1b2c', '12')`, `["a","b","c"]`},
 		{`States.UUID()`, `"00000000-0000-4000-8000-000000000000"`},
@@ -209,6 +211,43 @@ func TestIsCall(t *testing.T) {
 			t.Errorf("IsCall(%q) = %v, want %v", tt.s, got, tt.want)
 		}
 	}
+}
+
+func TestVariableArguments(t *testing.T) {
+	vars := map[string]any{"tmpl": "It's {}!", "obj": map[string]any{"n": json.Number("2")}}
+	env := fixedEnv
+	env.Variable = func(name string) (any, bool) { v, ok := vars[name]; return v, ok }
+	tests := []struct{ expr, want string }{
+		{`States.Format($tmpl, $.s)`, `"It's a,b!"`},
+		{`States.MathAdd($obj.n, $.n)`, `5`},
+		{`States.Array($obj)`, `[{"n":2}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			got, err := mustCompile(t, tt.expr).Eval(jsontest.Decode(t, []byte(doc)), nil, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
+		})
+	}
+	for _, e := range []Env{env, fixedEnv} {
+		_, err := mustCompile(t, `States.Format('{}', $nope)`).Eval(nil, nil, e)
+		var ie *Error
+		if !errors.As(err, &ie) || !strings.Contains(ie.Message, "'$nope'") {
+			t.Errorf("undefined variable: err = %v, want an *Error naming $nope", err)
+		}
+	}
+}
+
+// mustCompile compiles expr or fails the test.
+func mustCompile(t *testing.T, expr string) *Expr {
+	t.Helper()
+	e, err := Compile(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 func TestMathRandomSeeded(t *testing.T) {

@@ -177,11 +177,11 @@ func runMathAdd(_ *evaluator, c *call, args []any) (any, error) {
 // runMathRandom returns an integer in [start, end). With a seed the result
 // is reproducible.
 func runMathRandom(ev *evaluator, c *call, args []any) (any, error) {
-	start, err := argInt(c, args, 0)
+	start, err := argTruncInt(c, args, 0)
 	if err != nil {
 		return nil, err
 	}
-	end, err := argInt(c, args, 1)
+	end, err := argTruncInt(c, args, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,26 @@ func argInt(c *call, args []any, i int) (int64, error) {
 	return r.Num().Int64(), nil
 }
 
+// argTruncInt returns args[i], a number, truncated towards zero to an
+// integer in the 32-bit range. States.MathRandom takes its bounds this
+// way: AWS runs States.MathRandom(12.5, 44.51).
+func argTruncInt(c *call, args []any, i int) (int64, error) {
+	n, ok := args[i].(json.Number)
+	if !ok {
+		return 0, failf("%s: argument %d must be a number, got %s", c.name, i+1, jsontype.Name(args[i]))
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok {
+		return 0, failf("%s: argument %d must be a number, got %s", c.name, i+1, n)
+	}
+	q := new(big.Int).Quo(r.Num(), r.Denom()) // truncated division
+	if !q.IsInt64() || outOfInt32(q.Int64()) {
+		return 0, failf("%s: argument %d must be between %d and %d, got %s",
+			c.name, i+1, math.MinInt32, math.MaxInt32, n)
+	}
+	return q.Int64(), nil
+}
+
 func outOfInt32(v int64) bool { return v < math.MinInt32 || v > math.MaxInt32 }
 
 // roundHalfUp rounds a number the way Java's Math.round does: halves go

@@ -1,11 +1,12 @@
 // Package jsonpath implements the JSONPath dialect of AWS Step Functions
 // (JSONPath query language), which follows the Jayway JsonPath library.
 //
-// A path starts with "$" (the state input) or "$$" (the context object) and
-// supports dot and bracket fields ('name' or "name"), indexes (negative ones
-// count from the end), slices [from:to], wildcards [*] and .*, unions
-// [0,1] and ['a','b'], recursive descent "..", filters [?(...)] and a
-// trailing length().
+// A path starts with "$" (the state input), "$$" (the context object) or
+// "$name" (the workflow variable name, whose value the caller passes as the
+// input), and supports dot and bracket fields ('name' or "name"), indexes
+// (negative ones count from the end), slices [from:to], wildcards [*] and
+// .*, unions [0,1] and ['a','b'], recursive descent "..", filters [?(...)]
+// and a trailing length().
 //
 // Values are what encoding/json produces with Decoder.UseNumber: nil, bool,
 // json.Number, string, []any and map[string]any. Inside the interpreter a

@@ -9,6 +9,8 @@ import (
 )
 
 // Get evaluates the path against input (for "$") or context (for "$$").
+// A path on a workflow variable ("$name...") is evaluated against input,
+// which the caller sets to the variable's value.
 //
 // A definite path returns the single value it selects, or an error that
 // matches [ErrNoMatch] when it selects nothing. An indefinite path returns

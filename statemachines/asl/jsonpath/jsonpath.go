@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrNoMatch is reported (wrapped) by [Path.Get] when a definite path selects
@@ -77,15 +79,18 @@ func (e *SetError) Error() string {
 // Is reports whether target is [ErrCannotSet].
 func (e *SetError) Is(target error) bool { return target == ErrCannotSet }
 
-// Path is a compiled JSONPath expression rooted at "$" (the input) or "$$"
-// (the context object). A Path is immutable and safe for concurrent use.
+// Path is a compiled JSONPath expression rooted at "$" (the input), "$$"
+// (the context object) or "$name" (the workflow variable name). A Path is
+// immutable and safe for concurrent use.
 type Path struct {
-	expr    string
-	context bool
-	steps   []step
+	expr     string
+	context  bool
+	variable string // the variable the path starts at, "" for "$" and "$$"
+	steps    []step
 }
 
-// Compile parses expr. The expression must start with "$" or "$$"; a
+// Compile parses expr. The expression must start with "$", "$$" or "$name"
+// where name is a workflow variable name (see [IsVariableName]); a
 // malformed expression yields a *[SyntaxError].
 func Compile(expr string) (*Path, error) {
 	return parse(expr)
@@ -97,6 +102,27 @@ func (p *Path) String() string { return p.expr }
 // IsContext reports whether the path starts with "$$" and so reads the
 // context object.
 func (p *Path) IsContext() bool { return p.context }
+
+// Variable returns the name of the workflow variable the path starts at,
+// as in "$name.field", or "" for a path on the input or the context
+// object. Such a path is evaluated with the variable's value as the input
+// of [Path.Get].
+func (p *Path) Variable() string { return p.variable }
+
+// IsVariableName reports whether s may name a workflow variable, as Step
+// Functions allows: a letter or underscore, then letters, digits and
+// underscores, 80 characters at most.
+func IsVariableName(s string) bool {
+	if s == "" || utf8.RuneCountInString(s) > 80 {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
 
 // IsReference reports whether the path is an AWS reference path: only
 // plain fields and single indexes, no wildcard, slice, filter, union,
@@ -130,6 +156,7 @@ func (p *Path) IsDefinite() bool {
 func (p *Path) normalized(n int) string {
 	var b strings.Builder
 	b.WriteString("$")
+	b.WriteString(p.variable)
 	for _, s := range p.steps[:n] {
 		b.WriteString(s.String())
 	}

@@ -118,7 +118,7 @@ func TestGetNoMatchMessages(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	bad := []string{
-		``, `a`, `$.`, `$..`, `$a`, `$.a.`, `$[`, `$[]`, `$['a`, `$['a'`, `$[a]`,
+		``, `a`, `$.`, `$..`, `$1a`, `$a-b`, `$a b`, `$$$`, `$x.`, `$.a.`, `$[`, `$[]`, `$['a`, `$['a'`, `$[a]`,
 		`$.a b`, `$[1:2:3]`, `$[:]`, `$.*x`, `$.foo()`, `$.length().a`, `$[?(@.a ==)]`,
 		`$[?(@.a`, `$[?@.a]`, `$[?(@.a =~ /x)]`, `$[?(@.a =~ /(/)]`, `$[99999999999]`,
 		`$..length()`, `$[?(1)]`, `$[?(@.a == {})]`,
@@ -169,6 +169,52 @@ func TestClassification(t *testing.T) {
 				t.Errorf("context/reference/definite = %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+func TestVariablePaths(t *testing.T) {
+	value := jsontest.Decode(t, []byte(`{"a":[1,{"b":"x"}]}`))
+	tests := []struct {
+		path, variable, want string
+	}{
+		{`$v`, "v", `{"a":[1,{"b":"x"}]}`},
+		{`$_v2.a[1].b`, "_v2", `"x"`},
+		{`$état['a'][0]`, "état", `1`},
+		{`$v.a[*]`, "v", `[1,{"b":"x"}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			p := mustCompile(t, tt.path)
+			if p.Variable() != tt.variable || p.IsContext() {
+				t.Fatalf("Variable() = %q, IsContext() = %v; want %q, false", p.Variable(), p.IsContext(), tt.variable)
+			}
+			got, err := p.Get(value, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jsontest.Equal(t, got, jsontest.Decode(t, []byte(tt.want)))
+		})
+	}
+	if mustCompile(t, `$.a`).Variable() != "" || mustCompile(t, `$$.a`).Variable() != "" {
+		t.Error("a path on the input or context names a variable")
+	}
+	var me *MatchError
+	if _, err := mustCompile(t, `$v.nope`).Get(value, nil); !errors.As(err, &me) || me.Message != "No results for path: $v['nope']" {
+		t.Errorf("miss = %v, want Jayway's message on $v", err)
+	}
+	if _, err := mustCompile(t, `$v.a`).Set(value, 1); !errors.Is(err, ErrCannotSet) {
+		t.Errorf("Set through a variable = %v, want ErrCannotSet", err)
+	}
+}
+
+func TestIsVariableName(t *testing.T) {
+	for s, want := range map[string]bool{
+		"x": true, "_": true, "a1": true, "états": true, strings.Repeat("a", 80): true,
+		"": false, "1a": false, "a-b": false, "a.b": false, "a b": false, strings.Repeat("a", 81): false,
+	} {
+		if got := IsVariableName(s); got != want {
+			t.Errorf("IsVariableName(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
 

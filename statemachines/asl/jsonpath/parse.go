@@ -104,9 +104,15 @@ func parse(expr string) (*Path, error) {
 		return nil, ps.fail("path must start with '$' or '$$'")
 	}
 	ps.pos = 1
-	if ps.peek() == '$' {
+	switch c := ps.peek(); {
+	case c == '$':
 		p.context = true
 		ps.pos++
+	case c != 0 && c != '.' && c != '[':
+		p.variable = ps.variableName()
+		if !IsVariableName(p.variable) {
+			return nil, ps.fail("invalid variable name " + strconv.Quote(p.variable))
+		}
 	}
 	steps, err := ps.steps()
 	if err != nil {
@@ -117,6 +123,16 @@ func parse(expr string) (*Path, error) {
 	}
 	p.steps = steps
 	return p, nil
+}
+
+// variableName reads the name after the "$" of a variable path, up to the
+// first '.' or '['.
+func (ps *parser) variableName() string {
+	start := ps.pos
+	for !ps.eof() && ps.peek() != '.' && ps.peek() != '[' {
+		ps.pos++
+	}
+	return ps.src[start:ps.pos]
 }
 
 // steps reads selectors until the end of the path.

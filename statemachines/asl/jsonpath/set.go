@@ -11,7 +11,8 @@ import (
 // the path are created; the values on the path are copied, so root itself
 // is never modified (untouched siblings are shared, not deep-copied).
 //
-// The path must be a reference path on the input ("$", not "$$"). Set fails
+// The path must be a reference path on the input ("$", not "$$" or a
+// variable). Set fails
 // with an error matching [ErrCannotSet] when the path crosses a value that
 // is not an object (or, for an index, not an array holding that index).
 //
@@ -20,6 +21,9 @@ import (
 func (p *Path) Set(root, value any) (any, error) {
 	if p.context {
 		return nil, &SetError{Path: p.expr, Reason: "the context object cannot be written"}
+	}
+	if p.variable != "" {
+		return nil, &SetError{Path: p.expr, Reason: "a variable cannot be written through a path"}
 	}
 	if !p.IsReference() {
 		return nil, &SetError{Path: p.expr, Reason: "only reference paths can be written"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +164,49 @@ func TestAppendRoundTripsFixtures(t *testing.T) {
 				t.Errorf("Append differs from encoding/json:\n got %s\nwant %s", got, want)
 			}
 		})
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	obj := map[string]any{"keep": json.Number("1.0"), "s": "x"}
+	same := map[string]any{"n": json.Number("3"), "s": "x"}
+	tenth, fifth := 0.1, 0.2
+	tests := []struct {
+		in   any
+		want any
+	}{
+		{float64(7), json.Number("7")},
+		{tenth + fifth, json.Number("0.30000000000000004")},
+		{1e21, json.Number("1e+21")},
+		{1e20, json.Number("100000000000000000000")},
+		{1e-7, json.Number("1e-7")},
+		{math.Copysign(0, -1), json.Number("0")},
+		{math.NaN(), "NaN"},
+		{math.Inf(1), "Infinity"},
+		{math.Inf(-1), "-Infinity"},
+		{[]any{"a", float64(2), []any{2.5}}, []any{"a", json.Number("2"), []any{json.Number("2.5")}}},
+		{map[string]any{"n": float64(3), "o": obj}, map[string]any{"n": json.Number("3"), "o": map[string]any{"keep": json.Number("1"), "s": "x"}}},
+		{json.Number("2.50"), json.Number("2.5")},
+		{json.Number("-0"), json.Number("0")},
+		{json.Number("007"), json.Number("7")},
+		{json.Number("-42"), json.Number("-42")},
+		{json.Number("1e2"), json.Number("100")},
+		{json.Number("999999999999999"), json.Number("999999999999999")},
+		{json.Number("9007199254740993"), json.Number("9007199254740992")},
+		{json.Number("12345678901234567890"), json.Number("12345678901234567000")},
+		{map[string]any{"n": json.Number("3"), "s": "x"}, map[string]any{"n": json.Number("3"), "s": "x"}},
+	}
+	for _, tt := range tests {
+		if got := Numbers(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Numbers(%#v) = %#v, want %#v", tt.in, got, tt.want)
+		}
+	}
+	in := []any{float64(1)}
+	Numbers(in)
+	if in[0] != float64(1) {
+		t.Error("Numbers changed its argument")
+	}
+	if got := Numbers(same); reflect.ValueOf(got).Pointer() != reflect.ValueOf(same).Pointer() {
+		t.Error("Numbers copied an object whose numbers it did not change")
 	}
 }

@@ -12,61 +12,57 @@ import (
 // no Raw. A Raw that is not valid JSON, which DecodeLazy never makes,
 // expands to nil.
 func Expand(v any) any {
-	out, _ := expand(v)
+	out, _ := rewrite(v, expandRaw)
 	return out
 }
 
-// expand returns v expanded, and whether that changed anything.
-func expand(v any) (any, bool) {
+// expandRaw decodes a Raw.
+func expandRaw(v any) (any, bool) {
+	r, ok := v.(Raw)
+	if !ok {
+		return v, false
+	}
+	d, err := Decode(r)
+	if err != nil {
+		return nil, true
+	}
+	return d, true
+}
+
+// rewrite returns v with leaf applied to every value in it that is not an
+// array or object, and whether that changed anything: leaf reports
+// whether it changed its value. Arrays and objects on the way to a
+// changed value are copied, never changed.
+func rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
 	switch t := v.(type) {
-	case Raw:
-		d, err := Decode(t)
-		if err != nil {
-			return nil, true
-		}
-		return d, true
 	case []any:
-		return expandArray(t)
+		var out []any
+		for i, e := range t {
+			if x, changed := rewrite(e, leaf); changed {
+				if out == nil {
+					out = slices.Clone(t)
+				}
+				out[i] = x
+			}
+		}
+		if out == nil {
+			return v, false // v, not t: boxing t again would allocate
+		}
+		return out, true
 	case map[string]any:
-		return expandObject(t)
-	}
-	return v, false
-}
-
-// expandArray expands the elements of a, copying a if any changes.
-func expandArray(a []any) (any, bool) {
-	var out []any
-	for i, e := range a {
-		x, changed := expand(e)
-		if !changed {
-			continue
+		var out map[string]any
+		for k, e := range t {
+			if x, changed := rewrite(e, leaf); changed {
+				if out == nil {
+					out = maps.Clone(t)
+				}
+				out[k] = x
+			}
 		}
 		if out == nil {
-			out = slices.Clone(a)
+			return v, false
 		}
-		out[i] = x
+		return out, true
 	}
-	if out == nil {
-		return a, false
-	}
-	return out, true
-}
-
-// expandObject expands the values of m, copying m if any changes.
-func expandObject(m map[string]any) (any, bool) {
-	var out map[string]any
-	for k, e := range m {
-		x, changed := expand(e)
-		if !changed {
-			continue
-		}
-		if out == nil {
-			out = maps.Clone(m)
-		}
-		out[k] = x
-	}
-	if out == nil {
-		return m, false
-	}
-	return out, true
+	return leaf(v)
 }
