@@ -35,12 +35,17 @@ func encodeEvent(e events.Event) ([]byte, error) {
 	return append(b, e.Data...), nil
 }
 
+// appendTime appends t's binary form with its length before it. The form
+// is at most 16 bytes, so the length's uvarint is one byte, written once
+// the form is in place rather than from a copy.
 func appendTime(b []byte, t time.Time) ([]byte, error) {
-	tb, err := t.MarshalBinary()
+	at := len(b)
+	b, err := t.AppendBinary(append(b, 0))
 	if err != nil {
 		return nil, events.Wrap(events.CodeInvalidArgument, err, "time "+t.String()+" cannot be stored")
 	}
-	return append(binary.AppendUvarint(b, uint64(len(tb))), tb...), nil
+	b[at] = byte(len(b) - at - 1)
+	return b, nil
 }
 
 func appendString[T string | []byte](b []byte, s T) []byte {
