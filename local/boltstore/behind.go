@@ -2,7 +2,6 @@ package boltstore
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"sync"
@@ -20,18 +19,19 @@ const (
 	// defaultFlushEvery is how long a state waits in memory, at most, after
 	// the Put that found nothing pending.
 	defaultFlushEvery = 10 * time.Millisecond
-	// flushAt is the number of pending accounts that starts a flush at once.
+	// flushAt is the number of pending streams that starts a flush at once.
 	flushAt = 1024
 )
 
-// heldState is a state waiting to be written: its version and its JSON.
+// heldState is a state waiting to be written: its version and its stored
+// form (encodeSnapshot).
 type heldState struct {
 	version int64
 	value   []byte
 }
 
 // behind holds the states Put on a store opened WithoutSync until the
-// flusher, or Close, writes them to the file. An account is in pending, in
+// flusher, or Close, writes them to the file. A stream is in pending, in
 // flushing, in both (pending is then newer) or in neither (the file has its
 // newest state). A state leaves memory only after the transaction that
 // wrote it has committed.
@@ -55,7 +55,7 @@ type behind struct {
 // number has not changed.
 type fileRead struct {
 	ok      bool
-	version int64 // 0 when the file holds no state of the account
+	version int64 // 0 when the file holds no state of the stream
 	flushes uint64
 }
 
@@ -75,38 +75,38 @@ func (w *behind) usable() error {
 	return nil
 }
 
-// latest returns the newest state of account held in memory. The caller
+// latest returns the newest state of stream held in memory. The caller
 // holds w.mu.
-func (w *behind) latest(account string) (heldState, bool) {
-	if p, ok := w.pending[account]; ok {
+func (w *behind) latest(stream string) (heldState, bool) {
+	if p, ok := w.pending[stream]; ok {
 		return p, true
 	}
-	p, ok := w.flushing[account]
+	p, ok := w.flushing[stream]
 	return p, ok
 }
 
-// get returns the newest state of account held in memory, if any, or the
+// get returns the newest state of stream held in memory, if any, or the
 // error of a closed store.
-func (w *behind) get(account string) ([]byte, bool, error) {
+func (w *behind) get(stream string) ([]byte, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
 		return nil, false, w.usable()
 	}
-	p, ok := w.latest(account)
+	p, ok := w.latest(stream)
 	return p.value, ok, nil
 }
 
-// tryPut records p as account's pending state when it is newer than the
+// tryPut records p as stream's pending state when it is newer than the
 // newest state in memory or, when memory holds none, than file. It reports
 // decided false when memory holds none and file does not hold any more.
-func (w *behind) tryPut(account string, p heldState, file fileRead) (stored, decided bool, err error) {
+func (w *behind) tryPut(stream string, p heldState, file fileRead) (stored, decided bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
 		return false, true, err
 	}
-	prev, ok := w.latest(account)
+	prev, ok := w.latest(stream)
 	if !ok {
 		if !file.ok || file.flushes != w.flushes {
 			return false, false, nil
@@ -116,15 +116,15 @@ func (w *behind) tryPut(account string, p heldState, file fileRead) (stored, dec
 	if prev.version >= p.version {
 		return false, true, nil
 	}
-	w.add(account, p)
+	w.add(stream, p)
 	return true, true, nil
 }
 
-// add records p as account's pending state and wakes the flusher when
+// add records p as stream's pending state and wakes the flusher when
 // pending stops being empty or reaches flushAt. The caller holds w.mu.
-func (w *behind) add(account string, p heldState) {
+func (w *behind) add(stream string, p heldState) {
 	before := len(w.pending)
-	w.pending[account] = p
+	w.pending[stream] = p
 	switch {
 	case before == 0:
 		w.pace.poke(false)
@@ -199,10 +199,10 @@ func (s *Store) flush() error {
 // in key order. A stored state whose version cannot be decoded is
 // replaced.
 func writeStates(b *bolt.Bucket, batch map[string]heldState) error {
-	for _, account := range slices.Sorted(maps.Keys(batch)) {
-		p, k := batch[account], []byte(account)
+	for _, stream := range slices.Sorted(maps.Keys(batch)) {
+		p, k := batch[stream], []byte(stream)
 		if old := b.Get(k); old != nil {
-			if v, err := versionIn(old); err == nil && v >= p.version {
+			if v, ok := snapshotVersion(old); ok && v >= p.version {
 				continue
 			}
 		}
@@ -213,48 +213,33 @@ func writeStates(b *bolt.Bucket, batch map[string]heldState) error {
 	return nil
 }
 
-// putBehind records v as the pending state of account when version is
+// putBehind records v as the pending state of stream when version is
 // newer than the newest state in memory or, when memory holds none, in the
 // file. A flush that commits between reading the file and deciding may
 // have written a newer state, so then the file is read again.
-func (s *Store) putBehind(ctx context.Context, account string, version int64, v []byte) (bool, error) {
+func (s *Store) putBehind(ctx context.Context, stream string, version int64, v []byte) (bool, error) {
 	var file fileRead
 	for {
-		stored, decided, err := s.behind.tryPut(account, heldState{version: version, value: v}, file)
+		stored, decided, err := s.behind.tryPut(stream, heldState{version: version, value: v}, file)
 		if decided {
 			return stored, err
 		}
-		if file, err = s.readVersion(ctx, account); err != nil {
+		if file, err = s.readVersion(ctx, stream); err != nil {
 			return false, err
 		}
 	}
 }
 
-// readVersion reads the version of account's state in the file.
-func (s *Store) readVersion(ctx context.Context, account string) (fileRead, error) {
+// readVersion reads the version of stream's state in the file.
+func (s *Store) readVersion(ctx context.Context, stream string) (fileRead, error) {
 	file := fileRead{ok: true, flushes: s.behind.completed()}
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketState).Get([]byte(account))
-		if v == nil {
-			return nil
+	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
+		if v := tx.Bucket(bucketState).Get([]byte(stream)); v != nil {
+			file.version, err = stateVersion(stream, v)
 		}
-		var err error
-		file.version, err = versionIn(v)
-		if err != nil {
-			return events.Wrap(events.CodeInternal, err, "stored state of "+account+" cannot be decoded")
-		}
-		return nil
+		return err
 	})
 	return file, err
-}
-
-// versionIn decodes only the version of a stored JSON events.State.
-func versionIn(v []byte) (int64, error) {
-	var head struct {
-		Version int64 `json:"version"`
-	}
-	err := json.Unmarshal(v, &head)
-	return head.Version, err
 }
 
 // closeBehind stops the flusher, waits for it, and writes what is still

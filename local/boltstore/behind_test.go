@@ -33,42 +33,35 @@ func openBehind(t *testing.T, path string, every time.Duration) *Store {
 	return s
 }
 
-func stateAt(account string, version int64) events.State {
-	return events.State{Account: account, Version: version, Status: events.StatusOpen, Currency: "EUR", Balance: 100 * version}
-}
-
-func putWant(t *testing.T, s *Store, account string, version int64, want bool) {
+func putWant(t *testing.T, s *Store, stream string, version int64, want bool) {
 	t.Helper()
-	got, err := s.Put(context.Background(), stateAt(account, version))
+	got, err := s.Put(context.Background(), stream, tallyAt(version))
 	if err != nil || got != want {
-		t.Fatalf("Put(%s v%d) = %v, %v; want %v, nil", account, version, got, err, want)
+		t.Fatalf("Put(%s v%d) = %v, %v; want %v, nil", stream, version, got, err, want)
 	}
 }
 
-func getWant(t *testing.T, s *Store, account string, version int64) {
+func getWant(t *testing.T, s *Store, stream string, version int64) {
 	t.Helper()
-	st, err := s.Get(context.Background(), account)
-	if err != nil || st.Version != version || st.Balance != 100*version {
-		t.Fatalf("Get(%s) = v%d balance %d, %v; want v%d", account, st.Version, st.Balance, err, version)
+	st, err := s.Get(context.Background(), stream)
+	if err != nil || !sameSnapshot(st, tallyAt(version)) {
+		t.Fatalf("Get(%s) = %+v, %v; want %+v", stream, st, err, tallyAt(version))
 	}
 }
 
-// fileWant checks the version of account's state in the file itself, 0 for
+// fileWant checks the version of stream's state in the file itself, 0 for
 // none.
-func fileWant(t *testing.T, s *Store, account string, version int64) {
+func fileWant(t *testing.T, s *Store, stream string, version int64) {
 	t.Helper()
 	var got int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketState).Get([]byte(account))
-		if v == nil {
-			return nil
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		if v := tx.Bucket(bucketState).Get([]byte(stream)); v != nil {
+			got, err = stateVersion(stream, v)
 		}
-		var err error
-		got, err = versionIn(v)
 		return err
 	})
 	if err != nil || got != version {
-		t.Fatalf("the file holds %s at v%d (%v); want v%d", account, got, err, version)
+		t.Fatalf("the file holds %s at v%d (%v); want v%d", stream, got, err, version)
 	}
 }
 
@@ -96,59 +89,61 @@ func TestWriteBehind(t *testing.T) {
 		run  func(t *testing.T, s *Store, path string)
 	}{
 		{"get sees a put before any flush", func(t *testing.T, s *Store, _ string) {
-			putWant(t, s, "acc-1", 3, true)
-			getWant(t, s, "acc-1", 3)
-			fileWant(t, s, "acc-1", 0)
+			putWant(t, s, "s-1", 3, true)
+			getWant(t, s, "s-1", 3)
+			fileWant(t, s, "s-1", 0)
 			flushNow(t, s)
-			fileWant(t, s, "acc-1", 3)
-			getWant(t, s, "acc-1", 3)
+			fileWant(t, s, "s-1", 3)
+			getWant(t, s, "s-1", 3)
 		}},
 		{"newer wins across pending and flushed", func(t *testing.T, s *Store, _ string) {
-			putWant(t, s, "acc-1", 5, true)
+			putWant(t, s, "s-1", 5, true)
 			flushNow(t, s)
-			putWant(t, s, "acc-1", 3, false) // against the file
-			putWant(t, s, "acc-1", 5, false)
-			putWant(t, s, "acc-1", 7, true)
-			putWant(t, s, "acc-1", 6, false) // against memory
-			putWant(t, s, "acc-1", 7, false)
-			getWant(t, s, "acc-1", 7)
-			fileWant(t, s, "acc-1", 5)
+			putWant(t, s, "s-1", 3, false) // against the file
+			putWant(t, s, "s-1", 5, false)
+			putWant(t, s, "s-1", 7, true)
+			putWant(t, s, "s-1", 6, false) // against memory
+			putWant(t, s, "s-1", 7, false)
+			getWant(t, s, "s-1", 7)
+			fileWant(t, s, "s-1", 5)
 			flushNow(t, s)
-			fileWant(t, s, "acc-1", 7)
-			putWant(t, s, "acc-1", 6, false)
-			getWant(t, s, "acc-1", 7)
+			fileWant(t, s, "s-1", 7)
+			putWant(t, s, "s-1", 6, false)
+			getWant(t, s, "s-1", 7)
 		}},
 		{"a flush keeps a newer state in the file", func(t *testing.T, s *Store, _ string) {
-			putWant(t, s, "acc-1", 7, true)
-			err := s.db.Update(func(tx *bolt.Tx) error {
-				return tx.Bucket(bucketState).Put([]byte("acc-1"), []byte(`{"account":"acc-1","version":9,"balance":900}`))
-			})
+			putWant(t, s, "s-1", 7, true)
+			v, err := encodeSnapshot(tallyAt(9))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketState).Put([]byte("s-1"), v) })
 			if err != nil {
 				t.Fatal(err)
 			}
 			flushNow(t, s)
-			fileWant(t, s, "acc-1", 9)
-			getWant(t, s, "acc-1", 9)
+			fileWant(t, s, "s-1", 9)
+			getWant(t, s, "s-1", 9)
 		}},
 		{"a file read that a flush overtook is not used", func(t *testing.T, s *Store, _ string) {
 			// What a Put does when a flush commits between its file read
 			// and its decision, step by step.
-			stale, err := s.readVersion(context.Background(), "acc-1")
+			stale, err := s.readVersion(context.Background(), "s-1")
 			if err != nil || stale.version != 0 {
 				t.Fatalf("readVersion = %+v, %v; want version 0", stale, err)
 			}
-			putWant(t, s, "acc-1", 5, true)
+			putWant(t, s, "s-1", 5, true)
 			flushNow(t, s)
-			if stored, decided, err := s.behind.tryPut("acc-1", heldState{version: 3, value: []byte(`{}`)}, stale); decided {
+			if stored, decided, err := s.behind.tryPut("s-1", heldState{version: 3, value: []byte(`{}`)}, stale); decided {
 				t.Fatalf("tryPut with a file read from before a flush decided: stored %v, %v", stored, err)
 			}
-			putWant(t, s, "acc-1", 3, false)
-			getWant(t, s, "acc-1", 5)
+			putWant(t, s, "s-1", 3, false)
+			getWant(t, s, "s-1", 5)
 		}},
 		{"reopen after Close sees everything", func(t *testing.T, s *Store, path string) {
 			const n = 3 * flushAt // the last third stays pending
 			for i := range n {
-				putWant(t, s, fmt.Sprintf("acc-%d", i), int64(i)+1, true)
+				putWant(t, s, fmt.Sprintf("s-%d", i), int64(i)+1, true)
 				if i == 2*flushAt {
 					flushNow(t, s)
 				}
@@ -161,22 +156,22 @@ func TestWriteBehind(t *testing.T) {
 				t.Fatal("a cleanly closed file was discarded")
 			}
 			for i := range n {
-				getWant(t, re, fmt.Sprintf("acc-%d", i), int64(i)+1)
+				getWant(t, re, fmt.Sprintf("s-%d", i), int64(i)+1)
 			}
 		}},
 		{"a copy taken while open is discarded", func(t *testing.T, s *Store, path string) {
-			putWant(t, s, "acc-1", 3, true)
+			putWant(t, s, "s-1", 3, true)
 			flushNow(t, s)
-			putWant(t, s, "acc-2", 4, true)
+			putWant(t, s, "s-2", 4, true)
 			crashed := path + ".crashed"
 			CopyFile(t, path, crashed)
 			re := openBehind(t, crashed, time.Hour)
 			if !re.Discarded() {
 				t.Fatal("a file that was never closed was kept")
 			}
-			for _, account := range []string{"acc-1", "acc-2"} {
-				if _, err := re.Get(context.Background(), account); !errors.Is(err, events.ErrAccountNotFound) {
-					t.Fatalf("Get(%s) after a discard: %v; want AccountNotFound", account, err)
+			for _, stream := range []string{"s-1", "s-2"} {
+				if _, err := re.Get(context.Background(), stream); !errors.Is(err, events.ErrNotFound) {
+					t.Fatalf("Get(%s) after a discard: %v; want NotFound", stream, err)
 				}
 			}
 		}},
@@ -190,7 +185,7 @@ func TestWriteBehind(t *testing.T) {
 }
 
 // TestConcurrentPutsKeepTheHighest has writers put every version of one
-// account in random order, while the flusher runs at different paces.
+// stream in random order, while the flusher runs at different paces.
 func TestConcurrentPutsKeepTheHighest(t *testing.T) {
 	const writers, versions = 8, 2000
 	for _, every := range []time.Duration{time.Microsecond, time.Millisecond, defaultFlushEvery} {
@@ -210,20 +205,20 @@ func TestConcurrentPutsKeepTheHighest(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			getWant(t, s, "acc-1", versions)
+			getWant(t, s, "s-1", versions)
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			getWant(t, openBehind(t, path, every), "acc-1", versions)
+			getWant(t, openBehind(t, path, every), "s-1", versions)
 		})
 	}
 }
 
-// putEach puts acc-1 at each version in vs (plus one), and checks that the
+// putEach puts s-1 at each version in vs (plus one), and checks that the
 // highest version is reported as stored.
 func putEach(s *Store, vs []int) error {
 	for _, v := range vs {
-		stored, err := s.Put(context.Background(), stateAt("acc-1", int64(v)+1))
+		stored, err := s.Put(context.Background(), "s-1", tallyAt(int64(v)+1))
 		if err != nil {
 			return err
 		}
@@ -240,20 +235,20 @@ func putEach(s *Store, vs []int) error {
 func TestFailedFlush(t *testing.T) {
 	tests := []struct {
 		name  string
-		fail  func(t *testing.T, s *Store) int64 // returns the version of acc-1 in memory
+		fail  func(t *testing.T, s *Store) int64 // returns the version of s-1 in memory
 		after func(t *testing.T, s *Store, held int64)
 	}{
 		{"in the flusher", failInFlusher, func(t *testing.T, s *Store, held int64) {
-			for _, account := range []string{"acc-1", "acc-2"} {
-				_, err := s.Put(context.Background(), stateAt(account, 9))
+			for _, stream := range []string{"s-1", "s-2"} {
+				_, err := s.Put(context.Background(), stream, tallyAt(9))
 				wantStoreError(t, "Put after the failed flush", err, "cannot write the read model")
 			}
-			getWant(t, s, "acc-1", held)
+			getWant(t, s, "s-1", held)
 			wantStoreError(t, "Close", s.Close(), "cannot write the read model")
 		}},
 		{"in Close", func(t *testing.T, s *Store) int64 { return 2 }, func(t *testing.T, s *Store, _ int64) {
 			wantStoreError(t, "Close", s.Close(), "cannot write the read model")
-			_, err := s.Put(context.Background(), stateAt("acc-1", 9))
+			_, err := s.Put(context.Background(), "s-1", tallyAt(9))
 			wantStoreError(t, "Put after Close", err, "closed")
 		}},
 	}
@@ -261,9 +256,9 @@ func TestFailedFlush(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "readmodel.db")
 			s := openBehind(t, path, time.Hour)
-			putWant(t, s, "acc-1", 1, true)
+			putWant(t, s, "s-1", 1, true)
 			flushNow(t, s)
-			putWant(t, s, "acc-1", 2, true)
+			putWant(t, s, "s-1", 2, true)
 			if err := s.db.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -277,14 +272,14 @@ func TestFailedFlush(t *testing.T) {
 }
 
 // failInFlusher wakes the flusher at once and waits for the failure to
-// show in a Put of an account held in memory. It returns the last
-// version of acc-1 stored.
+// show in a Put of a stream held in memory. It returns the last
+// version of s-1 stored.
 func failInFlusher(t *testing.T, s *Store) int64 {
 	t.Helper()
 	s.behind.pace.poke(true)
 	deadline := time.Now().Add(10 * time.Second)
 	for v := int64(3); ; v++ {
-		if _, err := s.Put(context.Background(), stateAt("acc-1", v)); err != nil {
+		if _, err := s.Put(context.Background(), "s-1", tallyAt(v)); err != nil {
 			wantStoreError(t, "Put once the flush failed", err, "cannot write the read model")
 			return v - 1
 		}
@@ -297,9 +292,16 @@ func failInFlusher(t *testing.T, s *Store) int64 {
 
 func wantStoreError(t *testing.T, what string, err error, text string) {
 	t.Helper()
+	wantErrorCode(t, what, err, events.CodeStoreUnavailable, text)
+}
+
+// wantErrorCode fails the test unless err is an *events.Error with code
+// whose text holds text.
+func wantErrorCode(t *testing.T, what string, err error, code events.Code, text string) {
+	t.Helper()
 	var e *events.Error
-	if !errors.As(err, &e) || e.Code != events.CodeStoreUnavailable || !strings.Contains(e.Error(), text) {
-		t.Fatalf("%s: %v; want a StoreUnavailable *events.Error mentioning %q", what, err, text)
+	if !errors.As(err, &e) || e.Code != code || !strings.Contains(e.Error(), text) {
+		t.Fatalf("%s: %v; want a %s *events.Error mentioning %q", what, err, code, text)
 	}
 }
 
@@ -325,7 +327,7 @@ func TestCloseStopsTheFlusher(t *testing.T) {
 				t.Fatalf("%d flushers running after Open; want %d", got, before+1)
 			}
 			for i := range tt.puts {
-				putWant(t, s, fmt.Sprintf("acc-%d", i), 1, true)
+				putWant(t, s, fmt.Sprintf("s-%d", i), 1, true)
 			}
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
@@ -336,7 +338,7 @@ func TestCloseStopsTheFlusher(t *testing.T) {
 			wantStoreError(t, "a second Close", s.Close(), "")
 			re := openBehind(t, path, time.Hour)
 			for i := range tt.puts {
-				getWant(t, re, fmt.Sprintf("acc-%d", i), 1)
+				getWant(t, re, fmt.Sprintf("s-%d", i), 1)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package boltstore_test
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -27,13 +28,58 @@ func openBench(b *testing.B, opts ...boltstore.Option) *boltstore.Store {
 	return s
 }
 
-// seedBench appends n events to account in appends of 1000.
-func seedBench(b *testing.B, s *boltstore.Store, account string, n int) {
+// benchData is the data of the benchmarks' events, of the size of a
+// typical event's.
+type benchData struct {
+	Amount int64 `json:"amount"`
+}
+
+// EventType implements events.Data.
+func (benchData) EventType() string { return "ItemsCounted" }
+
+// benchState is what the benchmarks' snapshots and read-model states
+// hold: as many bytes as a small domain's state.
+type benchState struct {
+	Stream  string `json:"stream"`
+	Version int64  `json:"version"`
+	Status  string `json:"status"`
+	Unit    string `json:"unit"`
+	Total   int64  `json:"total"`
+}
+
+// benchSnapshot encodes the state of stream at version v, as the tasks do
+// before they hand it to the store.
+func benchSnapshot(stream string, v int64) events.Snapshot {
+	state, _ := json.Marshal(benchState{Stream: stream, Version: v, Status: "open", Unit: "EUR", Total: 10 * v}) // strings and ints always encode
+	return events.Snapshot{Version: v, State: state, LastOccurredAt: benchTime}
+}
+
+var benchTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// benchBatch is the append of n events to stream after expected, as
+// command cmd, with the snapshots they reach.
+func benchBatch(stream string, expected int64, n int, cmd string) events.Batch {
+	evs := make([]events.Event, n)
+	for i := range evs {
+		v := expected + int64(i) + 1
+		evs[i] = events.Event{ID: events.EventID(stream, v), Stream: stream, Version: v, Type: "ItemsCounted",
+			SchemaVersion: 1, OccurredAt: benchTime, CommandID: cmd, Data: json.RawMessage(`{"amount":10}`)}
+	}
+	batch := events.Batch{Stream: stream, Expected: expected, Events: evs, CommandID: cmd}
+	for v := expected + 1; v <= expected+int64(n); v++ {
+		if events.SnapshotDue(v) {
+			batch.Snapshots = append(batch.Snapshots, benchSnapshot(stream, v))
+		}
+	}
+	return batch
+}
+
+// seedBench appends n events to stream in appends of 1000.
+func seedBench(b *testing.B, s *boltstore.Store, stream string, n int) {
 	b.Helper()
 	for v := 0; v < n; v += 1000 {
 		k := min(1000, n-v)
-		cmd := fmt.Sprintf("seed-%d", v)
-		if _, err := s.Append(context.Background(), account, int64(v), deposits(account, int64(v), k, cmd), cmd, ""); err != nil {
+		if _, err := s.Append(context.Background(), benchBatch(stream, int64(v), k, fmt.Sprintf("seed-%d", v))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -59,8 +105,7 @@ func BenchmarkAppendSerial(b *testing.B) {
 	ctx := context.Background()
 	v := int64(0)
 	for b.Loop() {
-		cmd := fmt.Sprintf("c-%d", v)
-		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1, cmd), cmd, ""); err != nil {
+		if _, err := s.Append(ctx, benchBatch("acc-1", v, 1, fmt.Sprintf("c-%d", v))); err != nil {
 			b.Fatal(err)
 		}
 		v++
@@ -69,7 +114,8 @@ func BenchmarkAppendSerial(b *testing.B) {
 }
 
 // BenchmarkAppendConcurrent64 is 64 writers, each appending one event per
-// command to its own account; the group commit shares the fsyncs.
+// command to its own stream; the group commit shares the fsyncs. Every
+// tenth append carries the snapshot it reaches, encoded by the writer.
 func BenchmarkAppendConcurrent64(b *testing.B) {
 	s := openBench(b)
 	var next atomic.Int64
@@ -79,8 +125,7 @@ func BenchmarkAppendConcurrent64(b *testing.B) {
 		acc := fmt.Sprintf("acc-%03d", next.Add(1))
 		ctx := context.Background()
 		for v := int64(0); pb.Next(); v++ {
-			cmd := fmt.Sprintf("c-%d", v)
-			if _, err := s.Append(ctx, acc, v, deposits(acc, v, 1, cmd), cmd, ""); err != nil {
+			if _, err := s.Append(ctx, benchBatch(acc, v, 1, fmt.Sprintf("c-%d", v))); err != nil {
 				b.Error(err)
 				return
 			}
@@ -89,17 +134,17 @@ func BenchmarkAppendConcurrent64(b *testing.B) {
 	reportRate(b, b.N, "appends/s")
 }
 
-// BenchmarkLoad compares Load of an account at version 10 with one at
+// BenchmarkLoad compares Load of a stream at version 10 with one at
 // version 100,000, both built before the timer starts.
 func BenchmarkLoad(b *testing.B) {
 	s := openBench(b)
 	seedBench(b, s, "small", 10)
 	seedBench(b, s, "large", 100_000)
-	for _, c := range []struct{ name, account string }{{"v=10", "small"}, {"v=100000", "large"}} {
+	for _, c := range []struct{ name, stream string }{{"v=10", "small"}, {"v=100000", "large"}} {
 		b.Run(c.name, func(b *testing.B) {
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := s.Load(ctx, c.account); err != nil {
+				if _, err := s.Load(ctx, c.stream); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -115,9 +160,9 @@ func benchLoadInterleaved(b *testing.B, s *boltstore.Store) {
 	ctx := context.Background()
 	var took [2]time.Duration
 	for b.Loop() {
-		for i, account := range []string{"small", "large"} {
+		for i, stream := range []string{"small", "large"} {
 			start := time.Now()
-			if _, err := s.Load(ctx, account); err != nil {
+			if _, err := s.Load(ctx, stream); err != nil {
 				b.Fatal(err)
 			}
 			took[i] += time.Since(start)
@@ -128,9 +173,9 @@ func benchLoadInterleaved(b *testing.B, s *boltstore.Store) {
 	b.ReportMetric(float64(took[1])/float64(took[0]), "ratio")
 }
 
-// BenchmarkReplay folds 100,000 stored events: "fold" times events.Replay
-// alone over events read before the timer, "read+fold" times reading them
-// from the store too.
+// BenchmarkReplay folds 100,000 stored events: "fold" times decoding each
+// one's data through its events.EventDef and summing it, over events read
+// before the timer, "read+fold" times reading them from the store too.
 func BenchmarkReplay(b *testing.B) {
 	const n = 100_000
 	s := openBench(b)
@@ -157,15 +202,24 @@ func BenchmarkReplay(b *testing.B) {
 }
 
 func replayBench(b *testing.B, evs []events.Event) {
-	if st, err := events.Replay(events.State{}, evs); err != nil || st.Version != int64(len(evs)) {
-		b.Fatalf("Replay: version %d, %v", st.Version, err)
+	def := events.Def[benchData]()
+	total := int64(0)
+	for _, e := range evs {
+		f, err := def.Read(e)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += f.Data.(benchData).Amount
+	}
+	if total != 10*int64(len(evs)) {
+		b.Fatalf("the fold sums to %d over %d events", total, len(evs))
 	}
 }
 
-func readAllBench(b *testing.B, s *boltstore.Store, account string) []events.Event {
+func readAllBench(b *testing.B, s *boltstore.Store, stream string) []events.Event {
 	all := make([]events.Event, 0, 100_000)
 	for {
-		page, err := s.Read(context.Background(), account, int64(len(all))+1, events.MaxReadLimit)
+		page, err := s.Read(context.Background(), stream, int64(len(all))+1, events.MaxReadLimit)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -183,8 +237,7 @@ func BenchmarkSeed1000(b *testing.B) {
 	start := time.Now()
 	v := int64(0)
 	for b.Loop() {
-		cmd := fmt.Sprintf("c-%d", v)
-		if _, err := s.Append(ctx, "acc-1", v, deposits("acc-1", v, 1000, cmd), cmd, ""); err != nil {
+		if _, err := s.Append(ctx, benchBatch("acc-1", v, 1000, fmt.Sprintf("c-%d", v))); err != nil {
 			b.Fatal(err)
 		}
 		v += 1000
@@ -231,10 +284,11 @@ func putModes() []putMode {
 	return []putMode{{"synced", nil}, {"without-sync", []boltstore.Option{boltstore.WithoutSync()}}}
 }
 
-// BenchmarkPut is one writer storing read-model states over 1000 accounts:
+// BenchmarkPut is one writer storing read-model states over 1000 streams:
 // fsynced (the default), each Put its own commit, and WithoutSync, the way
-// the local server keeps its read model, where Put is write-behind.
-// cpu-ns/op counts the flusher and the final Close too.
+// the local server keeps its read model, where Put is write-behind. Each
+// op encodes its state too, as the caller does (the store once did it
+// inside Put). cpu-ns/op counts the flusher and the final Close too.
 func BenchmarkPut(b *testing.B) {
 	for _, bc := range putModes() {
 		b.Run(bc.name, func(b *testing.B) {
@@ -244,8 +298,8 @@ func BenchmarkPut(b *testing.B) {
 			start := cpuTime()
 			for b.Loop() {
 				v++
-				st := events.State{Account: fmt.Sprintf("acc-%d", v%1000), Version: v, Status: events.StatusOpen, Currency: "EUR", Balance: v}
-				if _, err := s.Put(ctx, st); err != nil {
+				stream := fmt.Sprintf("acc-%d", v%1000)
+				if _, err := s.Put(ctx, stream, benchSnapshot(stream, v)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -257,9 +311,10 @@ func BenchmarkPut(b *testing.B) {
 }
 
 // BenchmarkPutParallel is many writers storing read-model states over 1000
-// accounts at once, as the server's request handlers do: fsynced and
-// WithoutSync. A Put that loses to a newer state of its account is not an
-// error. cpu-ns/op counts the flusher and the final Close too.
+// streams at once, as the server's request handlers do: fsynced and
+// WithoutSync, each op encoding its state. A Put that loses to a newer
+// state of its stream is not an error. cpu-ns/op counts the flusher and
+// the final Close too.
 func BenchmarkPutParallel(b *testing.B) {
 	for _, bc := range putModes() {
 		b.Run(bc.name, func(b *testing.B) {
@@ -270,8 +325,8 @@ func BenchmarkPutParallel(b *testing.B) {
 				ctx := context.Background()
 				for pb.Next() {
 					v := next.Add(1)
-					st := events.State{Account: fmt.Sprintf("acc-%d", v%1000), Version: v, Status: events.StatusOpen, Currency: "EUR", Balance: v}
-					if _, err := s.Put(ctx, st); err != nil {
+					stream := fmt.Sprintf("acc-%d", v%1000)
+					if _, err := s.Put(ctx, stream, benchSnapshot(stream, v)); err != nil {
 						b.Error(err)
 						return
 					}

@@ -2,7 +2,6 @@ package boltstore_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -76,23 +75,8 @@ func TestDeadLetters(t *testing.T) {
 	}
 }
 
-// deposits returns n valid events of account after version expected.
-func deposits(account string, expected int64, n int, cmd string) []events.Event {
-	out := make([]events.Event, n)
-	for i := range out {
-		v := expected + int64(i) + 1
-		typ, data := events.FundsDeposited, json.RawMessage(`{"amount":10}`)
-		if v == 1 {
-			typ, data = events.AccountOpened, json.RawMessage(`{"currency":"EUR"}`)
-		}
-		out[i] = events.Event{
-			ID: events.EventID(account, v), Account: account, Version: v, Type: typ,
-			SchemaVersion: events.SchemaVersion, OccurredAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-			CommandID: cmd, Data: data,
-		}
-	}
-	return out
-}
+// data is what the events of these tests carry: the store does not read it.
+const data = `{"n":10}`
 
 func wantCode(t *testing.T, err error, code events.Code, text string) {
 	t.Helper()
@@ -156,19 +140,19 @@ func TestClosedStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			if _, err := s.Put(ctx, events.State{Account: "acc-1", Version: 1}); err != nil {
+			if _, err := s.Put(ctx, "s-1", boltstore.TallyAt(1)); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1", "")
+			_, err = s.Append(ctx, boltstore.NewBatch("s-1", 0, 1, "c-1", data))
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
-			_, err = s.Load(ctx, "acc-1")
+			_, err = s.Load(ctx, "s-1")
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
-			_, err = s.Put(ctx, events.State{Account: "acc-1", Version: 2})
+			_, err = s.Put(ctx, "s-1", boltstore.TallyAt(2))
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
-			_, err = s.Get(ctx, "acc-1")
+			_, err = s.Get(ctx, "s-1")
 			wantCode(t, err, events.CodeStoreUnavailable, "closed")
 		})
 	}
@@ -181,24 +165,24 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1", ""); err != nil {
+	if _, err := s.Append(ctx, boltstore.NewBatch("s-1", 0, 23, "c-1", data)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put(ctx, events.State{Account: "acc-1", Version: 23}); err != nil {
+	if _, err := s.Put(ctx, "s-1", boltstore.TallyAt(23)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	s = openAt(t, path)
-	h, err := s.Load(ctx, "acc-1")
-	if err != nil || h.Snapshot.Version != 20 || len(h.Events) != 3 {
-		t.Fatalf("Load after reopen: snapshot %d, %d events, %v; want 20, 3", h.Snapshot.Version, len(h.Events), err)
+	h, err := s.Load(ctx, "s-1")
+	if err != nil || !boltstore.SameSnapshot(h.Snapshot, boltstore.TallyAt(20)) || len(h.Events) != 3 {
+		t.Fatalf("Load after reopen: snapshot %+v, %d events, %v; want the one at 20, and 3", h.Snapshot, len(h.Events), err)
 	}
-	if got, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 23, "c-1"), "c-1", ""); err != nil || !got.Duplicate {
+	if got, err := s.Append(ctx, boltstore.NewBatch("s-1", 0, 23, "c-1", data)); err != nil || !got.Duplicate {
 		t.Fatalf("retry after reopen: duplicate=%v, %v", got.Duplicate, err)
 	}
-	if st, err := s.Get(ctx, "acc-1"); err != nil || st.Version != 23 {
+	if st, err := s.Get(ctx, "s-1"); err != nil || !boltstore.SameSnapshot(st, boltstore.TallyAt(23)) {
 		t.Fatalf("Get after reopen: %+v, %v", st, err)
 	}
 }
@@ -210,14 +194,14 @@ func TestRecordedAtNeverGoesBack(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	s := open(t, boltstore.WithClock(clock))
 	ctx := context.Background()
-	first, err := s.Append(ctx, "acc-1", 0, deposits("acc-1", 0, 1, "c-1"), "c-1", "")
+	first, err := s.Append(ctx, boltstore.NewBatch("s-1", 0, 1, "c-1", data))
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	now = now.Add(-time.Hour)
 	mu.Unlock()
-	second, err := s.Append(ctx, "acc-1", 1, deposits("acc-1", 1, 1, "c-2"), "c-2", "")
+	second, err := s.Append(ctx, boltstore.NewBatch("s-1", 1, 1, "c-2", data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,10 +210,10 @@ func TestRecordedAtNeverGoesBack(t *testing.T) {
 	}
 }
 
-// TestGroupCommitSameAccount runs many writers that each retry on conflict
-// until their command is in, all on one account: the group commit must apply
+// TestGroupCommitSameStream runs many writers that each retry on conflict
+// until their command is in, all on one stream: the group commit must apply
 // them in order within shared transactions, with no gaps and no losses.
-func TestGroupCommitSameAccount(t *testing.T) {
+func TestGroupCommitSameStream(t *testing.T) {
 	s := open(t)
 	const writers, each = 16, 10
 	var wg sync.WaitGroup
@@ -237,7 +221,7 @@ func TestGroupCommitSameAccount(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				if err := appendWithRetry(s, "acc-1", fmt.Sprintf("w%d-%d", w, i)); err != nil {
+				if err := appendWithRetry(s, "s-1", fmt.Sprintf("w%d-%d", w, i)); err != nil {
 					errs <- err
 					return
 				}
@@ -249,32 +233,40 @@ func TestGroupCommitSameAccount(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	h, err := s.Load(context.Background(), "acc-1")
-	if err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	all, err := s.Read(ctx, "s-1", 1, events.MaxReadLimit)
+	if err != nil || len(all) != writers*each {
+		t.Fatalf("Read: %d events, %v; want %d", len(all), err, writers*each)
 	}
-	if st, err := h.State(); err != nil || st.Version != writers*each || st.Balance != 10*(writers*each-1) {
-		t.Fatalf("final state %+v, %v; want version %d", st, err, writers*each)
+	cmds := map[string]bool{}
+	for i, e := range all {
+		if e.Version != int64(i)+1 || cmds[e.CommandID] {
+			t.Fatalf("event %d is %s of %s; want version %d, one event per command", i, e.ID, e.CommandID, i+1)
+		}
+		cmds[e.CommandID] = true
+	}
+	if h, err := s.Load(ctx, "s-1"); err != nil || !boltstore.SameSnapshot(h.Snapshot, boltstore.TallyAt(writers*each)) || len(h.Events) != 0 {
+		t.Fatalf("Load: %+v, %v; want the snapshot at %d and no events", h, err, writers*each)
 	}
 }
 
 // appendWithRetry appends one event as cmd, reloading on VersionConflict.
-func appendWithRetry(s *boltstore.Store, account, cmd string) error {
+func appendWithRetry(s *boltstore.Store, stream, cmd string) error {
 	ctx := context.Background()
 	for {
-		h, err := s.Load(ctx, account)
+		h, err := s.Load(ctx, stream)
 		if err != nil {
 			return err
 		}
 		v := h.Snapshot.Version + int64(len(h.Events))
-		_, err = s.Append(ctx, account, v, deposits(account, v, 1, cmd), cmd, "")
+		_, err = s.Append(ctx, boltstore.NewBatch(stream, v, 1, cmd, data))
 		if !errors.Is(err, events.ErrVersionConflict) {
 			return err
 		}
 	}
 }
 
-// TestGroupCommitMixed sends, at once, good appends to many accounts and bad
+// TestGroupCommitMixed sends, at once, good appends to many streams and bad
 // ones (conflicts) interleaved: every good one must land and every bad one
 // must fail alone.
 func TestGroupCommitMixed(t *testing.T) {
@@ -285,11 +277,11 @@ func TestGroupCommitMixed(t *testing.T) {
 	results := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			acc, expected := fmt.Sprintf("acc-%02d", i/2), int64(0)
+			stream, expected := fmt.Sprintf("s-%02d", i/2), int64(0)
 			if i%2 == 1 {
-				expected = 5 // a conflict: the account is at 0 or 1
+				expected = 5 // a conflict: the stream is at 0 or 1
 			}
-			_, results[i] = s.Append(ctx, acc, expected, deposits(acc, expected, 1, fmt.Sprintf("c-%d", i)), fmt.Sprintf("c-%d", i), "")
+			_, results[i] = s.Append(ctx, boltstore.NewBatch(stream, expected, 1, fmt.Sprintf("c-%d", i), data))
 		})
 	}
 	wg.Wait()
@@ -301,8 +293,8 @@ func TestGroupCommitMixed(t *testing.T) {
 			t.Errorf("conflicting append %d: %v, want VersionConflict", i, err)
 		}
 	}
-	accs, err := s.Accounts(ctx, "", events.MaxReadLimit)
-	if err != nil || len(accs) != n/2 {
-		t.Fatalf("Accounts: %d, %v; want %d", len(accs), err, n/2)
+	ids, err := s.Streams(ctx, "", events.MaxReadLimit)
+	if err != nil || len(ids) != n/2 {
+		t.Fatalf("Streams: %d, %v; want %d", len(ids), err, n/2)
 	}
 }

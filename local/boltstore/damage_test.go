@@ -27,16 +27,16 @@ import (
 
 // acked is an append the store acknowledged, and the log record holding it.
 type acked struct {
-	account, commandID string
-	seq                uint64
-	events             []events.Event
+	stream, commandID string
+	seq               uint64
+	events            []events.Event
 }
 
-// accounts are those the appends of acknowledge go to, in turn.
-var accounts = []string{"acc-1", "acc-2", "acc-3"}
+// streamIDs are those the appends of acknowledge go to, in turn.
+var streamIDs = []string{"s-1", "s-2", "s-3"}
 
 // acknowledge appends n one-event commands to a fresh store, to each of
-// accounts in turn, checkpointing after the first checkpointed of them (0
+// streamIDs in turn, checkpointing after the first checkpointed of them (0
 // for none), and returns a copy of the files as a crash leaves them, and
 // the appends.
 func acknowledge(t *testing.T, n, checkpointed int) (string, []acked) {
@@ -47,31 +47,26 @@ func acknowledge(t *testing.T, n, checkpointed int) (string, []acked) {
 		if i == checkpointed {
 			checkpointNow(t, s)
 		}
-		out = append(out, appendOne(t, s, accounts[i%len(accounts)], `{"amount":5}`))
+		out = append(out, appendOne(t, s, streamIDs[i%len(streamIDs)], `{"n":5}`))
 		out[i].seq = uint64(i + 1)
 	}
 	return crashCopy(t, s), out
 }
 
-// appendOne appends one deposit (or the opening) to account with data.
-func appendOne(t *testing.T, s *Store, account, data string) acked {
+// appendOne appends one event carrying data to stream, as a new command.
+func appendOne(t *testing.T, s *Store, stream, data string) acked {
 	t.Helper()
-	h, err := s.Load(context.Background(), account)
+	h, err := s.Load(context.Background(), stream)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := h.Snapshot.Version + int64(len(h.Events)) + 1
-	cmd := fmt.Sprintf("%s-c%d", account, v)
-	e := events.Event{ID: events.EventID(account, v), Account: account, Version: v, Type: events.FundsDeposited,
-		SchemaVersion: 1, OccurredAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), CommandID: cmd, Data: []byte(data)}
-	if v == 1 {
-		e.Type, e.Data = events.AccountOpened, []byte(`{"currency":"EUR"}`)
-	}
-	got, err := s.Append(context.Background(), account, v-1, []events.Event{e}, cmd, "")
+	cmd := fmt.Sprintf("%s-c%d", stream, v)
+	got, err := s.Append(context.Background(), newBatch(stream, v-1, 1, cmd, data))
 	if err != nil {
-		t.Fatalf("append %s to %s: %v", cmd, account, err)
+		t.Fatalf("append %s to %s: %v", cmd, stream, err)
 	}
-	return acked{account: account, commandID: cmd, events: got.Events}
+	return acked{stream: stream, commandID: cmd, events: got.Events}
 }
 
 // segmentOf returns the path of the one segment of the store at path, its
@@ -131,7 +126,7 @@ func flipNearEnd(i int) func(b []byte, offs []int) []byte {
 // tornRecord returns a record of an append that never returned, as its
 // write would have put it after the last one.
 func tornRecord(seq uint64, data int) []byte {
-	e := &entry{seq: seq, account: "acc-1", commandID: "never-returned", first: 99,
+	e := &entry{seq: seq, stream: "s-1", commandID: "never-returned", first: 99,
 		enc: [][]byte{append([]byte{formatV1}, bytes.Repeat([]byte("x"), data)...)}}
 	return appendRecord(nil, e)
 }
@@ -266,7 +261,7 @@ func checkOpened(t *testing.T, s *Store, tt damageCase, acks []acked, seg, logge
 	for i, a := range acks {
 		if tt.cutsLast && i == len(acks)-1 {
 			wantMissing(t, s, a)
-			if !strings.Contains(logged, "commandId="+a.commandID) || !strings.Contains(logged, "account="+a.account) {
+			if !strings.Contains(logged, "commandId="+a.commandID) || !strings.Contains(logged, "stream="+a.stream) {
 				t.Fatalf("Open cut the acknowledged %s without naming it: %q", a.commandID, logged)
 			}
 			named[a.commandID] = true
@@ -274,7 +269,7 @@ func checkOpened(t *testing.T, s *Store, tt damageCase, acks []acked, seg, logge
 		}
 		wantAcked(t, s, a)
 	}
-	if got, err := s.Command(context.Background(), "acc-1", "never-returned", ""); err != nil || got != nil {
+	if got, err := s.Command(context.Background(), "s-1", "never-returned", ""); err != nil || got != nil {
 		t.Fatalf("the torn append is there: %v, %v", got, err)
 	}
 	appendEverywhere(t, s, acks, named)
@@ -283,9 +278,9 @@ func checkOpened(t *testing.T, s *Store, tt damageCase, acks []acked, seg, logge
 // wantAcked checks that a's events are in s as the append returned them.
 func wantAcked(t *testing.T, s *Store, a acked) {
 	t.Helper()
-	got, err := s.Command(context.Background(), a.account, a.commandID, "")
+	got, err := s.Command(context.Background(), a.stream, a.commandID, "")
 	if err != nil || len(got) != len(a.events) {
-		t.Fatalf("acknowledged %s of %s: %v, %v; want %d events", a.commandID, a.account, got, err, len(a.events))
+		t.Fatalf("acknowledged %s of %s: %v, %v; want %d events", a.commandID, a.stream, got, err, len(a.events))
 	}
 	for i, e := range got {
 		w := a.events[i]
@@ -297,12 +292,12 @@ func wantAcked(t *testing.T, s *Store, a acked) {
 
 func wantMissing(t *testing.T, s *Store, a acked) {
 	t.Helper()
-	if got, err := s.Command(context.Background(), a.account, a.commandID, ""); err != nil || got != nil {
-		t.Fatalf("%s of %s: %v, %v; want it gone", a.commandID, a.account, got, err)
+	if got, err := s.Command(context.Background(), a.stream, a.commandID, ""); err != nil || got != nil {
+		t.Fatalf("%s of %s: %v, %v; want it gone", a.commandID, a.stream, got, err)
 	}
 }
 
-// appendEverywhere appends one more command to every account and checks
+// appendEverywhere appends one more command to every stream and checks
 // that it takes a version no acknowledged append holds, unless dropped
 // lists that append.
 func appendEverywhere(t *testing.T, s *Store, acks []acked, dropped map[string]bool) {
@@ -313,21 +308,21 @@ func appendEverywhere(t *testing.T, s *Store, acks []acked, dropped map[string]b
 			taken[e.ID] = a.commandID
 		}
 	}
-	for _, account := range accounts {
-		a := appendOne(t, s, account, `{"amount":777}`)
+	for _, stream := range streamIDs {
+		a := appendOne(t, s, stream, `{"n":777}`)
 		id := a.events[0].ID
 		if cmd, ok := taken[id]; ok && !dropped[cmd] {
 			t.Fatalf("new append %s took %s, the version of acknowledged %s, which nothing reported dropped", a.commandID, id, cmd)
 		}
-		if evs, err := s.Read(context.Background(), account, 1, 1000); err != nil || int64(len(evs)) != evs[len(evs)-1].Version {
-			t.Fatalf("%s reads %d events ending at %v (%v); want versions 1 on, without a gap", account, len(evs), evs, err)
+		if evs, err := s.Read(context.Background(), stream, 1, 1000); err != nil || int64(len(evs)) != evs[len(evs)-1].Version {
+			t.Fatalf("%s reads %d events ending at %v (%v); want versions 1 on, without a gap", stream, len(evs), evs, err)
 		}
 	}
 }
 
 // checkRepair runs Repair on a log Open refused for damage in record k: a
 // dry run changes nothing; a repair drops record k and the later records
-// of its account, reports them, keeps every other acknowledged append,
+// of its stream, reports them, keeps every other acknowledged append,
 // moves the segment aside as it was, and lets Open open the store.
 func checkRepair(t *testing.T, path, seg string, damaged []byte, acks []acked, k int) {
 	t.Helper()
@@ -360,7 +355,7 @@ func checkRepair(t *testing.T, path, seg string, damaged []byte, acks []acked, k
 	}
 	var want, got []uint64
 	for i := k; i < len(acks); i++ {
-		if i == k || acks[i].account == acks[k].account {
+		if i == k || acks[i].stream == acks[k].stream {
 			want = append(want, acks[i].seq)
 		}
 	}
@@ -382,7 +377,7 @@ func checkRepair(t *testing.T, path, seg string, damaged []byte, acks []acked, k
 }
 
 // checkDropped checks the report against the acknowledged appends: one
-// reported dropped is gone, and was reported with its account, command
+// reported dropped is gone, and was reported with its stream, command
 // and versions (from its record, or read from the damage); any other is
 // there as it was. It returns the command ids reported.
 func checkDropped(t *testing.T, s *Store, acks []acked, r *RepairReport) map[string]bool {
@@ -401,16 +396,16 @@ func checkDropped(t *testing.T, s *Store, acks []acked, r *RepairReport) map[str
 		wantMissing(t, s, a)
 		first, last := a.events[0].Version, a.events[len(a.events)-1].Version
 		switch {
-		case d.Account == "" && !d.Verified:
+		case d.Stream == "" && !d.Verified:
 			// Nothing of the record reads back; the next record of its
-			// account, dropped too, says which versions went with it.
+			// stream, dropped too, says which versions went with it.
 			if !slices.ContainsFunc(r.Dropped, func(d Dropped) bool {
-				return d.Verified && strings.Contains(d.Reason, fmt.Sprintf("versions %d to %d of %s", first, last, a.account))
+				return d.Verified && strings.Contains(d.Reason, fmt.Sprintf("versions %d to %d of %s", first, last, a.stream))
 			}) {
-				t.Fatalf("Repair dropped unreadable record %d, and no later record of %s says it lost versions %d to %d: %+v", a.seq, a.account, first, last, r.Dropped)
+				t.Fatalf("Repair dropped unreadable record %d, and no later record of %s says it lost versions %d to %d: %+v", a.seq, a.stream, first, last, r.Dropped)
 			}
-		case d.Account != a.account || d.CommandID != a.commandID || d.First != first || d.Last != last:
-			t.Fatalf("Repair reported record %d as %+v; it held %s of %s, version %d", a.seq, d, a.commandID, a.account, first)
+		case d.Stream != a.stream || d.CommandID != a.commandID || d.First != first || d.Last != last:
+			t.Fatalf("Repair reported record %d as %+v; it held %s of %s, version %d", a.seq, d, a.commandID, a.stream, first)
 		}
 		out[a.commandID] = true
 		delete(bySeq, a.seq)
@@ -432,7 +427,7 @@ func BenchmarkScanDamagedSegment(b *testing.B) {
 	var seg []byte
 	for seq := uint64(1); len(seg) < segmentSize; seq++ {
 		enc := append([]byte{formatV1}, fmt.Sprintf(`{"amount":%d,"reference":"benchmark"}`, seq)...)
-		seg = appendRecord(seg, &entry{seq: seq, account: fmt.Sprintf("acc-%d", seq%64), commandID: fmt.Sprintf("cmd-%d", seq),
+		seg = appendRecord(seg, &entry{seq: seq, stream: fmt.Sprintf("s-%d", seq%64), commandID: fmt.Sprintf("cmd-%d", seq),
 			first: int64(seq), enc: [][]byte{enc}})
 	}
 	noise := make([]byte, len(seg)/2)

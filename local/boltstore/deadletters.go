@@ -62,8 +62,8 @@ func (q *Queue) List(ctx context.Context) ([]events.DeadLetter, error) {
 	return out, nil
 }
 
-// Get implements events.DeadLetters. A malformed or unknown id gives
-// InvalidArgument (events has no generic NotFound code). Other errors:
+// Get implements events.DeadLetters. An id no message has gives NotFound,
+// and one this store cannot have made InvalidArgument. Other errors:
 // StoreUnavailable, Internal.
 func (q *Queue) Get(ctx context.Context, id string) (events.DeadLetter, error) {
 	k, err := letterKey(id)
@@ -74,7 +74,7 @@ func (q *Queue) Get(ctx context.Context, id string) (events.DeadLetter, error) {
 	err = q.s.view(ctx, func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketDLQ).Get(k)
 		if v == nil {
-			return events.Errorf(events.CodeInvalidArgument, "no dead letter %s", id)
+			return events.Errorf(events.CodeNotFound, "no dead letter %s", id)
 		}
 		m, err = decodeLetter(v)
 		return err

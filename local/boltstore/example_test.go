@@ -2,6 +2,7 @@ package boltstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,33 +26,36 @@ func Example() {
 	}
 	defer s.Close()
 
-	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	for _, c := range []events.Command{
-		{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
-		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500},
-		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500}, // a retry
-	} {
-		h, _ := s.Load(ctx, c.AccountID)
-		st, _ := h.State()
-		evs, err := events.Decide(st, c, nil, now)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		got, err := s.Append(ctx, c.AccountID, st.Version, evs, c.CommandID, "")
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Println(c.CommandID, got.Events[0].ID, "duplicate:", got.Duplicate)
+	// One command's events, as the tasks make them. Their data is the
+	// domain's JSON, which the store keeps without reading it.
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	var evs []events.Event
+	for v := int64(1); v <= 11; v++ {
+		evs = append(evs, events.Event{ID: events.EventID("cart-1", v), Stream: "cart-1", Version: v,
+			Type: "ItemAdded", SchemaVersion: 1, OccurredAt: at, CommandID: "c-1", Data: json.RawMessage(`{"sku":"tea"}`)})
 	}
-	h, _ := s.Load(ctx, "acc-1")
-	st, _ := h.State()
-	fmt.Println(st.Version, st.Balance, st.Currency)
+	// The events reach version 10, so the batch carries the state there,
+	// as the domain folded it.
+	b := events.Batch{Stream: "cart-1", Expected: 0, Events: evs, CommandID: "c-1",
+		Snapshots: []events.Snapshot{{Version: 10, State: json.RawMessage(`{"items":10}`), LastOccurredAt: at}}}
+
+	ctx := context.Background()
+	for range 2 { // the second time is a retry
+		got, err := s.Append(ctx, b)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(len(got.Events), "events, duplicate:", got.Duplicate)
+	}
+	h, err := s.Load(ctx, "cart-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("snapshot at %d: %s, then %s\n", h.Snapshot.Version, h.Snapshot.State, h.Events[0].ID)
 	// Output:
-	// c-1 acc-1:1 duplicate: false
-	// c-2 acc-1:2 duplicate: false
-	// c-2 acc-1:2 duplicate: true
-	// 2 1500 EUR
+	// 11 events, duplicate: false
+	// 11 events, duplicate: true
+	// snapshot at 10: {"items":10}, then cart-1:11
 }

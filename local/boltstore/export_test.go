@@ -4,6 +4,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/stepfold/stepfold/events"
 )
 
 // Every sets the write-behind interval of a store opened WithoutSync, or
@@ -26,3 +28,16 @@ func CopyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// NewBatch is the append to stream, after version expected, of n events
+// of command cmd carrying data, with the snapshots they reach, for tests.
+func NewBatch(stream string, expected int64, n int, cmd, data string) events.Batch {
+	return newBatch(stream, expected, n, cmd, data)
+}
+
+// TallyAt is the snapshot NewBatch hands the store at version v, for tests.
+func TallyAt(v int64) events.Snapshot { return tallyAt(v) }
+
+// SameSnapshot reports whether a and b are the same snapshot, byte for
+// byte, for tests.
+func SameSnapshot(a, b events.Snapshot) bool { return sameSnapshot(a, b) }

@@ -5,15 +5,15 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
 
-// opening is acc-1's AccountOpened, written by command c-a.
-func opening() []events.Event {
-	return []events.Event{{ID: "acc-1:1", Account: "acc-1", Version: 1, Type: events.AccountOpened, SchemaVersion: 1,
-		OccurredAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), CommandID: "c-a", Data: []byte(`{"currency":"EUR"}`)}}
+// first is s-1's first event as command c-a, sent with fingerprint fp.
+func first(fp events.Fingerprint) events.Batch {
+	b := newBatch("s-1", 0, 1, "c-a", `{"n":1}`)
+	b.Fingerprint = fp
+	return b
 }
 
 // TestFingerprintSurvivesRecovery records a command with a fingerprint,
@@ -23,18 +23,18 @@ func opening() []events.Event {
 func TestFingerprintSurvivesRecovery(t *testing.T) {
 	for _, checkpointed := range []bool{false, true} {
 		s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
-		if _, err := s.Append(context.Background(), "acc-1", 0, opening(), "c-a", "fp-1"); err != nil {
+		if _, err := s.Append(context.Background(), first("fp-1")); err != nil {
 			t.Fatal(err)
 		}
 		if checkpointed {
 			checkpointNow(t, s)
 		}
 		re := openLogged(t, crashCopy(t, s))
-		_, err := re.Append(context.Background(), "acc-1", 0, opening(), "c-a", "fp-2")
+		_, err := re.Append(context.Background(), first("fp-2"))
 		if !errors.Is(err, events.ErrIdempotencyKeyReused) {
 			t.Errorf("checkpointed=%v: another request after recovery: %v, want IdempotencyKeyReused", checkpointed, err)
 		}
-		if got, err := re.Append(context.Background(), "acc-1", 0, opening(), "c-a", "fp-1"); err != nil || !got.Duplicate {
+		if got, err := re.Append(context.Background(), first("fp-1")); err != nil || !got.Duplicate {
 			t.Errorf("checkpointed=%v: a retry after recovery: %+v, %v, want a duplicate", checkpointed, got, err)
 		}
 	}
@@ -52,18 +52,18 @@ func TestRecordsWithoutFingerprint(t *testing.T) {
 		t.Fatalf("decodeCommand of an old record: %d %d %q %v", first, last, fp, ok)
 	}
 	for _, fp := range []events.Fingerprint{"", "fp-1"} {
-		rec := appendRecord(nil, &entry{seq: 7, account: "acc-1", commandID: "c-a", fingerprint: fp, first: 1, enc: [][]byte{{formatV1}}})
+		rec := appendRecord(nil, &entry{seq: 7, stream: "s-1", commandID: "c-a", fingerprint: fp, first: 1, enc: [][]byte{{formatV1}}})
 		e, n, ok := readRecord(rec)
 		if !ok || n != len(rec) || e.fingerprint != fp || e.commandID != "c-a" || e.seq != 7 {
 			t.Fatalf("log record with fingerprint %q read back as %+v, %d, %v", fp, e, n, ok)
 		}
 	}
 	s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
-	if _, err := s.Append(context.Background(), "acc-1", 0, opening(), "c-a", ""); err != nil {
+	if _, err := s.Append(context.Background(), first("")); err != nil {
 		t.Fatal(err)
 	}
 	checkpointNow(t, s)
-	if got, err := s.Append(context.Background(), "acc-1", 0, opening(), "c-a", "fp-2"); err != nil || !got.Duplicate {
+	if got, err := s.Append(context.Background(), first("fp-2")); err != nil || !got.Duplicate {
 		t.Errorf("a request against a record without a fingerprint: %+v, %v, want a duplicate", got, err)
 	}
 }

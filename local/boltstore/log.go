@@ -111,7 +111,7 @@ func (s *Store) settle(ps []problem, applied uint64) error {
 	for _, p := range ps {
 		attrs := []any{"file", p.seg.path, "offset", p.offset, "bytes", p.size, "record", p.seq()}
 		if r := p.read(); r != nil {
-			attrs = append(attrs, "account", r.account, "commandId", r.commandID)
+			attrs = append(attrs, "stream", r.stream, "commandId", r.commandID)
 		}
 		if p.kind(applied) == checkpointed {
 			s.logger.Warn("the event log has records that do not read back, all of them already in the store file: nothing is lost", attrs...)

@@ -29,44 +29,39 @@ func openLogged(t *testing.T, path string) *Store {
 	return s
 }
 
-// appendN appends n one-event deposits to account, one command each.
-func appendN(t *testing.T, s *Store, account string, n int) {
+// appendN appends n one-event commands to stream.
+func appendN(t *testing.T, s *Store, stream string, n int) {
 	t.Helper()
 	for range n {
-		h, err := s.Load(context.Background(), account)
+		h, err := s.Load(context.Background(), stream)
 		if err != nil {
 			t.Fatal(err)
 		}
 		v := h.Snapshot.Version + int64(len(h.Events))
-		cmd := fmt.Sprintf("%s-c%d", account, v+1)
-		e := events.Event{ID: events.EventID(account, v+1), Account: account, Version: v + 1, Type: events.FundsDeposited,
-			SchemaVersion: 1, OccurredAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), CommandID: cmd, Data: []byte(`{"amount":5}`)}
-		if v == 0 {
-			e.Type, e.Data = events.AccountOpened, []byte(`{"currency":"EUR"}`)
-		}
-		if _, err := s.Append(context.Background(), account, v, []events.Event{e}, cmd, ""); err != nil {
-			t.Fatalf("append %s to %s: %v", cmd, account, err)
+		cmd := fmt.Sprintf("%s-c%d", stream, v+1)
+		if _, err := s.Append(context.Background(), newBatch(stream, v, 1, cmd, `{"n":5}`)); err != nil {
+			t.Fatalf("append %s to %s: %v", cmd, stream, err)
 		}
 	}
 }
 
-// contents is everything a store says about some accounts.
+// contents is everything a store says about some streams.
 type contents struct {
-	accounts []string
+	streams  []string
 	events   map[string][]events.Event
 	loads    map[string]events.History
 	commands map[string]bool
 }
 
-func read(t *testing.T, s *Store, accounts ...string) contents {
+func read(t *testing.T, s *Store, streams ...string) contents {
 	t.Helper()
 	ctx := context.Background()
 	c := contents{events: map[string][]events.Event{}, loads: map[string]events.History{}, commands: map[string]bool{}}
 	var err error
-	if c.accounts, err = s.Accounts(ctx, "", 100); err != nil {
+	if c.streams, err = s.Streams(ctx, "", 100); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range accounts {
+	for _, a := range streams {
 		if c.events[a], err = s.Read(ctx, a, 1, 1000); err != nil {
 			t.Fatal(err)
 		}
@@ -86,8 +81,8 @@ func read(t *testing.T, s *Store, accounts ...string) contents {
 
 func sameContents(t *testing.T, what string, got, want contents) {
 	t.Helper()
-	if !slices.Equal(got.accounts, want.accounts) {
-		t.Fatalf("%s: accounts %v; want %v", what, got.accounts, want.accounts)
+	if !slices.Equal(got.streams, want.streams) {
+		t.Fatalf("%s: streams %v; want %v", what, got.streams, want.streams)
 	}
 	for a, evs := range want.events {
 		if len(got.events[a]) != len(evs) {
@@ -98,8 +93,8 @@ func sameContents(t *testing.T, what string, got, want contents) {
 				t.Fatalf("%s: event %d of %s is %+v; want %+v", what, i, a, g, w)
 			}
 		}
-		if g, w := got.loads[a], want.loads[a]; g.Snapshot.Version != w.Snapshot.Version || g.Snapshot.Balance != w.Snapshot.Balance || len(g.Events) != len(w.Events) {
-			t.Fatalf("%s: Load(%s) has snapshot %d and %d events; want %d and %d", what, a, g.Snapshot.Version, len(g.Events), w.Snapshot.Version, len(w.Events))
+		if g, w := got.loads[a], want.loads[a]; !sameSnapshot(g.Snapshot, w.Snapshot) || len(g.Events) != len(w.Events) {
+			t.Fatalf("%s: Load(%s) has snapshot %+v and %d events; want %+v and %d", what, a, g.Snapshot, len(g.Events), w.Snapshot, len(w.Events))
 		}
 	}
 	for cmd, ok := range want.commands {
@@ -152,24 +147,24 @@ func TestLogRecovery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
-			appendN(t, s, "acc-1", 14) // a snapshot at 10 in each round
-			appendN(t, s, "acc-2", 3)
+			appendN(t, s, "s-1", 14) // a snapshot at 10 in each round
+			appendN(t, s, "s-2", 3)
 			if tt.before != nil {
 				tt.before(t, s)
 			}
-			appendN(t, s, "acc-1", 12)
-			appendN(t, s, "acc-3", 2)
+			appendN(t, s, "s-1", 12)
+			appendN(t, s, "s-3", 2)
 			if tt.name == "all checkpointed" {
 				checkpointNow(t, s)
 			}
-			want := read(t, s, "acc-1", "acc-2", "acc-3")
+			want := read(t, s, "s-1", "s-2", "s-3")
 			path := crashCopy(t, s)
 			if tt.damage != nil {
 				tt.damage(t, path)
 			}
 			re := openLogged(t, path)
-			sameContents(t, "after recovery", read(t, re, "acc-1", "acc-2", "acc-3"), want)
-			appendN(t, re, "acc-3", 1)
+			sameContents(t, "after recovery", read(t, re, "s-1", "s-2", "s-3"), want)
+			appendN(t, re, "s-3", 1)
 			if err := re.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +183,7 @@ func tearLastSegment(t *testing.T, path string) {
 	if err != nil || len(firsts) == 0 {
 		t.Fatalf("segments %v, %v", firsts, err)
 	}
-	rec := appendRecord(nil, &entry{seq: 1 << 40, account: "acc-9", commandID: "c", first: 1, enc: [][]byte{{formatV1}}})
+	rec := appendRecord(nil, &entry{seq: 1 << 40, stream: "s-9", commandID: "c", first: 1, enc: [][]byte{{formatV1}}})
 	f, err := os.OpenFile(segmentPath(logDir(path), firsts[len(firsts)-1]), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +230,7 @@ func TestLogDamage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
 			smallSegments(t, s)
-			appendN(t, s, "acc-1", 6)
+			appendN(t, s, "s-1", 6)
 			path := crashCopy(t, s)
 			firsts, err := listSegments(logDir(path))
 			if err != nil || len(firsts) < 4 {
@@ -254,23 +249,21 @@ func TestLogDamage(t *testing.T) {
 func TestLogWriteFailure(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "stepfold.db")
 	s := openLogged(t, path)
-	appendN(t, s, "acc-1", 3)
-	want := read(t, s, "acc-1")
+	appendN(t, s, "s-1", 3)
+	want := read(t, s, "s-1")
 	if err := s.log.wal.f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	e := events.Event{ID: events.EventID("acc-1", 4), Account: "acc-1", Version: 4, Type: events.FundsDeposited,
-		SchemaVersion: 1, OccurredAt: time.Now(), CommandID: "lost", Data: []byte(`{"amount":5}`)}
 	for i := range 2 {
-		_, err := s.Append(context.Background(), "acc-1", 3, []events.Event{e}, "lost", "")
+		_, err := s.Append(context.Background(), newBatch("s-1", 3, 1, "lost", `{"n":5}`))
 		wantStoreError(t, fmt.Sprintf("append %d after the failure", i+1), err, "cannot write the event log")
-		sameContents(t, "after the failure", read(t, s, "acc-1"), want)
-		if got, err := s.Command(context.Background(), "acc-1", "lost", ""); err != nil || got != nil {
+		sameContents(t, "after the failure", read(t, s, "s-1"), want)
+		if got, err := s.Command(context.Background(), "s-1", "lost", ""); err != nil || got != nil {
 			t.Fatalf("Command(lost) = %v, %v; want nothing", got, err)
 		}
 	}
 	wantStoreError(t, "Close after the failure", s.Close(), "")
-	sameContents(t, "after Open", read(t, openLogged(t, path), "acc-1"), want)
+	sameContents(t, "after Open", read(t, openLogged(t, path), "s-1"), want)
 }
 
 // TestCheckpointRemovesSegments checks that a checkpoint removes the
@@ -278,7 +271,7 @@ func TestLogWriteFailure(t *testing.T) {
 func TestCheckpointRemovesSegments(t *testing.T) {
 	s := openLogged(t, filepath.Join(t.TempDir(), "stepfold.db"))
 	smallSegments(t, s)
-	appendN(t, s, "acc-1", 5)
+	appendN(t, s, "s-1", 5)
 	if n := len(s.log.wal.segments); n != 6 {
 		t.Fatalf("%d segments before the checkpoint; want 6", n)
 	}
@@ -329,11 +322,11 @@ func TestLogDirectorySynced(t *testing.T) {
 	}
 	want("Open of a new store", data, logDir(path))
 	smallSegments(t, s)
-	appendN(t, s, "acc-1", 3)
+	appendN(t, s, "s-1", 3)
 	want("moving to a new segment", logDir(path))
 	checkpointNow(t, s)
 	want("a checkpoint that removes segments", logDir(path))
-	appendN(t, s, "acc-1", 1)
+	appendN(t, s, "s-1", 1)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

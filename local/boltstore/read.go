@@ -3,7 +3,6 @@ package boltstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,60 +12,61 @@ import (
 // Load implements events.EventStore: the latest snapshot and at most
 // SnapshotEvery-1 events after it, read in one transaction. Errors:
 // InvalidArgument, StoreUnavailable, Internal.
-func (s *Store) Load(ctx context.Context, account string) (events.History, error) {
-	if err := checkAccount(account); err != nil {
+func (s *Store) Load(ctx context.Context, stream string) (events.History, error) {
+	if err := checkStream(stream); err != nil {
 		return events.History{}, err
 	}
 	var h events.History
 	err := s.read(ctx, func(v *view) (err error) {
-		h, err = loadHistory(v, account)
+		h, err = loadHistory(v, stream)
 		return err
 	})
 	return h, err
 }
 
-func loadHistory(v *view, account string) (events.History, error) {
-	snap, err := snapshotAt(v, account, -1)
+func loadHistory(v *view, stream string) (events.History, error) {
+	snap, err := snapshotAt(v, stream, -1)
 	if err != nil {
 		return events.History{}, err
 	}
-	evs, err := readRange(v, account, snap.Version+1, events.SnapshotEvery)
+	evs, err := readRange(v, stream, snap.Version+1, events.SnapshotEvery)
 	return events.History{Snapshot: snap, Events: evs}, err
 }
 
 // snapshotAt returns the latest snapshot at or before version (the latest
-// of all when version is negative), or the zero State.
-func snapshotAt(v *view, account string, version int64) (events.State, error) {
-	_, val := floor(v.tx.Bucket(bucketSnapshots).Cursor(), account, version)
-	for _, e := range v.entries(account) {
+// of all when version is negative), or the zero Snapshot.
+func snapshotAt(v *view, stream string, version int64) (events.Snapshot, error) {
+	k, val := floor(v.tx.Bucket(bucketSnapshots).Cursor(), stream, version)
+	at := versionOf(stream, k)
+	for _, e := range v.entries(stream) {
 		for _, sn := range e.snaps {
 			if version < 0 || sn.version <= version {
-				val = sn.value
+				val, at = sn.value, sn.version
 			}
 		}
 	}
 	if val == nil {
-		return events.State{}, nil
+		return events.Snapshot{}, nil
 	}
-	var st events.State
-	if err := json.Unmarshal(val, &st); err != nil {
-		return events.State{}, events.Wrap(events.CodeInternal, err, "stored snapshot of "+account+" cannot be decoded")
+	snap, ok := decodeSnapshot(val)
+	if !ok || snap.Version != at {
+		return events.Snapshot{}, events.Errorf(events.CodeInternal, "stored snapshot of %s at version %d cannot be decoded", stream, at)
 	}
-	return st, nil
+	return snap, nil
 }
 
-// readRange returns up to limit events of account from version from on:
+// readRange returns up to limit events of stream from version from on:
 // those in the file, then those in the log's tail.
-func readRange(v *view, account string, from int64, limit int) ([]events.Event, error) {
-	r := ranger{account: account, next: from, limit: limit}
-	pre := prefix(account)
+func readRange(v *view, stream string, from int64, limit int) ([]events.Event, error) {
+	r := ranger{stream: stream, next: from, limit: limit}
+	pre := prefix(stream)
 	c := v.tx.Bucket(bucketEvents).Cursor()
-	for k, val := c.Seek(versionKey(account, from)); bytes.HasPrefix(k, pre) && !r.full(); k, val = c.Next() {
-		if err := r.add(versionOf(account, k), val); err != nil {
+	for k, val := c.Seek(versionKey(stream, from)); bytes.HasPrefix(k, pre) && !r.full(); k, val = c.Next() {
+		if err := r.add(versionOf(stream, k), val); err != nil {
 			return nil, err
 		}
 	}
-	for _, e := range v.entries(account) {
+	for _, e := range v.entries(stream) {
 		for i, val := range e.enc {
 			if version := e.first + int64(i); version >= r.next && !r.full() {
 				if err := r.add(version, val); err != nil {
@@ -80,17 +80,18 @@ func readRange(v *view, account string, from int64, limit int) ([]events.Event, 
 
 // ranger collects the events of one readRange.
 type ranger struct {
-	account string
-	next    int64 // the version it needs next
-	limit   int
-	out     []events.Event
-	prev    events.Event
+	stream string
+	next   int64 // the version it needs next
+	limit  int
+	out    []events.Event
+	prev   events.Event
+	types  names
 }
 
 func (r *ranger) full() bool { return len(r.out) >= r.limit }
 
 func (r *ranger) add(version int64, val []byte) error {
-	e, err := decodeEvent(r.account, version, val, &r.prev)
+	e, err := decodeEvent(r.stream, version, val, &r.prev, &r.types)
 	if err != nil {
 		return err
 	}
@@ -105,13 +106,13 @@ func (r *ranger) add(version int64, val []byte) error {
 
 // Read implements events.EventStore. Errors: InvalidArgument (see
 // events.CheckRead), StoreUnavailable, Internal.
-func (s *Store) Read(ctx context.Context, account string, from int64, limit int) ([]events.Event, error) {
-	if err := events.CheckRead(account, from, limit); err != nil {
+func (s *Store) Read(ctx context.Context, stream string, from int64, limit int) ([]events.Event, error) {
+	if err := events.CheckRead(stream, from, limit); err != nil {
 		return nil, err
 	}
 	var out []events.Event
 	err := s.read(ctx, func(v *view) (err error) {
-		out, err = readRange(v, account, from, limit)
+		out, err = readRange(v, stream, from, limit)
 		return err
 	})
 	return out, err
@@ -119,8 +120,8 @@ func (s *Store) Read(ctx context.Context, account string, from int64, limit int)
 
 // Command implements events.EventStore. Errors: InvalidArgument,
 // IdempotencyKeyReused, StoreUnavailable, Internal.
-func (s *Store) Command(ctx context.Context, account, commandID string, fp events.Fingerprint) ([]events.Event, error) {
-	if err := checkAccount(account); err != nil {
+func (s *Store) Command(ctx context.Context, stream, commandID string, fp events.Fingerprint) ([]events.Event, error) {
+	if err := checkStream(stream); err != nil {
 		return nil, err
 	}
 	if err := events.CheckID(events.CodeInvalidArgument, "command id", commandID); err != nil {
@@ -128,53 +129,53 @@ func (s *Store) Command(ctx context.Context, account, commandID string, fp event
 	}
 	var out []events.Event
 	err := s.read(ctx, func(v *view) (err error) {
-		out, err = commandEvents(v, account, commandID, fp)
+		out, err = commandEvents(v, stream, commandID, fp)
 		return err
 	})
 	return out, err
 }
 
 // Snapshot implements events.EventStore. Errors: InvalidArgument (a bad
-// account or a negative version), StoreUnavailable, Internal.
-func (s *Store) Snapshot(ctx context.Context, account string, version int64) (events.State, error) {
-	if err := checkAccount(account); err != nil {
-		return events.State{}, err
+// stream or a negative version), StoreUnavailable, Internal.
+func (s *Store) Snapshot(ctx context.Context, stream string, version int64) (events.Snapshot, error) {
+	if err := checkStream(stream); err != nil {
+		return events.Snapshot{}, err
 	}
 	if version < 0 {
-		return events.State{}, events.Errorf(events.CodeInvalidArgument, "snapshot version %d is negative", version)
+		return events.Snapshot{}, events.Errorf(events.CodeInvalidArgument, "snapshot version %d is negative", version)
 	}
-	var st events.State
+	var st events.Snapshot
 	err := s.read(ctx, func(v *view) (err error) {
-		st, err = snapshotAt(v, account, version)
+		st, err = snapshotAt(v, stream, version)
 		return err
 	})
 	return st, err
 }
 
-// Accounts implements events.EventStore: the distinct account prefixes of
+// Streams implements events.EventStore: the distinct stream prefixes of
 // the events bucket, which bbolt keeps in ascending byte order. It seeks
-// from one account to the next rather than reading every event. Errors:
+// from one stream to the next rather than reading every event. Errors:
 // InvalidArgument (limit outside 1..MaxReadLimit), StoreUnavailable.
-func (s *Store) Accounts(ctx context.Context, after string, limit int) ([]string, error) {
+func (s *Store) Streams(ctx context.Context, after string, limit int) ([]string, error) {
 	if limit < 1 || limit > events.MaxReadLimit {
-		return nil, events.Errorf(events.CodeInvalidArgument, "accounts limit %d must be between 1 and %d", limit, events.MaxReadLimit)
+		return nil, events.Errorf(events.CodeInvalidArgument, "streams limit %d must be between 1 and %d", limit, events.MaxReadLimit)
 	}
 	var out []string
 	err := s.read(ctx, func(v *view) error {
-		out = mergeSorted(fileAccounts(v.tx, after, limit), v.accounts(after), limit)
+		out = mergeSorted(fileStreams(v.tx, after, limit), v.streams(after), limit)
 		return nil
 	})
 	return out, err
 }
 
-// fileAccounts returns up to limit accounts after after in the file.
-func fileAccounts(tx *bolt.Tx, after string, limit int) []string {
+// fileStreams returns up to limit streams after after in the file.
+func fileStreams(tx *bolt.Tx, after string, limit int) []string {
 	var out []string
 	c := tx.Bucket(bucketEvents).Cursor()
 	for k, _ := c.Seek(append([]byte(after), 1)); k != nil && len(out) < limit; {
-		account := accountOf(k)
-		out = append(out, account)
-		k, _ = c.Seek(append([]byte(account), 1))
+		stream := streamOf(k)
+		out = append(out, stream)
+		k, _ = c.Seek(append([]byte(stream), 1))
 	}
 	return out
 }
@@ -195,6 +196,6 @@ func mergeSorted(a, b []string, limit int) []string {
 	return out
 }
 
-func checkAccount(account string) error {
-	return events.CheckID(events.CodeInvalidArgument, "account id", account)
+func checkStream(stream string) error {
+	return events.CheckID(events.CodeInvalidArgument, "stream id", stream)
 }

@@ -37,11 +37,11 @@ type Damage struct {
 // Dropped is one append that Repair drops.
 type Dropped struct {
 	Seq         uint64 // its log record
-	Account     string // "" when the record does not say
+	Stream      string // "" when the record does not say
 	CommandID   string
 	First, Last int64 // the versions of its events; 0 and -1 when the record does not say
 	// Verified is true for a record that reads back, which Repair drops
-	// because versions of its account before it are lost. An append read
+	// because versions of its stream before it are lost. An append read
 	// from damage, ignoring its checksum, is not verified and may be wrong.
 	Verified bool
 	Torn     bool   // from a torn tail: the append never returned
@@ -52,13 +52,13 @@ type Dropped struct {
 // again, for a store Open refuses with a *CorruptLogError. It must have
 // the file to itself: it fails with StoreUnavailable while a Store has it
 // open. It reads every segment; keeps each record that reads back and
-// continues its account's versions; drops the damage, and each record
+// continues its stream's versions; drops the damage, and each record
 // that follows a version the damage lost; writes what it keeps into the
 // file; and moves the segments into a directory next to the log, so that
 // nothing is deleted. The report lists every append dropped. With dryRun
 // set it only reports. A sound log is left as it is (Open recovers it).
 //
-// Dropped versions are free again: the next appends to those accounts
+// Dropped versions are free again: the next appends to those streams
 // take them, with new event ids that equal the dropped events' ids. Events
 // already published under those ids, and read models folded from them, do
 // not go away by themselves.
@@ -166,7 +166,7 @@ func (p *repairPlan) problem(pr problem) {
 		d.Reason = "a crash cut its write short"
 	}
 	if r := pr.read(); r != nil {
-		d.Account, d.CommandID = r.account, r.commandID
+		d.Stream, d.CommandID = r.stream, r.commandID
 		if len(r.enc) > 0 {
 			d.First, d.Last = r.first, r.last()
 		}
@@ -177,7 +177,7 @@ func (p *repairPlan) problem(pr problem) {
 	p.report.Dropped = append(p.report.Dropped, d)
 }
 
-// record keeps e if it continues its account's versions, and drops it
+// record keeps e if it continues its stream's versions, and drops it
 // otherwise.
 func (p *repairPlan) record(s *segment, e *entry) {
 	if e.seq <= p.applied {
@@ -187,20 +187,20 @@ func (p *repairPlan) record(s *segment, e *entry) {
 		p.missing(s, e)
 	}
 	p.last = max(p.last, e.seq)
-	head := p.head(e.account)
+	head := p.head(e.stream)
 	if e.first == head+1 {
 		p.keep = append(p.keep, e)
-		p.heads[e.account] = e.last()
+		p.heads[e.stream] = e.last()
 		if p.damaged {
 			p.report.Kept++
 		}
 		return
 	}
-	reason := fmt.Sprintf("versions %d to %d of %s before it are lost", head+1, e.first-1, e.account)
+	reason := fmt.Sprintf("versions %d to %d of %s before it are lost", head+1, e.first-1, e.stream)
 	if e.first <= head {
-		reason = fmt.Sprintf("version %d of %s is already taken", e.first, e.account)
+		reason = fmt.Sprintf("version %d of %s is already taken", e.first, e.stream)
 	}
-	p.report.Dropped = append(p.report.Dropped, Dropped{Seq: e.seq, Account: e.account, CommandID: e.commandID,
+	p.report.Dropped = append(p.report.Dropped, Dropped{Seq: e.seq, Stream: e.stream, CommandID: e.commandID,
 		First: e.first, Last: e.last(), Verified: true, Reason: reason})
 }
 
@@ -214,17 +214,17 @@ func (p *repairPlan) missing(s *segment, e *entry) {
 		Reason: fmt.Sprintf("records %d to %d are in no segment", from, e.seq-1)})
 }
 
-// head returns the last version of account among what the file and the
+// head returns the last version of stream among what the file and the
 // kept records hold.
-func (p *repairPlan) head(account string) int64 {
-	if v, ok := p.heads[account]; ok {
+func (p *repairPlan) head(stream string) int64 {
+	if v, ok := p.heads[stream]; ok {
 		return v
 	}
 	v := int64(0)
-	if k, _ := lastOf(p.events, account); k != nil {
-		v = versionOf(account, k)
+	if k, _ := lastOf(p.events, stream); k != nil {
+		v = versionOf(stream, k)
 	}
-	p.heads[account] = v
+	p.heads[stream] = v
 	return v
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// manySegments acknowledges n appends, to each of accounts in turn, one
+// manySegments acknowledges n appends, to each of streamIDs in turn, one
 // segment each, and returns the crash copy, the appends and the segments.
 func manySegments(t *testing.T, n int) (string, []acked, []string) {
 	t.Helper()
@@ -20,7 +20,7 @@ func manySegments(t *testing.T, n int) (string, []acked, []string) {
 	smallSegments(t, s)
 	var acks []acked
 	for i := range n {
-		acks = append(acks, appendOne(t, s, accounts[i%2], `{"amount":5}`))
+		acks = append(acks, appendOne(t, s, streamIDs[i%2], `{"n":5}`))
 		acks[i].seq = uint64(i + 1)
 	}
 	path := crashCopy(t, s)
@@ -38,7 +38,7 @@ func manySegments(t *testing.T, n int) (string, []acked, []string) {
 // TestRepairAcrossSegments damages the log where it spans segments: a
 // record in a segment that is not the last, and a segment gone. Open
 // refuses both; Repair drops the record, or the missing one, and the later
-// records of its account, and keeps the other account's.
+// records of its stream, and keeps the other stream's.
 func TestRepairAcrossSegments(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -150,7 +150,7 @@ func tornTail(b []byte, off int) bool {
 
 // readDamaged reads what it can of the first record of t, a stretch that
 // does not read back: the whole record, ignoring its checksum, or at
-// least its seq, account and command id. It returns nil when even those do
+// least its seq, stream and command id. It returns nil when even those do
 // not decode.
 func readDamaged(t []byte) *entry {
 	if len(t) <= 8 {
@@ -160,13 +160,13 @@ func readDamaged(t []byte) *entry {
 	if n := int(binary.LittleEndian.Uint32(t)); n <= len(p) {
 		p = p[:n]
 	}
-	if e, ok := parseRecord(p); ok && events.ValidID(e.account) && events.ValidID(e.commandID) {
+	if e, ok := parseRecord(p); ok && events.ValidID(e.stream) && events.ValidID(e.commandID) {
 		return e
 	}
 	d := decoder{b: p, ok: true}
 	e := &entry{seq: d.uvarint()}
-	e.account, e.commandID = d.string(), d.string()
-	if !d.ok || !events.ValidID(e.account) || !events.ValidID(e.commandID) {
+	e.stream, e.commandID = d.string(), d.string()
+	if !d.ok || !events.ValidID(e.stream) || !events.ValidID(e.commandID) {
 		return nil
 	}
 	return e

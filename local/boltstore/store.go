@@ -81,7 +81,7 @@ func WithLockTimeout(d time.Duration) Option {
 
 // WithClock sets the clock that stamps RecordedAt and DeadLetter.Received.
 // The default is time.Now. The store never stamps an event earlier than the
-// account's previous one, whatever the clock says.
+// stream's previous one, whatever the clock says.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {

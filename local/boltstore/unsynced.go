@@ -15,7 +15,7 @@ import (
 // then as cheap as a write to the page cache, and Put becomes
 // write-behind: it records the state in memory, where Get sees it at once,
 // and a flusher goroutine writes the pending states in one transaction
-// within about 10ms (sooner when 1024 accounts are pending). Close writes
+// within about 10ms (sooner when 1024 streams are pending). Close writes
 // what is still pending. Only a clean Close makes the file durable: a
 // store that was not closed cleanly (the process was killed, the machine
 // lost power, a flush failed) may hold torn pages or lack states Put

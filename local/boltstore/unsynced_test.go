@@ -18,7 +18,7 @@ import (
 // crash leaves on disk), and overwritten with garbage.
 func TestWithoutSyncKeepsOnlyCleanlyClosedFiles(t *testing.T) {
 	ctx := context.Background()
-	state := events.State{Account: "acc-1", Version: 3, Balance: 700, Currency: "EUR", Status: events.StatusOpen}
+	state := boltstore.TallyAt(3)
 	tests := []struct {
 		name    string
 		end     func(t *testing.T, s *boltstore.Store, path string) string // returns the path to reopen
@@ -61,21 +61,21 @@ func TestWithoutSyncKeepsOnlyCleanlyClosedFiles(t *testing.T) {
 			if s.Discarded() {
 				t.Fatal("a new file was reported as discarded")
 			}
-			if _, err := s.Put(ctx, state); err != nil {
+			if _, err := s.Put(ctx, "s-1", state); err != nil {
 				t.Fatal(err)
 			}
 			re := openAt(t, tt.end(t, s, path), boltstore.WithoutSync())
 			if re.Discarded() != tt.discard {
 				t.Fatalf("Discarded() = %v, want %v", re.Discarded(), tt.discard)
 			}
-			got, err := re.Get(ctx, "acc-1")
+			got, err := re.Get(ctx, "s-1")
 			switch {
-			case tt.discard && !errors.Is(err, events.ErrAccountNotFound):
-				t.Fatalf("Get after a discard = %+v, %v; want AccountNotFound", got, err)
+			case tt.discard && !errors.Is(err, events.ErrNotFound):
+				t.Fatalf("Get after a discard = %+v, %v; want NotFound", got, err)
 			case !tt.discard && (err != nil || !reflect.DeepEqual(got, state)):
 				t.Fatalf("Get after a clean close = %+v, %v; want %+v", got, err, state)
 			}
-			if _, err := re.Put(ctx, state); err != nil {
+			if _, err := re.Put(ctx, "s-1", state); err != nil {
 				t.Fatalf("Put after reopening: %v", err)
 			}
 		})

@@ -14,7 +14,7 @@ import (
 // store with a log it is what one log record holds.
 type entry struct {
 	seq         uint64 // its place in the log; 0 on a store without one
-	account     string
+	stream      string
 	commandID   string
 	fingerprint events.Fingerprint // of the command's request; "" for none
 	first       int64
@@ -23,7 +23,8 @@ type entry struct {
 	durable     bool // its record is synced; guarded by tail.mu
 }
 
-// storedSnapshot is a snapshot's version and its JSON events.State.
+// storedSnapshot is a snapshot's version and its stored form
+// (encodeSnapshot).
 type storedSnapshot struct {
 	version int64
 	value   []byte
@@ -35,16 +36,16 @@ func (e *entry) last() int64 { return e.first + int64(len(e.enc)) - 1 }
 func writeEntry(tx *bolt.Tx, e *entry) error {
 	evb, snb := tx.Bucket(bucketEvents), tx.Bucket(bucketSnapshots)
 	for i, v := range e.enc {
-		if err := put(evb, versionKey(e.account, e.first+int64(i)), v); err != nil {
+		if err := put(evb, versionKey(e.stream, e.first+int64(i)), v); err != nil {
 			return err
 		}
 	}
 	for _, sn := range e.snaps {
-		if err := put(snb, versionKey(e.account, sn.version), sn.value); err != nil {
+		if err := put(snb, versionKey(e.stream, sn.version), sn.value); err != nil {
 			return err
 		}
 	}
-	return put(tx.Bucket(bucketCommands), commandKey(e.account, e.commandID), encodeCommand(e.first, e.last(), e.fingerprint))
+	return put(tx.Bucket(bucketCommands), commandKey(e.stream, e.commandID), encodeCommand(e.first, e.last(), e.fingerprint))
 }
 
 // view is what one read, or one group commit, sees of the event log: a
@@ -57,22 +58,22 @@ type view struct {
 	own     bool   // a group commit: it also sees the entries it is adding
 }
 
-// entries returns the account's entries that v sees beyond its
+// entries returns the stream's entries that v sees beyond its
 // transaction, in version order.
-func (v *view) entries(account string) []*entry {
+func (v *view) entries(stream string) []*entry {
 	if v.tail == nil {
 		return nil
 	}
-	return v.tail.of(account, v.applied, v.own)
+	return v.tail.of(stream, v.applied, v.own)
 }
 
-// accounts returns the accounts after after that have entries v sees
+// streams returns the streams after after that have entries v sees
 // beyond its transaction, sorted.
-func (v *view) accounts(after string) []string {
+func (v *view) streams(after string) []string {
 	if v.tail == nil {
 		return nil
 	}
-	all := v.tail.accounts(v.applied)
+	all := v.tail.streams(v.applied)
 	i, found := slices.BinarySearch(all, after)
 	if found {
 		i++
@@ -97,24 +98,24 @@ func (v *view) add(e *entry) error {
 type tail struct {
 	gate sync.RWMutex
 
-	mu        sync.Mutex
-	byAccount map[string][]*entry
-	order     []*entry // by seq
-	fresh     []*entry // added by the running group commit
-	nextSeq   uint64
+	mu       sync.Mutex
+	byStream map[string][]*entry
+	order    []*entry // by seq
+	fresh    []*entry // added by the running group commit
+	nextSeq  uint64
 }
 
 func newTail(nextSeq uint64) *tail {
-	return &tail{byAccount: map[string][]*entry{}, nextSeq: nextSeq}
+	return &tail{byStream: map[string][]*entry{}, nextSeq: nextSeq}
 }
 
-// of returns the account's entries after applied: durable ones, and the
+// of returns the stream's entries after applied: durable ones, and the
 // running group commit's own ones when own is set.
-func (t *tail) of(account string, applied uint64, own bool) []*entry {
+func (t *tail) of(stream string, applied uint64, own bool) []*entry {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []*entry
-	for _, e := range t.byAccount[account] {
+	for _, e := range t.byStream[stream] {
 		if e.seq > applied && (e.durable || own) {
 			out = append(out, e)
 		}
@@ -129,7 +130,7 @@ func (t *tail) add(e *entry) {
 	defer t.mu.Unlock()
 	e.seq = t.nextSeq
 	t.nextSeq++
-	t.byAccount[e.account] = append(t.byAccount[e.account], e)
+	t.byStream[e.stream] = append(t.byStream[e.stream], e)
 	t.order = append(t.order, e)
 	t.fresh = append(t.fresh, e)
 }
@@ -155,9 +156,9 @@ func (t *tail) settle(es []*entry, synced bool) {
 		return
 	}
 	for _, e := range es {
-		t.byAccount[e.account] = slices.DeleteFunc(t.byAccount[e.account], func(x *entry) bool { return x == e })
-		if len(t.byAccount[e.account]) == 0 {
-			delete(t.byAccount, e.account)
+		t.byStream[e.stream] = slices.DeleteFunc(t.byStream[e.stream], func(x *entry) bool { return x == e })
+		if len(t.byStream[e.stream]) == 0 {
+			delete(t.byStream, e.stream)
 		}
 	}
 	t.order = slices.DeleteFunc(t.order, func(x *entry) bool { return !x.durable })
@@ -192,24 +193,24 @@ func (t *tail) drop(seq uint64) {
 	n := 0
 	for n < len(t.order) && t.order[n].seq <= seq {
 		e := t.order[n]
-		rest := t.byAccount[e.account][1:]
+		rest := t.byStream[e.stream][1:]
 		if len(rest) == 0 {
-			delete(t.byAccount, e.account)
+			delete(t.byStream, e.stream)
 		} else {
-			t.byAccount[e.account] = rest
+			t.byStream[e.stream] = rest
 		}
 		n++
 	}
 	t.order = slices.Delete(t.order, 0, n)
 }
 
-// accounts returns the accounts of the entries after applied that a reader
+// streams returns the streams of the entries after applied that a reader
 // sees, sorted.
-func (t *tail) accounts(applied uint64) []string {
+func (t *tail) streams(applied uint64) []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []string
-	for a, es := range t.byAccount {
+	for a, es := range t.byStream {
 		if slices.ContainsFunc(es, func(e *entry) bool { return e.seq > applied && e.durable }) {
 			out = append(out, a)
 		}

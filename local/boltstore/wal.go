@@ -18,7 +18,7 @@ import (
 // The write-ahead log of a synced store. A group commit of appends writes
 // one record per append to the current segment and syncs it once: a
 // sequential write and one fsync, where a bbolt commit rewrites a leaf per
-// account and bucket and syncs twice. A checkpoint later writes the logged
+// stream and bucket and syncs twice. A checkpoint later writes the logged
 // entries into the bbolt file, with the last seq it holds, and removes the
 // segments it no longer needs. Open applies what the file lacks.
 //
@@ -26,13 +26,16 @@ import (
 // A record is a 4-byte little-endian length, the CRC-32C of the payload,
 // and the payload:
 //
-//	uvarint seq, account, command id, varint first version,
+//	uvarint seq, stream, command id, varint first version,
 //	uvarint count, each event's stored form,
-//	uvarint count, each snapshot's varint version and JSON,
+//	uvarint count, each snapshot's varint version and stored form,
 //	the command's fingerprint, if it has one
 //
-// with strings and byte strings prefixed by their uvarint length. A record
-// written before fingerprints existed ends after the snapshots. The seq
+// with strings and byte strings prefixed by their uvarint length. The
+// stored forms of events and snapshots are those of codec.go, as the file
+// holds them. A record written before fingerprints existed ends after the
+// snapshots; one written before stores knew no domain holds the JSON of
+// the state as a snapshot's stored form, which still reads. The seq
 // comes first: the search past damage checks it before the checksum. How
 // Open reads the segments back, and tells a torn tail from corruption, is
 // in scan.go.
@@ -182,7 +185,7 @@ func appendRecord(b []byte, e *entry) []byte {
 	start := len(b)
 	b = append(b, make([]byte, 8)...)
 	b = binary.AppendUvarint(b, e.seq)
-	b = appendString(b, e.account)
+	b = appendString(b, e.stream)
 	b = appendString(b, e.commandID)
 	b = binary.AppendVarint(b, e.first)
 	b = binary.AppendUvarint(b, uint64(len(e.enc)))
@@ -223,7 +226,7 @@ func parseRecord(payload []byte) (*entry, bool) {
 	d := decoder{b: payload, ok: true}
 	e := &entry{durable: true}
 	e.seq = d.uvarint()
-	e.account, e.commandID = d.string(), d.string()
+	e.stream, e.commandID = d.string(), d.string()
 	e.first = d.varint()
 	e.enc = make([][]byte, d.count())
 	for i := range e.enc {
