@@ -129,8 +129,8 @@ func damageLine(d boltstore.Damage) string {
 }
 
 func droppedLine(d boltstore.Dropped) string {
-	if d.Account == "" {
-		return fmt.Sprintf("record %d: account and command unreadable (%s)", d.Seq, d.Reason)
+	if d.Stream == "" {
+		return fmt.Sprintf("record %d: stream and command unreadable (%s)", d.Seq, d.Reason)
 	}
 	versions := fmt.Sprintf("versions %d to %d", d.First, d.Last)
 	switch {
@@ -143,7 +143,7 @@ func droppedLine(d boltstore.Dropped) string {
 	if !d.Verified {
 		reason = "unverified, read from the damage: " + reason
 	}
-	return fmt.Sprintf("record %d: account %s, command %s, %s (%s)", d.Seq, d.Account, d.CommandID, versions, reason)
+	return fmt.Sprintf("record %d: %s, command %s, %s (%s)", d.Seq, d.Stream, d.CommandID, versions, reason)
 }
 
 // reusedIDs returns the ids of the events dropped from appends that
@@ -151,8 +151,8 @@ func droppedLine(d boltstore.Dropped) string {
 func reusedIDs(r *boltstore.RepairReport) []string {
 	var ids []string
 	for _, d := range r.Dropped {
-		for v := d.First; !d.Torn && d.Account != "" && v <= d.Last; v++ {
-			ids = append(ids, events.EventID(d.Account, v))
+		for v := d.First; !d.Torn && d.Stream != "" && v <= d.Last; v++ {
+			ids = append(ids, events.EventID(d.Stream, v))
 		}
 	}
 	return ids
