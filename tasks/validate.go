@@ -131,7 +131,7 @@ func (s *Service[S, C]) record(f folded[S], m events.CommandMeta, at time.Time, 
 	}
 	d := Decision{ExpectedVersion: f.version, Events: make([]events.Event, len(data)), Snapshots: []events.Snapshot{}}
 	for i, v := range data {
-		e, err := s.event(m, f.version+int64(i)+1, at, v)
+		e, err := s.event(m, d.ExpectedVersion+int64(i)+1, at, v)
 		if err != nil {
 			return Decision{}, err
 		}
