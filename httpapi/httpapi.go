@@ -135,8 +135,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = NewID()
 	}
 	w.Header().Set("X-Request-Id", id)
-	h.mux.ServeHTTP(w, r.WithContext(withRequestID(r.Context(), id)))
+	r = r.WithContext(withRequestID(r.Context(), id))
+	if route, pattern := h.mux.Handler(r); pattern == "" {
+		noRoute(w, r, route)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
 }
+
+// noRoute answers a request no route takes with the mux's status (404, or
+// 405 with its Allow header) and a JSON error body like every other answer.
+func noRoute(w http.ResponseWriter, r *http.Request, mux http.Handler) {
+	probe := &statusOnly{header: http.Header{}}
+	mux.ServeHTTP(probe, r)
+	if allow := probe.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	code, msg := "RouteNotFound", "no route for "+r.URL.Path
+	if probe.status == http.StatusMethodNotAllowed {
+		code, msg = "MethodNotAllowed", r.Method+" is not allowed; use "+probe.header.Get("Allow")
+	}
+	writeJSON(w, probe.status, ErrorBody{Error: code, Message: msg})
+}
+
+// statusOnly is a ResponseWriter that keeps only the status and header.
+type statusOnly struct {
+	status int
+	header http.Header
+}
+
+func (s *statusOnly) Header() http.Header         { return s.header }
+func (s *statusOnly) WriteHeader(status int)      { s.status = status }
+func (s *statusOnly) Write(b []byte) (int, error) { return len(b), nil }
 
 // NewID returns a fresh random id that events.ValidID accepts.
 func NewID() string {

@@ -67,7 +67,7 @@ func intParam(r *http.Request, name string, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, events.Errorf(events.CodeInvalidCommand, "%s must be an integer, got %q", name, s)
+		return 0, events.Errorf(events.CodeInvalidCommand, "%s must be a whole number, got %q", name, s)
 	}
 	return n, nil
 }

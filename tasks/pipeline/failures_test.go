@@ -120,7 +120,7 @@ func TestTransientFailures(t *testing.T) {
 			if got := h.scheduled(t, ex); got[tt.step] != 3 {
 				t.Errorf("%s scheduled %d times, want 3 (two failures, one success): %v", tt.step, got[tt.step], got)
 			}
-			st, err := h.store.Get(context.Background(), "acc-1")
+			st, err := h.account(t, "acc-1")
 			if err != nil || st.Balance != 300 || st.Version != 2 {
 				t.Errorf("read model = %+v, %v; want balance 300 at version 2", st, err)
 			}
@@ -193,7 +193,7 @@ func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c account.Comm
 	if err := json.Unmarshal([]byte(ls[0].Body), &dl); err != nil {
 		t.Fatalf("dead letter %q: %v", ls[0].Body, err)
 	}
-	var got events.Command
+	var got account.Command
 	if err := json.Unmarshal(dl.Command, &got); err != nil || got != c {
 		t.Errorf("dead letter command = %s, want %+v", dl.Command, c)
 	}

@@ -275,7 +275,7 @@ func withdraw(acc, id string, amount int64) account.Command {
 }
 
 // types lists the types of evs, in order.
-func types(evs []events.Event) []string {
+func typesOf(evs []events.Event) []string {
 	out := make([]string, len(evs))
 	for i, e := range evs {
 		out[i] = e.Type
@@ -284,5 +284,19 @@ func types(evs []events.Event) []string {
 }
 
 func sameTypes(got []events.Event, want ...string) bool {
-	return slices.Equal(types(got), want)
+	return slices.Equal(typesOf(got), want)
+}
+
+// account reads the read model's state of acc.
+func (h *harness) account(t *testing.T, acc string) (account.State, error) {
+	t.Helper()
+	snap, err := h.store.Get(context.Background(), acc)
+	if err != nil {
+		return account.State{}, err
+	}
+	var s account.State
+	if err := json.Unmarshal(snap.State, &s); err != nil {
+		t.Fatalf("state of %s: %v", acc, err)
+	}
+	return s, nil
 }

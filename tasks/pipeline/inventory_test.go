@@ -48,7 +48,7 @@ func TestInventory(t *testing.T) {
 	}
 	h.mustSucceed(t, cmd(inventory.ExpireReservation, "c6", func(c *inventory.Command) { c.ReservationID, c.OccurredAt = "r-2", soon }))
 	if got := h.log(t, "w-1"); !sameTypes(got, "StockReceived", "StockReserved", "StockReserved", "ReservationConfirmed", "StockShipped", "ReservationExpired") {
-		t.Errorf("log = %v", types(got))
+		t.Errorf("log = %v", typesOf(got))
 	}
 	raw, err := svc.State(context.Background(), "w-1")
 	var s inventory.State

@@ -14,7 +14,6 @@ import (
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/statemachines/asl"
-	"github.com/stepfold/stepfold/tasks"
 )
 
 func TestDeposit(t *testing.T) {
@@ -123,7 +122,7 @@ func checkLog(t *testing.T, h *harness, account string, n int, balance int64) {
 	if len(log) != n {
 		t.Errorf("log has %d events, want %d", len(log), n)
 	}
-	st, err := h.store.Get(context.Background(), account)
+	st, err := h.account(t, account)
 	if err != nil || st.Balance != balance || st.Version != int64(n) {
 		t.Errorf("read model = %+v, %v; want balance %d at version %d", st, err, balance, n)
 	}
@@ -167,7 +166,7 @@ func TestRejections(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup []account.Command
-		cmd   events.Command
+		cmd   account.Command
 	}{
 		{"InvalidCommand", opened, deposit("acc-1", "c9", -5)},
 		{"AccountNotFound", nil, deposit("acc-1", "c9", 5)},
@@ -184,7 +183,9 @@ func TestRejections(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, nil)
-			h.mustSucceed(t, tt.setup...)
+			for _, c := range tt.setup {
+				h.mustSucceed(t, c)
+			}
 			before, published := len(h.log(t, "acc-1")), len(h.pub.IDs())
 			ex := h.run(t, tt.cmd)
 			if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != tt.name {
