@@ -105,7 +105,7 @@ func BenchmarkAppendSerial(b *testing.B) {
 	ctx := context.Background()
 	v := int64(0)
 	for b.Loop() {
-		if _, err := s.Append(ctx, benchBatch("acc-1", v, 1, fmt.Sprintf("c-%d", v))); err != nil {
+		if _, err := s.Append(ctx, benchBatch("s-1", v, 1, fmt.Sprintf("c-%d", v))); err != nil {
 			b.Fatal(err)
 		}
 		v++
@@ -122,10 +122,10 @@ func BenchmarkAppendConcurrent64(b *testing.B) {
 	b.SetParallelism(max(1, 64/runtimeProcs()))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		acc := fmt.Sprintf("acc-%03d", next.Add(1))
+		stream := fmt.Sprintf("s-%03d", next.Add(1))
 		ctx := context.Background()
 		for v := int64(0); pb.Next(); v++ {
-			if _, err := s.Append(ctx, benchBatch(acc, v, 1, fmt.Sprintf("c-%d", v))); err != nil {
+			if _, err := s.Append(ctx, benchBatch(stream, v, 1, fmt.Sprintf("c-%d", v))); err != nil {
 				b.Error(err)
 				return
 			}
@@ -179,8 +179,8 @@ func benchLoadInterleaved(b *testing.B, s *boltstore.Store) {
 func BenchmarkReplay(b *testing.B) {
 	const n = 100_000
 	s := openBench(b)
-	seedBench(b, s, "acc-1", n)
-	evs := readAllBench(b, s, "acc-1")
+	seedBench(b, s, "s-1", n)
+	evs := readAllBench(b, s, "s-1")
 	b.Run("fold", func(b *testing.B) {
 		for b.Loop() {
 			replayBench(b, evs)
@@ -189,13 +189,13 @@ func BenchmarkReplay(b *testing.B) {
 	})
 	b.Run("read+fold", func(b *testing.B) {
 		for b.Loop() {
-			replayBench(b, readAllBench(b, s, "acc-1"))
+			replayBench(b, readAllBench(b, s, "s-1"))
 		}
 		reportRate(b, b.N*n, "events/s")
 	})
 	b.Run("read", func(b *testing.B) {
 		for b.Loop() {
-			readAllBench(b, s, "acc-1")
+			readAllBench(b, s, "s-1")
 		}
 		reportRate(b, b.N*n, "events/s")
 	})
@@ -237,7 +237,7 @@ func BenchmarkSeed1000(b *testing.B) {
 	start := time.Now()
 	v := int64(0)
 	for b.Loop() {
-		if _, err := s.Append(ctx, benchBatch("acc-1", v, 1000, fmt.Sprintf("c-%d", v))); err != nil {
+		if _, err := s.Append(ctx, benchBatch("s-1", v, 1000, fmt.Sprintf("c-%d", v))); err != nil {
 			b.Fatal(err)
 		}
 		v += 1000
@@ -298,7 +298,7 @@ func BenchmarkPut(b *testing.B) {
 			start := cpuTime()
 			for b.Loop() {
 				v++
-				stream := fmt.Sprintf("acc-%d", v%1000)
+				stream := fmt.Sprintf("s-%d", v%1000)
 				if _, err := s.Put(ctx, stream, benchSnapshot(stream, v)); err != nil {
 					b.Fatal(err)
 				}
@@ -325,7 +325,7 @@ func BenchmarkPutParallel(b *testing.B) {
 				ctx := context.Background()
 				for pb.Next() {
 					v := next.Add(1)
-					stream := fmt.Sprintf("acc-%d", v%1000)
+					stream := fmt.Sprintf("s-%d", v%1000)
 					if _, err := s.Put(ctx, stream, benchSnapshot(stream, v)); err != nil {
 						b.Error(err)
 						return
