@@ -1,11 +1,12 @@
-// Package rules holds the EventBridge rules that route account events to
-// their subscribers, and each subscriber's retry policy. The local bus and
-// the CDK stack read the same file, so both modes route and retry alike.
+// Package rules reads a domain's EventBridge rules file: the rules that
+// route its events to their subscribers, and each subscriber's retry
+// policy. A domain embeds its file (events.Info.Rules); the local bus and
+// the CDK construct read the same file, so both modes route and retry
+// alike.
 package rules
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,14 +15,9 @@ import (
 	"time"
 )
 
-// File is rules.json, as embedded.
-//
-//go:embed rules.json
-var File []byte
-
 // Set is the decoded rules file.
 type Set struct {
-	// Source is the EventBridge source of every account event.
+	// Source is the EventBridge source of every event of the domain.
 	Source string `json:"source"`
 	Rules  []Rule `json:"rules"`
 	// Targets holds settings by target name. A target that is not listed
@@ -149,5 +145,3 @@ func (p *RetryPolicy) check() error {
 	return nil
 }
 
-// Default returns the embedded rules.
-func Default() (Set, error) { return Parse(File) }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/rules"
 )
 
@@ -127,7 +128,7 @@ func newLoadTarget(b *testing.B, webhooks map[string]string) *loadTarget {
 // rulesWith returns the default rules file with one more rule per webhook,
 // matching every account event.
 func rulesWith(tb testing.TB, webhooks map[string]string) []byte {
-	set, err := rules.Default()
+	set, err := rules.Parse(account.Domain{}.Info().Rules)
 	if err != nil {
 		tb.Fatal(err)
 	}

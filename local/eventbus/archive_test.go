@@ -22,7 +22,7 @@ func archiveAll(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", a, &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", a, &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestReplayDeliversMatchingEventsToTheRule(t *testing.T) {
 			var rec recorder
 			var reports []ReplayProgress
 			tt.opts.Progress = func(p ReplayProgress) { reports = append(reports, p) }
-			b, err := New(t.TempDir(), realRules(t), WithTarget("notify", rec.deliver(t), &memDLQ{}), WithTarget("archive", rec.deliver(t), &memDLQ{}))
+			b, err := New(t.TempDir(), realRules(t), WithSource(bankSource), WithTarget("notify", rec.deliver(t), &memDLQ{}), WithTarget("archive", rec.deliver(t), &memDLQ{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestReplayIntoTheArchiveEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", a, &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", a, &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestReplayIntoTheArchiveEnds(t *testing.T) {
 }
 
 func TestReplayRejectsBadArguments(t *testing.T) {
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", Func(func(context.Context, []byte) error { return nil }), &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", Func(func(context.Context, []byte) error { return nil }), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}

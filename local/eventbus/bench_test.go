@@ -25,7 +25,7 @@ func BenchmarkPublish(b *testing.B) {
 		b.Fatal(err)
 	}
 	var n atomic.Int64
-	types := []events.EventType{events.FundsDeposited, events.FundsDeposited, events.FundsWithdrawn}
+	types := []string{"FundsDeposited", "FundsDeposited", "FundsWithdrawn"}
 	b.SetParallelism(32) // 64 goroutines on 2 cores
 	b.ReportAllocs()
 	cpu := processCPU(b)
@@ -33,7 +33,7 @@ func BenchmarkPublish(b *testing.B) {
 		for pb.Next() {
 			i := n.Add(1)
 			acc := fmt.Sprintf("acc-%d", i%1000)
-			e := events.Event{ID: events.EventID(acc, i), Account: acc, Version: i, Type: types[i%3], SchemaVersion: 1,
+			e := events.Event{ID: events.EventID(acc, i), Stream: acc, Version: i, Type: types[i%3], SchemaVersion: 1,
 				OccurredAt: t0, RecordedAt: t0, CommandID: fmt.Sprintf("c-%d", i), Data: []byte(`{"amount":500,"reference":"bench"}`)}
 			if err := bus.Publish(context.Background(), []events.Event{e}); err != nil {
 				b.Error(err)

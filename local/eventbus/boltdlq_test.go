@@ -24,7 +24,7 @@ func TestWebhookDeadLettersIntoBoltstore(t *testing.T) {
 		t.Fatal(err)
 	}
 	dlq := store.DeadLetters()
-	b, err := New(t.TempDir(), realRules(t)[:1], WithTarget("notify", wh, dlq))
+	b, err := New(t.TempDir(), realRules(t)[:1], WithSource(bankSource), WithTarget("notify", wh, dlq))
 	if err != nil {
 		t.Fatal(err)
 	}

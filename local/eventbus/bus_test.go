@@ -25,12 +25,12 @@ func TestPublishDeliversEventBridgeShape(t *testing.T) {
 		mu.Unlock()
 		return rec.deliver(t)(ctx, data)
 	})
-	b, err := New(t.TempDir(), []Rule{{Name: "all", Pattern: []byte(`{"source":["stepfold.accounts"]}`), Target: "sub"}},
+	b, err := New(t.TempDir(), []Rule{{Name: "all", Pattern: []byte(`{"source":["stepfold.accounts"]}`), Target: "sub"}}, WithSource(bankSource),
 		WithTarget("sub", sub, &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := event(3, events.FundsWithdrawn, `{"amount":1234}`)
+	e := event(3, "FundsWithdrawn", `{"amount":1234}`)
 	if err := b.Publish(context.Background(), []events.Event{e}); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestPublishDeliversEventBridgeShape(t *testing.T) {
 
 func TestPublishKeepsOrderPerTarget(t *testing.T) {
 	var rec recorder
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", rec.deliver(t), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +81,11 @@ func TestPublishKeepsOrderPerTarget(t *testing.T) {
 
 func TestPublishRejectsEventsWithoutID(t *testing.T) {
 	var rec recorder
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", rec.deliver(t), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = b.Publish(context.Background(), []events.Event{history()[0], {Type: events.FundsDeposited}})
+	err = b.Publish(context.Background(), []events.Event{history()[0], {Type: "FundsDeposited"}})
 	closeBus(t, b)
 	if !errors.Is(err, events.ErrInvalidArgument) {
 		t.Errorf("Publish = %v; want InvalidArgument", err)
@@ -115,7 +115,7 @@ func TestSubscriberErrorsAreRetriedThenDeadLettered(t *testing.T) {
 				return tt.err
 			})
 			dlq, s := &memDLQ{}, &noSleep{}
-			b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", sub, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
+			b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", sub, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestBackoffGrowsWithJitterAndStopsAtMaxAge(t *testing.T) {
 	policy := Retry{Attempts: 100, Initial: time.Second, Max: 8 * time.Second, MaxAge: 20 * time.Second}
 	dlq := &memDLQ{}
 	failing := Func(func(context.Context, []byte) error { return errors.New("down") })
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", failing, dlq), WithRetry(policy), WithSleeper(sleeper), WithClock(clock))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", failing, dlq), WithRetry(policy), WithSleeper(sleeper), WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestCloseDrainsQueues(t *testing.T) {
 		<-release
 		return rec.deliver(t)(ctx, data)
 	})
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", slow, &memDLQ{}))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", slow, &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestCloseTimeoutLeavesTheRestQueued(t *testing.T) {
 		return ctx.Err()
 	})
 	dir, dlq := t.TempDir(), &memDLQ{}
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", stuck, dlq))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", stuck, dlq))
 	if err != nil {
 		t.Fatal(err)
 	}

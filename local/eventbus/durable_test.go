@@ -26,7 +26,7 @@ func manyEvents(n, accounts int) []events.Event {
 	for i := range out {
 		acc := fmt.Sprintf("acc-%d", i%accounts)
 		v := int64(i/accounts + 1)
-		out[i] = events.Event{ID: events.EventID(acc, v), Account: acc, Version: v, Type: events.FundsDeposited,
+		out[i] = events.Event{ID: events.EventID(acc, v), Stream: acc, Version: v, Type: "FundsDeposited",
 			SchemaVersion: 1, OccurredAt: t0, CommandID: fmt.Sprintf("c-%d", i), Data: []byte(`{"amount":1}`)}
 	}
 	return out
@@ -136,7 +136,7 @@ func inOrder(t *testing.T, delivered []string) {
 func TestPublishDoesNotWaitForAStuckTarget(t *testing.T) {
 	g := newGate(true)
 	dir := t.TempDir()
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestNothingLostWhenTheTargetComesBack(t *testing.T) {
 		return rec.deliver(t)(ctx, data)
 	})
 	dlq, clock := &memDLQ{}, newVirtualClock()
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", flaky, dlq),
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", flaky, dlq),
 		WithRetry(Retry{Attempts: 4, Initial: time.Second, Max: time.Minute, MaxAge: time.Hour}),
 		WithClock(clock.now), WithSleeper(clock.sleep))
 	if err != nil {
@@ -247,7 +247,7 @@ func TestRestartDeliversWhatWasQueued(t *testing.T) {
 	g := newGate(false)
 	var rec recorder
 	for i, part := range [][]events.Event{evs[:200], evs[200:400], evs[400:]} {
-		b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), dlq), withSegmentSize(4<<10))
+		b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), dlq), withSegmentSize(4<<10))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +296,7 @@ func TestCrashLosesNothingPublished(t *testing.T) {
 		first = append(first, decodeEvent(t, data).ID)
 		return nil
 	})
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", target, &memDLQ{}), withSegmentSize(8<<10))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", target, &memDLQ{}), withSegmentSize(8<<10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestOpenCutsATornTailAndRefusesDamage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			g := newGate(false)
-			b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}))
+			b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), &memDLQ{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -375,7 +375,7 @@ func TestOpenCutsATornTailAndRefusesDamage(t *testing.T) {
 			var mu sync.Mutex
 			log := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
 			g.let()
-			b, err = New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}), WithLogger(log))
+			b, err = New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), &memDLQ{}), WithLogger(log))
 			if !tt.torn {
 				if !errors.Is(err, events.ErrStoreUnavailable) || !strings.Contains(err.Error(), files[0]) || !strings.Contains(err.Error(), "damaged at offset") {
 					t.Fatalf("New over a damaged queue = %v; want StoreUnavailable naming %s and the offset", err, files[0])
@@ -404,7 +404,7 @@ func TestOpenCutsATornTailAndRefusesDamage(t *testing.T) {
 func deliverQueued(t *testing.T, dir string) []string {
 	t.Helper()
 	var rec recorder
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", rec.deliver(t), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +450,7 @@ func TestRetryPolicyPerTarget(t *testing.T) {
 	}
 	clock := newVirtualClock()
 	dlqs := map[string]*memDLQ{"notify": {}, "archive": {}}
-	b, err := New(t.TempDir(), realRules(t),
+	b, err := New(t.TempDir(), realRules(t), WithSource(bankSource),
 		WithTarget("notify", failing("notify"), dlqs["notify"]), WithTarget("archive", failing("archive"), dlqs["archive"]),
 		WithTargetRetry("notify", Retry{Attempts: 3, Initial: time.Second, Max: time.Minute, MaxAge: 24 * time.Hour}),
 		WithClock(clock.now), WithSleeper(clock.sleep))
@@ -483,7 +483,7 @@ func TestEventPastMaxAgeIsDeadLetteredWithoutAttempt(t *testing.T) {
 	policy := Retry{Attempts: 100, Initial: time.Second, Max: time.Minute, MaxAge: 2 * time.Hour}
 	g := newGate(false)
 	untilStop := func(ctx context.Context, _ time.Duration) error { <-ctx.Done(); return ctx.Err() }
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), dlq), WithRetry(policy),
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), dlq), WithRetry(policy),
 		WithClock(clock.now), WithSleeper(untilStop))
 	if err != nil {
 		t.Fatal(err)
@@ -500,7 +500,7 @@ func TestEventPastMaxAgeIsDeadLetteredWithoutAttempt(t *testing.T) {
 	}
 	clock.advance(3 * time.Hour)
 	g.let()
-	b, err = New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), dlq), WithRetry(policy),
+	b, err = New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), dlq), WithRetry(policy),
 		WithClock(clock.now), WithSleeper(clock.sleep))
 	if err != nil {
 		t.Fatal(err)
@@ -521,7 +521,7 @@ func TestQueueWriteFailureDeadLetters(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
 	dlq := &memDLQ{}
 	g := newGate(false)
-	b, err := New(t.TempDir(), realRules(t)[1:], WithTarget("archive", g.target(t), dlq), WithLogger(log))
+	b, err := New(t.TempDir(), realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), dlq), WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,7 +561,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func TestSegmentsAreRemovedOnceDone(t *testing.T) {
 	dir := t.TempDir()
 	g := newGate(true)
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}), withSegmentSize(2<<10))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), &memDLQ{}), withSegmentSize(2<<10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +590,7 @@ func TestSeqsGoOnPastRecordedProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rec recorder
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", rec.deliver(t), &memDLQ{}))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", rec.deliver(t), &memDLQ{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -611,7 +611,7 @@ func TestSeqsGoOnPastRecordedProgress(t *testing.T) {
 func TestSegmentsOfUndeliveredRecordsStay(t *testing.T) {
 	dir := t.TempDir()
 	g := newGate(true)
-	b, err := New(dir, realRules(t)[1:], WithTarget("archive", g.target(t), &memDLQ{}), withSegmentSize(1))
+	b, err := New(dir, realRules(t)[1:], WithSource(bankSource), WithTarget("archive", g.target(t), &memDLQ{}), withSegmentSize(1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,15 +34,15 @@ func Example() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	bus, err := eventbus.New(dir, withdrawals, eventbus.WithTarget("printer", printer, discard{}))
+	bus, err := eventbus.New(dir, withdrawals, eventbus.WithSource("stepfold.accounts"), eventbus.WithTarget("printer", printer, discard{}))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	err = bus.Publish(context.Background(), []events.Event{
-		{ID: "acc-1:2", Account: "acc-1", Version: 2, Type: events.FundsDeposited, OccurredAt: at, Data: []byte(`{"amount":1500}`)},
-		{ID: "acc-1:3", Account: "acc-1", Version: 3, Type: events.FundsWithdrawn, OccurredAt: at, Data: []byte(`{"amount":1234}`)},
+		{ID: "acc-1:2", Stream: "acc-1", Version: 2, Type: "FundsDeposited", OccurredAt: at, Data: []byte(`{"amount":1500}`)},
+		{ID: "acc-1:3", Stream: "acc-1", Version: 3, Type: "FundsWithdrawn", OccurredAt: at, Data: []byte(`{"amount":1234}`)},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/rules"
 )
 
@@ -104,9 +105,12 @@ func decodeEvent(t *testing.T, data []byte) Event {
 }
 
 // realRules returns rules/rules.json as localbus rules.
+// bankSource is the source of the bank's events, which its rules match.
+const bankSource = "stepfold.accounts"
+
 func realRules(t testing.TB) []Rule {
 	t.Helper()
-	set, err := rules.Default()
+	set, err := rules.Parse(account.Domain{}.Info().Rules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,9 +124,9 @@ func realRules(t testing.TB) []Rule {
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 // event returns the version-th event of account acc-1.
-func event(version int64, typ events.EventType, data string) events.Event {
+func event(version int64, typ string, data string) events.Event {
 	return events.Event{
-		ID: events.EventID("acc-1", version), Account: "acc-1", Version: version, Type: typ,
+		ID: events.EventID("acc-1", version), Stream: "acc-1", Version: version, Type: typ,
 		SchemaVersion: 1, OccurredAt: t0.Add(time.Duration(version) * time.Hour),
 		RecordedAt: t0.Add(time.Duration(version)*time.Hour + time.Second),
 		CommandID:  fmt.Sprintf("c-%d", version), Data: json.RawMessage(data),
@@ -132,12 +136,12 @@ func event(version int64, typ events.EventType, data string) events.Event {
 // history is an account's life: every event type once.
 func history() []events.Event {
 	return []events.Event{
-		event(1, events.AccountOpened, `{"currency":"EUR"}`),
-		event(2, events.FundsDeposited, `{"amount":1500}`),
-		event(3, events.FundsWithdrawn, `{"amount":1234}`),
-		event(4, events.TransactionReversed, `{"eventId":"acc-1:3","original":"FundsWithdrawn","delta":1234}`),
-		event(5, events.FundsWithdrawn, `{"amount":1500}`),
-		event(6, events.AccountClosed, `{}`),
+		event(1, "AccountOpened", `{"currency":"EUR"}`),
+		event(2, "FundsDeposited", `{"amount":1500}`),
+		event(3, "FundsWithdrawn", `{"amount":1234}`),
+		event(4, "TransactionReversed", `{"eventId":"acc-1:3","original":"FundsWithdrawn","delta":1234}`),
+		event(5, "FundsWithdrawn", `{"amount":1500}`),
+		event(6, "AccountClosed", `{}`),
 	}
 }
 

@@ -45,7 +45,7 @@ func webhookBus(t *testing.T, url string, dlq *memDLQ, s *noSleep) *Bus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(t.TempDir(), realRules(t)[:1], WithTarget("notify", wh, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
+	b, err := New(t.TempDir(), realRules(t)[:1], WithSource(bankSource), WithTarget("notify", wh, dlq), WithRetry(fastRetry), WithSleeper(s.sleep))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepfold/stepfold/domains/account"
-	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/statemachines/asl"
 )
 
