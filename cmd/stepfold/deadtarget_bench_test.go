@@ -98,7 +98,7 @@ func newLoadTarget(b *testing.B, webhooks map[string]string) *loadTarget {
 	_, url := newTestApp(b, b.TempDir(), func(c *appConfig) {
 		c.clock = nil // the real clock, as serve runs
 		c.webhooks = webhooks
-		c.rules = text
+		c.rules = map[string][]byte{"stepfold.accounts": text}
 	})
 	lt := &loadTarget{addr: strings.TrimPrefix(url, "http://"), conns: make([]conn, loadClients)}
 	for i := range lt.conns {

@@ -22,7 +22,7 @@ import (
 	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
-const machineARN = "arn:aws:states:us-east-1:000000000000:stateMachine:" + MachineName
+const machineARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepfold-account"
 
 // probe is one request as a browser, a page or a client may send it.
 type probe struct {

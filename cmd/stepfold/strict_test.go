@@ -16,7 +16,7 @@ import (
 
 // strictMachine is the account state machine as the Step Functions API
 // names it.
-const strictMachine = "arn:aws:states:us-east-1:000000000000:stateMachine:" + MachineName
+const strictMachine = "arn:aws:states:us-east-1:000000000000:stateMachine:stepfold-account"
 
 // strictPost sends a JSON write to the real server and returns the status
 // and body.
@@ -36,7 +36,7 @@ func strictSFN(base string) *sfn.Client {
 // account.
 func commandRecorded(t *testing.T, a *app, account, commandID string) bool {
 	t.Helper()
-	evs, err := a.store.Command(context.Background(), account, commandID, "")
+	evs, err := bank(a).store.Command(context.Background(), account, commandID, "")
 	if err != nil {
 		t.Fatalf("Command(%s, %s): %v", account, commandID, err)
 	}
