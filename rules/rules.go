@@ -31,13 +31,18 @@ type Rule struct {
 	Description string `json:"description"`
 	// EventPattern is an EventBridge event pattern.
 	EventPattern json.RawMessage `json:"eventPattern"`
-	// Target names the subscriber: "notify" (the notifier), "archive" (the
-	// event archive), or a webhook name configured at run time.
+	// Target names the subscriber: an archive (see Target.Archive), a
+	// subscriber the domain brings (the bank's "notify"), or a webhook
+	// name configured at run time.
 	Target string `json:"target"`
 }
 
 // Target is the settings of one target.
 type Target struct {
+	// Archive makes the target an archive of the domain's events: a file
+	// locally (<target>.jsonl), an EventBridge archive on AWS. The target
+	// named "archive" is one whether or not it is listed.
+	Archive bool `json:"archive,omitempty"`
 	// RetryPolicy bounds the retries of a delivery to the target, as the
 	// RetryPolicy of an EventBridge target does. Omitted fields take
 	// EventBridge's defaults.
@@ -145,3 +150,22 @@ func (p *RetryPolicy) check() error {
 	return nil
 }
 
+// DefaultArchive is the target that is an archive whatever the file says.
+const DefaultArchive = "archive"
+
+// IsArchive reports whether the target called name is an archive.
+func (s Set) IsArchive(name string) bool {
+	return name == DefaultArchive || s.Targets[name].Archive
+}
+
+// Archives lists the targets of the rules that are archives, in the order
+// the rules name them, each once.
+func (s Set) Archives() []string {
+	var out []string
+	for _, r := range s.Rules {
+		if s.IsArchive(r.Target) && !slices.Contains(out, r.Target) {
+			out = append(out, r.Target)
+		}
+	}
+	return out
+}

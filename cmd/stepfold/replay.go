@@ -114,7 +114,7 @@ func republisherOf(services []*service, name string) (*republisher, error) {
 func (s *service) republisher(r eventbus.Rule) (*republisher, error) {
 	p := &republisher{s: s, rule: r.Name, target: r.Target}
 	if _, ok := s.targets[r.Target].(*eventbus.Archive); ok {
-		ids, err := archivedIDs(filepath.Join(s.dir, archiveFile))
+		ids, err := archivedIDs(filepath.Join(s.dir, archivePath(r.Target)))
 		if err != nil {
 			return nil, err
 		}

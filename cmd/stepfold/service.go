@@ -174,15 +174,15 @@ func (s *service) openTarget(cfg appConfig, name string) error {
 		s.targets[name] = w
 		return nil
 	}
-	if name == "archive" {
-		return s.openArchive()
+	if s.rules.IsArchive(name) {
+		return s.openArchive(name)
 	}
 	t, closer, ok, err := s.d.target(name, targetEnv{store: s.store, dir: s.dir, log: cfg.log})
 	switch {
 	case err != nil:
 		return err
 	case !ok:
-		return fmt.Errorf("target %q is neither the archive, a target of domain %s nor a webhook; set %s=<url>", name, s.info.Name, webhookEnv(name))
+		return fmt.Errorf("target %q is neither an archive, a target of domain %s nor a webhook; set %s=<url>", name, s.info.Name, webhookEnv(name))
 	}
 	s.closers = append(s.closers, closer)
 	s.targets[name] = t
@@ -193,14 +193,24 @@ func webhookEnv(target string) string {
 	return "STEPFOLD_WEBHOOK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(target))
 }
 
-func (s *service) openArchive() error {
-	ar, err := eventbus.OpenArchive(filepath.Join(s.dir, archiveFile))
+// openArchive opens the archive target called name: archive.jsonl for the
+// target "archive", <name>.jsonl for any other.
+func (s *service) openArchive(name string) error {
+	ar, err := eventbus.OpenArchive(filepath.Join(s.dir, archivePath(name)))
 	if err != nil {
 		return err
 	}
 	s.closers = append(s.closers, ar.Close)
-	s.targets["archive"] = ar
+	s.targets[name] = ar
 	return nil
+}
+
+// archivePath is the file of the archive target called name.
+func archivePath(name string) string {
+	if name == rules.DefaultArchive {
+		return archiveFile
+	}
+	return name + ".jsonl"
 }
 
 // openMachine loads the pipeline definition as the domain's state machine,

@@ -52,8 +52,8 @@ func (Domain) Info() events.Info {
 	}
 }
 
-// rules routes every inventory event to the archive, and expiries to a
-// target of their own.
+// rules routes every inventory event to the archive, and expiries to an
+// archive of their own.
 var rules = []byte(`{
   "source": "stepfold.inventory",
   "rules": [
@@ -61,7 +61,8 @@ var rules = []byte(`{
      "eventPattern": {"source": ["stepfold.inventory"]}, "target": "archive"},
     {"name": "reservations-lapsed", "description": "Expired reservations go to the archive of lapsed reservations, for follow-up.",
      "eventPattern": {"source": ["stepfold.inventory"], "detail-type": ["ReservationExpired"]}, "target": "lapsed"}
-  ]
+  ],
+  "targets": {"lapsed": {"archive": true}}
 }`)
 
 // Command types.

@@ -16,7 +16,7 @@ import (
 //     subscriber's function, with its own dead-letter queue and the retry
 //     policy that the rules file gives the target (EventBridge's defaults
 //     when it gives none);
-//   - an archive target (Props.Archives): an archive of the bus whose event
+//   - an archive target (rules.Target.Archive, or the target "archive"): an archive of the bus whose event
 //     pattern is the entry's, kept indefinitely for replay; there is no
 //     rule, since the archive itself selects the events.
 //

@@ -169,7 +169,7 @@ func checkRules(p Props) ([]entry, error) {
 	var out []entry
 	used := map[string]bool{}
 	for _, r := range set.Rules {
-		if err := checkTarget(p, r); err != nil {
+		if err := checkTarget(p, set, r); err != nil {
 			return nil, err
 		}
 		var pattern map[string]any
@@ -179,8 +179,8 @@ func checkRules(p Props) ([]entry, error) {
 		used[r.Target] = true
 		out = append(out, entry{Rule: r, pattern: pattern, retry: set.Retry(r.Target)})
 	}
-	for name := range set.Targets {
-		if slices.Contains(p.Archives, name) {
+	for name, t := range set.Targets {
+		if set.IsArchive(name) && t.RetryPolicy != nil {
 			return nil, fmt.Errorf("target %q is an archive, which takes no retry policy", name)
 		}
 	}
@@ -192,12 +192,12 @@ func checkRules(p Props) ([]entry, error) {
 	return out, nil
 }
 
-func checkTarget(p Props, r rules.Rule) error {
+func checkTarget(p Props, set rules.Set, r rules.Rule) error {
 	_, sub := subscriber(p, r.Target)
-	archived := slices.Contains(p.Archives, r.Target)
+	archived := set.IsArchive(r.Target)
 	switch {
 	case !sub && !archived:
-		return fmt.Errorf("rule %q: target %q has no AWS mapping (want a subscriber or one of the archives %v)", r.Name, r.Target, p.Archives)
+		return fmt.Errorf("rule %q: target %q has no AWS mapping (want a subscriber or one of the archives %v)", r.Name, r.Target, set.Archives())
 	case sub && archived:
 		return fmt.Errorf("rule %q: target %q is both a subscriber and an archive", r.Name, r.Target)
 	}

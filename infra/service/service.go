@@ -32,9 +32,6 @@ type Props struct {
 	Definition string
 	// Subscribers are the domain's own functions that its rules target.
 	Subscribers []Subscriber
-	// Archives are the rule targets that become an archive of the bus;
-	// [DefaultArchive] when nil.
-	Archives []string
 	// FieldTypes gives the JSON type that the API checks for a body field
 	// (see events.Routes.Fields); a field it does not list may hold any JSON
 	// value, and the domain's strict decoding checks it. The stream key and
@@ -61,10 +58,6 @@ type Subscriber struct {
 	// Access is what the subscriber touches; its grants follow it.
 	Access tasks.Access
 }
-
-// DefaultArchive is the rule target that becomes an archive when
-// Props.Archives is nil.
-const DefaultArchive = "archive"
 
 // Service is one deployed domain, with handles on its parts.
 //
@@ -130,9 +123,6 @@ func checked(props *Props) (Props, []entry, error) {
 			return Props{}, nil, fmt.Errorf("service: read %s: %w", statemachines.Pipeline, err)
 		}
 		p.Definition = string(def)
-	}
-	if p.Archives == nil {
-		p.Archives = []string{DefaultArchive}
 	}
 	if p.RemovalPolicy == "" {
 		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

@@ -24,7 +24,6 @@ func inventoryProps(t *testing.T) service.Props {
 	return service.Props{
 		Info:      inventory.Domain{}.Info(),
 		Bootstrap: cfntest.FakeBootstrap(t, t.TempDir()),
-		Archives:  []string{"archive", "lapsed"},
 	}
 }
 

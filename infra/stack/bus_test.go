@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/stepfold/stepfold/domains/account"
+
 	"github.com/stepfold/stepfold/infra/service"
 	"github.com/stepfold/stepfold/rules"
 )
@@ -124,23 +124,6 @@ func TestRetryPolicyFromRules(t *testing.T) {
 				t.Errorf("RetryPolicy = %s, want %s", mustJSON(got), mustJSON(tc.want))
 			}
 		})
-	}
-}
-
-// TestBankRulesAreTheDomains checks that the rules file the stack deploys
-// for the bank, rules/rules.json, routes exactly as the domain's own file
-// does: the two differ only in the retry policies the domain's lacks.
-func TestBankRulesAreTheDomains(t *testing.T) {
-	deployed, err := rules.Parse(bankDomain(t).Props.Info.Rules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	own, err := rules.Parse(account.Domain{}.Info().Rules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if deployed.Source != own.Source || !jsonEqual(deployed.Rules, own.Rules) {
-		t.Errorf("the deployed rules %s differ from the domain's %s", mustJSON(deployed.Rules), mustJSON(own.Rules))
 	}
 }
 

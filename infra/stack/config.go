@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/constructs-go/constructs/v10"
+
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/domains/inventory"
 	"github.com/stepfold/stepfold/infra/service"
-	"github.com/stepfold/stepfold/rules"
 	"github.com/stepfold/stepfold/tasks"
 )
 
@@ -71,17 +71,13 @@ type Config struct {
 // read. Its notifier is a subscriber that reads the event log (for the
 // account's currency).
 //
-// The bank's rules are rules/rules.json: the rules of the domain's own
-// file, and the notifier's retry policy (8 retries within 4 hours), which
-// the domain's file does not carry yet; a test checks that the two files
-// hold the same rules.
-//
-// The inventory's expired reservations go to an archive of their own,
-// "lapsed", beside the archive of all its events.
+// Each domain's rules are its own file (events.Info.Rules), with the bank
+// notifier's retry policy (8 retries within 4 hours), and the inventory's
+// expired reservations going to an archive of their own, "lapsed", beside
+// the archive of all its events.
 func Domains() []Domain {
 	str, integer := awsapigateway.JsonSchemaType_STRING, awsapigateway.JsonSchemaType_INTEGER
 	bank := account.Domain{}.Info()
-	bank.Rules = rules.File
 	return []Domain{{
 		ID: "Account",
 		Props: service.Props{
@@ -95,8 +91,7 @@ func Domains() []Domain {
 	}, {
 		ID: "Inventory",
 		Props: service.Props{
-			Info:     inventory.Domain{}.Info(),
-			Archives: []string{"archive", "lapsed"},
+			Info: inventory.Domain{}.Info(),
 			FieldTypes: map[string]awsapigateway.JsonSchemaType{
 				"sku": str, "quantity": integer, "reservationId": str, "expiresAt": str, "occurredAt": str,
 			},

@@ -104,7 +104,7 @@ func decodeEvent(t *testing.T, data []byte) Event {
 	return e
 }
 
-// realRules returns rules/rules.json as localbus rules.
+// realRules returns the bank's rules as bus rules.
 // bankSource is the source of the bank's events, which its rules match.
 const bankSource = "stepfold.accounts"
 
