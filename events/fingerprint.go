@@ -58,7 +58,13 @@ func SameRequest(stream, commandID string, stored, sent Fingerprint) error {
 	if stored == "" || sent == "" || stored == sent {
 		return nil
 	}
+	return KeyReused(stream, commandID)
+}
+
+// KeyReused is the IdempotencyKeyReused error of commandID on where, a
+// stream id or a domain's name for it ("account acc-1").
+func KeyReused(where, commandID string) *Error {
 	return Errorf(CodeIdempotencyKeyReused,
 		"command id (Idempotency-Key) %s was already used on %s for a different request; "+
-			"send the same request again to get its answer, or a new key for a new request", commandID, stream)
+			"send the same request again to get its answer, or a new key for a new request", commandID, where)
 }

@@ -60,17 +60,18 @@ func members(b []byte, allowed []string) ([]member, error) {
 	}
 	out := make([]member, 0, len(obj))
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, events.Wrap(events.CodeInvalidCommand, err, "body: must be a JSON object")
 		}
-		if !slices.Contains(allowed, name.String()) {
-			return nil, unknownMember(name.String(), allowed)
+		name := tok.String() // before the decoder moves on and voids tok
+		if !slices.Contains(allowed, name) {
+			return nil, unknownMember(name, allowed)
 		}
 		if err := dec.SkipValue(); err != nil {
 			return nil, events.Wrap(events.CodeInvalidCommand, err, "body: must be a JSON object")
 		}
-		out = append(out, member{name: name.String(), value: obj[name.String()]})
+		out = append(out, member{name: name, value: obj[name]})
 	}
 	return out, nil
 }

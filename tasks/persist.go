@@ -41,7 +41,7 @@ func (s *Service[S, C]) Persist(ctx context.Context, in PersistInput) (Persisted
 		CommandID: first.CommandID, Fingerprint: in.Fingerprint, Snapshots: in.Snapshots,
 	})
 	if err != nil {
-		return Persisted{}, err
+		return Persisted{}, s.named(err, first.Stream, first.CommandID)
 	}
 	return Persisted{Events: s.stamp(res.Events), Duplicate: res.Duplicate}, nil
 }

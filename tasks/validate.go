@@ -49,7 +49,7 @@ func (s *Service[S, C]) Validate(ctx context.Context, in ValidateInput) (Decisio
 	}
 	done, err := s.store.Command(ctx, m.Stream, m.ID, fp)
 	if err != nil {
-		return Decision{}, err
+		return Decision{}, s.named(err, m.Stream, m.ID)
 	}
 	if len(done) > 0 {
 		return Decision{ExpectedVersion: done[0].Version - 1, Events: s.stamp(done), Snapshots: []events.Snapshot{}, Fingerprint: fp}, nil
@@ -165,4 +165,13 @@ func (s *Service[S, C]) event(m events.CommandMeta, version int64, at time.Time,
 		Type: def.Type, SchemaVersion: def.Schema, OccurredAt: at,
 		CommandID: m.ID, CorrelationID: m.CorrelationID, Data: data, StreamKey: s.info.StreamKey,
 	}, nil
+}
+
+// named rewords a store's IdempotencyKeyReused with the domain's name for
+// the stream ("account acc-1"); other errors pass as they are.
+func (s *Service[S, C]) named(err error, stream, commandID string) error {
+	if events.ErrorCode(err) != events.CodeIdempotencyKeyReused {
+		return err
+	}
+	return events.KeyReused(s.noun()+" "+stream, commandID)
 }

@@ -72,7 +72,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Deposit acc-1 (command dep-1) failed at Publish: PublishFailed") || !strings.Contains(out, "1 message(s)") {
 		t.Fatalf("dlq list: %d\n%s%s", code, out, errOut)
 	}
-	id := regexp.MustCompile(`(?m)^(\d{20})\s`).FindStringSubmatch(out)[1]
+	id := regexp.MustCompile(`(?m)^account:(\d{20})\s`).FindStringSubmatch(out)[1]
 	code, out, _ = runCLI(t, ctx, nil, "dlq", "show", id, "--data", dir)
 	if code != 0 || !strings.Contains(out, `"failedStep": "Publish"`) || !strings.Contains(out, `"commandId": "dep-1"`) || !strings.Contains(out, `"persistedEvents"`) {
 		t.Fatalf("dlq show: %d\n%s", code, out)

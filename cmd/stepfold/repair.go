@@ -29,24 +29,24 @@ func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) e
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--domain NAME] [--dry-run]", fs.Arg(0))
 	}
-	names, err := domainNames(builtin(), *only)
+	infos, err := domainInfos(builtin(), *only)
 	if err != nil {
 		return err
 	}
-	for _, name := range names {
-		if err := repairDomain(*data, name, *dry, stdout); err != nil {
+	for _, info := range infos {
+		if err := repairDomain(*data, info, *dry, stdout); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// domainNames is the named domain, or every domain when name is "".
-func domainNames(ds []domain, name string) ([]string, error) {
-	var all []string
+// domainInfos describes the named domain, or every domain when name is "".
+func domainInfos(ds []domain, name string) ([]events.Info, error) {
+	var all []events.Info
 	for _, d := range ds {
-		if n := d.info().Name; name == "" || n == name {
-			all = append(all, n)
+		if info := d.info(); name == "" || info.Name == name {
+			all = append(all, info)
 		}
 	}
 	if len(all) == 0 {
@@ -56,8 +56,8 @@ func domainNames(ds []domain, name string) ([]string, error) {
 }
 
 // repairDomain repairs one domain's log in data/<name>/.
-func repairDomain(data, name string, dry bool, stdout io.Writer) error {
-	dir := filepath.Join(data, name)
+func repairDomain(data string, info events.Info, dry bool, stdout io.Writer) error {
+	name, dir := info.Name, filepath.Join(data, info.Name)
 	r, err := boltstore.Repair(filepath.Join(dir, storeFile), dry)
 	var inUse *errInUse
 	if errors.As(heldBy(data, err), &inUse) {
@@ -73,7 +73,7 @@ func repairDomain(data, name string, dry bool, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "the event log in %s is sound: nothing to repair\n", r.Log)
 		return nil
 	}
-	printRepair(stdout, r, dry)
+	printRepair(stdout, r, dry, info.Noun)
 	if dry {
 		fmt.Fprintf(stdout, "dry run: nothing changed; run stepfold repair --data %s --domain %s to drop them\n", data, name)
 		return nil
@@ -82,7 +82,7 @@ func repairDomain(data, name string, dry bool, stdout io.Writer) error {
 }
 
 // printRepair writes what repair found and dropped.
-func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool) {
+func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool, noun string) {
 	fmt.Fprintf(w, "the event log in %s is damaged:\n", r.Log)
 	for _, d := range r.Damage {
 		fmt.Fprintf(w, "  %s\n", damageLine(d))
@@ -93,7 +93,7 @@ func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool) {
 	}
 	fmt.Fprintf(w, "%s %d %s:\n", verb, len(r.Dropped), plural(len(r.Dropped), "append", "appends"))
 	for _, d := range r.Dropped {
-		fmt.Fprintf(w, "  %s\n", droppedLine(d))
+		fmt.Fprintf(w, "  %s\n", droppedLine(d, noun))
 	}
 	if r.Kept > 0 {
 		fmt.Fprintf(w, "kept %d records written after the damage, which continue their accounts\n", r.Kept)
@@ -128,9 +128,9 @@ func damageLine(d boltstore.Damage) string {
 	return fmt.Sprintf("%s offset %d: %d bytes do not read back, from record %d on; %d records after them do", seg, d.Offset, d.Size, d.Seq, d.After)
 }
 
-func droppedLine(d boltstore.Dropped) string {
+func droppedLine(d boltstore.Dropped, noun string) string {
 	if d.Stream == "" {
-		return fmt.Sprintf("record %d: stream and command unreadable (%s)", d.Seq, d.Reason)
+		return fmt.Sprintf("record %d: %s and command unreadable (%s)", d.Seq, noun, d.Reason)
 	}
 	versions := fmt.Sprintf("versions %d to %d", d.First, d.Last)
 	switch {
@@ -143,7 +143,7 @@ func droppedLine(d boltstore.Dropped) string {
 	if !d.Verified {
 		reason = "unverified, read from the damage: " + reason
 	}
-	return fmt.Sprintf("record %d: %s, command %s, %s (%s)", d.Seq, d.Stream, d.CommandID, versions, reason)
+	return fmt.Sprintf("record %d: %s %s, command %s, %s (%s)", d.Seq, noun, d.Stream, d.CommandID, versions, reason)
 }
 
 // reusedIDs returns the ids of the events dropped from appends that

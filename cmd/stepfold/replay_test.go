@@ -217,7 +217,7 @@ func TestCatchUpOnStart(t *testing.T) {
 	if code := s.stop(t); code != 0 {
 		t.Fatal(code)
 	}
-	if !strings.Contains(s.stderr.String(), `"msg":"read model caught up","accounts":2,"eventsFolded":16,"accountsUpdated":2`) {
+	if !strings.Contains(s.stderr.String(), `"msg":"read model caught up","domain":"account","streams":2,"eventsFolded":16,"streamsUpdated":2`) {
 		t.Errorf("no catch-up line in the log:\n%s", s.stderr)
 	}
 	st = openStoreT(t, dir)

@@ -202,7 +202,7 @@ func TestNothingBeforeTheOpening(t *testing.T) {
 			t.Errorf("command %s was recorded", id)
 		}
 	}
-	if status, body := call(t, "GET", u+"/accounts/acc-1?asOf=2026-11-22T12:00:00Z", ""); status != 404 || !strings.Contains(body["message"].(string), "not open yet") {
+	if status, body := call(t, "GET", u+"/accounts/acc-1?asOf=2026-11-22T12:00:00Z", ""); status != 404 || !strings.Contains(body["message"].(string), "did not exist yet") {
 		t.Errorf("asOf before the opening: %d %v", status, body)
 	}
 	for asOf, version := range map[string]string{"2026-11-23T11:00:00Z": "1", "2026-11-23T13:00:00Z": "2"} {
