@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MaxEventSize is the largest encoded event a store accepts: 256 KiB, the
@@ -39,7 +37,14 @@ type Event struct {
 
 // MarshalJSON writes the envelope with the stream id under StreamKey, second
 // after the id, as AppendJSON does.
-func (e Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil) }
+func (e Event) MarshalJSON() ([]byte, error) {
+	return e.AppendJSON(make([]byte, 0, envelopeSize+len(e.ID)+len(e.key())+len(e.Stream)+len(e.Type)+len(e.CommandID)+len(e.CorrelationID)+len(e.Data)))
+}
+
+// envelopeSize is what an envelope's JSON needs beside its strings and
+// data: the member names, two times and two numbers, so that MarshalJSON
+// allocates once.
+const envelopeSize = 192
 
 // AppendJSON appends the envelope's JSON to b. Data must be valid JSON;
 // times must have years 0 to 9999.
@@ -75,11 +80,11 @@ func (e Event) AppendJSON(b []byte) ([]byte, error) {
 }
 
 func appendTime(b []byte, t time.Time) ([]byte, error) {
-	text, err := t.MarshalJSON()
+	out, err := t.AppendText(append(b, '"'))
 	if err != nil {
 		return nil, Wrap(CodeInvalidArgument, err, "time "+t.String()+" cannot be written")
 	}
-	return append(b, text...), nil
+	return append(out, '"'), nil
 }
 
 func appendData(b []byte, e Event) ([]byte, error) {
@@ -95,105 +100,6 @@ func (e Event) key() string {
 		return "stream"
 	}
 	return e.StreamKey
-}
-
-// UnmarshalJSON reads the envelope. The one member that is not an envelope
-// field is the stream id, and its name becomes StreamKey; without one, the
-// stream is read from the id.
-func (e *Event) UnmarshalJSON(b []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return Errorf(CodeInvalidArgument, "an event must be a JSON object")
-	}
-	*e = Event{}
-	for dec.PeekKind() == '"' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return Wrap(CodeInvalidArgument, err, "an event's member")
-		}
-		name := tok.String()
-		if err := e.member(dec, name); err != nil {
-			return Wrap(CodeInvalidArgument, err, "event member "+strconv.Quote(name))
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return Wrap(CodeInvalidArgument, err, "an event must be a JSON object")
-	}
-	if e.StreamKey == "" {
-		e.Stream, _, _ = strings.Cut(e.ID, ":")
-	}
-	return nil
-}
-
-// member reads the value of one member of an event's JSON.
-func (e *Event) member(dec *jsontext.Decoder, name string) error {
-	var err error
-	switch name {
-	case "id":
-		e.ID, err = readString(dec)
-	case "version":
-		e.Version, err = readInt(dec)
-	case "type":
-		e.Type, err = readString(dec)
-	case "schemaVersion":
-		var v int64
-		v, err = readInt(dec)
-		e.SchemaVersion = int(v)
-	case "occurredAt":
-		e.OccurredAt, err = readTime(dec)
-	case "recordedAt":
-		e.RecordedAt, err = readTime(dec)
-	case "commandId":
-		e.CommandID, err = readString(dec)
-	case "correlationId":
-		e.CorrelationID, err = readString(dec)
-	case "data":
-		var v jsontext.Value
-		if v, err = dec.ReadValue(); err == nil {
-			e.Data = json.RawMessage(v.Clone())
-		}
-	default:
-		if e.StreamKey != "" {
-			return Errorf(CodeInvalidArgument, "is a second stream member beside %q", e.StreamKey)
-		}
-		e.StreamKey = name
-		e.Stream, err = readString(dec)
-	}
-	return err
-}
-
-func readString(dec *jsontext.Decoder) (string, error) {
-	tok, err := dec.ReadToken()
-	switch {
-	case err != nil:
-		return "", err
-	case tok.Kind() == 'n':
-		return "", nil
-	case tok.Kind() != '"':
-		return "", Errorf(CodeInvalidArgument, "must be a string")
-	}
-	return tok.String(), nil
-}
-
-func readInt(dec *jsontext.Decoder) (int64, error) {
-	tok, err := dec.ReadToken()
-	switch {
-	case err != nil:
-		return 0, err
-	case tok.Kind() == 'n':
-		return 0, nil
-	case tok.Kind() != '0':
-		return 0, Errorf(CodeInvalidArgument, "must be a number")
-	}
-	return strconv.ParseInt(tok.String(), 10, 64)
-}
-
-func readTime(dec *jsontext.Decoder) (time.Time, error) {
-	s, err := readString(dec)
-	if err != nil || s == "" {
-		return time.Time{}, err
-	}
-	return time.Parse(time.RFC3339Nano, s)
 }
 
 // EventID returns the deterministic id of a stream's event at version.

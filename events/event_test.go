@@ -133,3 +133,31 @@ func TestCommandFingerprint(t *testing.T) {
 		t.Errorf("fingerprints %s, %s, %s: want the first two equal (order and correlation id do not count), the third apart", a, b, c)
 	}
 }
+
+// BenchmarkEventUnmarshal reads one envelope, as every task reads the
+// events it is handed.
+func BenchmarkEventUnmarshal(b *testing.B) {
+	raw := []byte(`{"id":"acc-1:3","account":"acc-1","version":3,"type":"FundsDeposited","schemaVersion":1,` +
+		`"occurredAt":"2026-11-23T10:00:00Z","recordedAt":"2026-11-23T10:00:01.123456Z","commandId":"c-42","correlationId":"req-9","data":{"amount":1500,"currency":"EUR"}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		var e events.Event
+		if err := json.Unmarshal(raw, &e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEventMarshal writes one envelope, as every task writes the
+// events it hands on.
+func BenchmarkEventMarshal(b *testing.B) {
+	at := time.Date(2026, 11, 23, 10, 0, 0, 123456000, time.UTC)
+	e := events.Event{ID: "acc-1:3", Stream: "acc-1", StreamKey: "account", Version: 3, Type: "FundsDeposited", SchemaVersion: 1,
+		OccurredAt: at, RecordedAt: at, CommandID: "c-42", CorrelationID: "req-9", Data: json.RawMessage(`{"amount":1500,"currency":"EUR"}`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
