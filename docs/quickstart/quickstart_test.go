@@ -114,7 +114,7 @@ func TestQuickStart(t *testing.T) {
 	for _, l := range lines {
 		cmd := strings.ReplaceAll(l.cmd, "localhost:8080", "localhost:"+port)
 		body := filepath.Join(t.TempDir(), "body")
-		sh := exec.Command("sh", "-c", cmd+` -sS -o "$BODY" -w '%{http_code}'`)
+		sh := exec.Command("sh", "-c", cmd+` -sS --max-time 60 -o "$BODY" -w '%{http_code}'`)
 		sh.Env = append(os.Environ(), "BODY="+body, "PATH="+filepath.Dir(curl)+":"+os.Getenv("PATH"))
 		out, err := sh.CombinedOutput()
 		if err != nil {
