@@ -96,12 +96,12 @@ func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool, noun string) 
 		fmt.Fprintf(w, "  %s\n", droppedLine(d, noun))
 	}
 	if r.Kept > 0 {
-		fmt.Fprintf(w, "kept %d records written after the damage, which continue their accounts\n", r.Kept)
+		fmt.Fprintf(w, "kept %d records written after the damage, which continue their %ss\n", r.Kept, noun)
 	}
 	if ids := reusedIDs(r); len(ids) > 0 {
-		fmt.Fprintf(w, "the next commands on these accounts take the dropped versions again, under the same event ids (%s);\n"+
+		fmt.Fprintf(w, "the next commands on these %ss take the dropped versions again, under the same event ids (%s);\n"+
 			"if those events were published, subscribers that dedupe by event id ignore the new ones: look for them in %s and at your webhooks\n",
-			strings.Join(ids, ", "), archiveFile)
+			noun, strings.Join(ids, ", "), archiveFile)
 	}
 	if r.Backup != "" {
 		fmt.Fprintf(w, "moved the segments, as they were, to %s\n", r.Backup)

@@ -48,6 +48,7 @@ func TestImportsPointInward(t *testing.T) {
 		{"events", nil},
 		{"domains/account", []string{"events"}},
 		{"domains/inventory", []string{"events"}},
+		{"docs/yourdomain/parcels", []string{"events"}},
 		{"local/boltstore", []string{"events"}},
 		{"aws/dynamostore", []string{"events"}},
 		{"aws/eventbridge", []string{"events"}},

@@ -7,7 +7,7 @@
 // build step and nothing fetched from elsewhere. It reads everything through
 // the Step Functions API on the same origin (ListStateMachines,
 // ListExecutions, DescribeExecution, DescribeStateMachine and
-// GetExecutionHistory, see server/sfnapi), as the AWS console does.
+// GetExecutionHistory, see local/sfnapi), as the AWS console does.
 package console
 
 import (

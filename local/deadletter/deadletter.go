@@ -109,7 +109,7 @@ const CodeMessageNotFound events.Code = "MessageNotFound"
 func (q *Queues) Get(ctx context.Context, id string) (Message, error) {
 	d, err := q.dl.Get(ctx, id)
 	if errors.Is(err, events.ErrNotFound) || errors.Is(err, events.ErrInvalidArgument) {
-		return Message{}, notFound(id)
+		return Message{}, notFound(Message{Domain: q.domain, ID: id}.Name())
 	}
 	if err != nil {
 		return Message{}, err

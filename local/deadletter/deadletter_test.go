@@ -3,6 +3,7 @@ package deadletter_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,9 +140,13 @@ func TestSet(t *testing.T) {
 	if _, err := set.Get(ctx, a); err == nil || !strings.Contains(err.Error(), "account:"+a) || !strings.Contains(err.Error(), "inventory:"+a) {
 		t.Errorf("Get(%s), held by both = %v; want an error naming both", a, err)
 	}
-	for _, name := range []string{"nope", "account:nope", "elsewhere:" + a} {
-		if _, err := set.Get(ctx, name); events.ErrorCode(err) != deadletter.CodeMessageNotFound {
+	for _, name := range []string{"nope", "account:nope", "inventory:nope", "elsewhere:" + a} {
+		_, err := set.Get(ctx, name)
+		if events.ErrorCode(err) != deadletter.CodeMessageNotFound {
 			t.Errorf("Get(%s) = %v, want MessageNotFound", name, err)
+		}
+		if strings.Contains(name, ":") && !strings.Contains(err.Error(), strconv.Quote(name)) {
+			t.Errorf("Get(%s) = %v; want the error to name the message as it was asked for", name, err)
 		}
 	}
 }

@@ -89,7 +89,7 @@ func (s *Set) find(ctx context.Context, name string) (*Redriver, string, error) 
 	}
 	names := make([]string, len(found))
 	for i, r := range found {
-		names[i] = r.q.domain + ":" + name
+		names[i] = Message{Domain: r.q.domain, ID: name}.Name()
 	}
 	sort.Strings(names)
 	return nil, "", events.Errorf(events.CodeInvalidArgument, "id %s names a dead letter in more than one domain; say which: %s", name, strings.Join(names, ", "))
