@@ -73,3 +73,18 @@ func ErrorDocument(tb testing.TB, p tasks.Pipeline, task, payload string) []byte
 	}
 	return doc
 }
+
+// Decision returns the payload Persist gets from the state machine for
+// command (its JSON): the decision Validate of p makes on it now.
+func Decision(tb testing.TB, p tasks.Pipeline, command string) []byte {
+	tb.Helper()
+	d, err := p.Validate(context.Background(), tasks.ValidateInput{Command: []byte(command)})
+	if err != nil {
+		tb.Fatalf("validate %s: %v", command, err)
+	}
+	b, err := json.Marshal(tasks.PersistInput{ExpectedVersion: d.ExpectedVersion, Events: d.Events, Snapshots: d.Snapshots, Fingerprint: d.Fingerprint})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}

@@ -18,6 +18,8 @@ import (
 
 	"github.com/stepfold/stepfold/aws/dynamostore"
 	"github.com/stepfold/stepfold/cmd/lambda/function"
+	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/internal/lambdarie"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
@@ -90,15 +92,20 @@ func (d *Deployment) EnvFor(task string) map[string]string {
 	return env
 }
 
-// Store returns the deployment's tables as the functions see them, for a
-// test to read or to prepare.
-func (d *Deployment) Store(tb testing.TB) *dynamostore.Store {
+// Tasks returns the tasks of domain dom in process, over the deployment's
+// tables as the functions see them, for a test to prepare the streams or
+// to make the payloads the state machine would send.
+func Tasks[S any, C events.Command](tb testing.TB, d *Deployment, dom events.Domain[S, C]) *tasks.Service[S, C] {
 	tb.Helper()
 	st, err := dynamostore.New(dynamoClient(d.Env["AWS_ENDPOINT_URL_DYNAMODB"]), d.Env[function.EnvEventsTable], d.Env[function.EnvStateTable])
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return st
+	svc, err := tasks.New(dom, st, st, &eventstest.Recorder{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return svc
 }
 
 // dynamoEndpoint returns DynamoDB Local's endpoint, or skips tb, or fails
