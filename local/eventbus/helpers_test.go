@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/rules"
 )
 
