@@ -3,8 +3,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"github.com/stepfold/stepfold/cmd/lambda/function/functiontest"
 	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/tasks"
-	"github.com/stepfold/stepfold/tasks/taskstest"
 )
 
 // BenchmarkInit starts a fresh function of each of the bank's tasks once
@@ -54,17 +51,7 @@ type workload struct {
 func newWorkload(b *testing.B, d *functiontest.Deployment) *workload {
 	b.Helper()
 	w := &workload{bank: functiontest.Tasks(b, d, account.Domain{})}
-	reply, err := taskstest.Run(context.Background(), w.bank, []byte(openCommand))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var opened account.Result
-	if err := json.Unmarshal(reply, &opened); err != nil {
-		b.Fatal(err)
-	}
-	if w.first, err = json.Marshal(tasks.EventsInput{Events: opened.Events}); err != nil {
-		b.Fatal(err)
-	}
+	w.first = functiontest.Events(b, w.bank, openCommand)
 	return w
 }
 
@@ -78,10 +65,10 @@ func (w *workload) payload(tb testing.TB, task string) []byte {
 	case "publish", "fold":
 		return w.first
 	case "read":
-		return readFile(tb, readRequest)
+		return functiontest.Fixture(tb, readRequest)
 	case "notify":
 		w.notices++
-		return []byte(strings.Replace(string(readFile(tb, "testdata/eventbridge-withdrawn.json")),
+		return []byte(strings.Replace(string(functiontest.Fixture(tb, "testdata/eventbridge-withdrawn.json")),
 			`"id": "acc-1:3"`, fmt.Sprintf(`"id": "acc-1:w%d"`, w.notices), 1))
 	}
 	tb.Fatalf("no payload for task %s", task)

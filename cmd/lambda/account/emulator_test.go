@@ -48,12 +48,7 @@ type foldResult struct {
 // payloads are the ones the state machine sends.
 func TestUnderEmulator(t *testing.T) {
 	d := functiontest.NewDeployment(t, pkg)
-	fns := map[string]*lambdarie.Function{}
-	for _, task := range []string{"validate", "persist", "publish", "fold"} {
-		fns[task] = d.Function(t, task)
-	}
-	dlq := &functiontest.Letters{}
-	m := functiontest.Machine(t, "account", fns, dlq)
+	p := d.Pipeline(t, "account")
 	ctx := context.Background()
 
 	t.Run("commands through the state machine", func(t *testing.T) {
@@ -67,7 +62,7 @@ func TestUnderEmulator(t *testing.T) {
 			{depositCommand, accountState{Account: "acc-1", Version: 2, Balance: 1500, Currency: "EUR", Status: "open"}},
 		} {
 			var got foldResult
-			if err := json.Unmarshal(functiontest.Succeed(t, m, c.command), &got); err != nil {
+			if err := json.Unmarshal(p.Succeed(t, c.command), &got); err != nil {
 				t.Fatal(err)
 			}
 			if got.accountState != c.want || len(got.Events) != 1 || got.Events[0].ID != fmt.Sprintf("acc-1:%d", c.want.Version) {
@@ -77,7 +72,7 @@ func TestUnderEmulator(t *testing.T) {
 	})
 
 	t.Run("a rejection fails the execution with the error name", func(t *testing.T) {
-		name, cause := functiontest.Fail(t, m, overdraftCommand)
+		name, cause := p.Fail(t, overdraftCommand)
 		if name != "InsufficientFunds" {
 			t.Fatalf("error %q, want InsufficientFunds", name)
 		}
@@ -91,7 +86,7 @@ func TestUnderEmulator(t *testing.T) {
 		if ids, want := d.Bus.Published(t, "stepfold.accounts"), []string{"acc-1:1", "acc-1:2", "acc-1:2"}; !slices.Equal(ids, want) {
 			t.Errorf("published %v, want %v", ids, want)
 		}
-		if letters := dlq.Bodies(); len(letters) != 0 {
+		if letters := p.DeadLetters.Bodies(); len(letters) != 0 {
 			t.Errorf("dead letters: %v", letters)
 		}
 	})
@@ -103,7 +98,7 @@ func TestUnderEmulator(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				out, err := fns["validate"].Invoke(ctx, []byte(tt.payload))
+				out, err := p.Functions["validate"].Invoke(ctx, []byte(tt.payload))
 				fe, ok := errors.AsType[*lambdarie.FunctionError](err)
 				if !ok || fe.Type != tt.wantType {
 					t.Fatalf("Invoke = %s, %v; want the function error %s", out, err, tt.wantType)
@@ -114,17 +109,17 @@ func TestUnderEmulator(t *testing.T) {
 	})
 
 	t.Run("read answers API Gateway", func(t *testing.T) {
-		out, err := d.Function(t, "read").Invoke(ctx, readFile(t, readRequest))
+		out, err := d.Function(t, "read").Invoke(ctx, functiontest.Fixture(t, readRequest))
 		if err != nil {
 			t.Fatal(err)
 		}
-		jsontest.EqualText(t, functiontest.WithoutRequestID(t, out), readFile(t, readWant))
+		jsontest.EqualText(t, functiontest.WithoutRequestID(t, out), functiontest.Fixture(t, readWant))
 	})
 
 	t.Run("notify tells the holder once", func(t *testing.T) {
 		f := d.Function(t, "notify")
 		for range 2 {
-			if out, err := f.Invoke(ctx, readFile(t, "testdata/eventbridge-withdrawn.json")); err != nil || string(out) != "null" {
+			if out, err := f.Invoke(ctx, functiontest.Fixture(t, "testdata/eventbridge-withdrawn.json")); err != nil || string(out) != "null" {
 				t.Fatalf("Invoke = %s, %v; want null", out, err)
 			}
 		}
@@ -133,7 +128,7 @@ func TestUnderEmulator(t *testing.T) {
 		}
 	})
 
-	for task, f := range fns {
+	for task, f := range p.Functions {
 		if d, ok := f.InitDuration(); !ok || d <= 0 {
 			t.Errorf("%s: no init duration in the emulator's log", task)
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +40,7 @@ func TestNotifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload := readFile(t, "testdata/eventbridge-withdrawn.json")
+	payload := functiontest.Fixture(t, "testdata/eventbridge-withdrawn.json")
 	for range 2 {
 		if _, err := h.Invoke(context.Background(), payload); err != nil {
 			t.Fatalf("Invoke: %v", err)
@@ -58,12 +57,3 @@ const (
 	readRequest = "../function/testdata/read-request.json"
 	readWant    = "../function/testdata/read-want.json"
 )
-
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}

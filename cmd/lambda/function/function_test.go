@@ -3,8 +3,6 @@ package function_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,14 +47,14 @@ func TestHandlers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := h.Invoke(context.Background(), readFile(t, tt.payload))
+			out, err := h.Invoke(context.Background(), functiontest.Fixture(t, "testdata/"+tt.payload))
 			if err != nil {
 				t.Fatalf("Invoke: %v", err)
 			}
 			if tt.task == "read" {
 				out = functiontest.WithoutRequestID(t, out)
 			}
-			jsontest.EqualText(t, out, readFile(t, tt.want))
+			jsontest.EqualText(t, out, functiontest.Fixture(t, "testdata/"+tt.want))
 		})
 	}
 }
@@ -199,13 +197,4 @@ func TestSetup(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readFile(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -3,17 +3,13 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 
 	"github.com/stepfold/stepfold/cmd/lambda/function"
 	"github.com/stepfold/stepfold/cmd/lambda/function/functiontest"
 	"github.com/stepfold/stepfold/domains/inventory"
-	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
-	"github.com/stepfold/stepfold/tasks/taskstest"
 )
 
 // BenchmarkInit starts a fresh function of each of the inventory's tasks
@@ -53,17 +49,7 @@ type workload struct {
 func newWorkload(b *testing.B, d *functiontest.Deployment) *workload {
 	b.Helper()
 	w := &workload{tasks: functiontest.Tasks(b, d, inventory.Domain{})}
-	out, err := taskstest.Run(context.Background(), w.tasks, []byte(receiveCommand))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var received events.Reply[inventory.State]
-	if err := json.Unmarshal(out, &received); err != nil {
-		b.Fatal(err)
-	}
-	if w.first, err = json.Marshal(tasks.EventsInput{Events: received.Events}); err != nil {
-		b.Fatal(err)
-	}
+	w.first = functiontest.Events(b, w.tasks, receiveCommand)
 	return w
 }
 
@@ -77,7 +63,7 @@ func (w *workload) payload(tb testing.TB, task string) []byte {
 	case "publish", "fold":
 		return w.first
 	case "read":
-		return readFile(tb, "read-request.json")
+		return functiontest.Fixture(tb, "testdata/read-request.json")
 	}
 	tb.Fatalf("no payload for task %s", task)
 	return nil

@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -52,12 +50,7 @@ type reply struct {
 // the interpreter, the definition every domain shares.
 func TestUnderEmulator(t *testing.T) {
 	d := functiontest.NewDeployment(t, pkg)
-	fns := map[string]*lambdarie.Function{}
-	for _, task := range []string{"validate", "persist", "publish", "fold"} {
-		fns[task] = d.Function(t, task)
-	}
-	dlq := &functiontest.Letters{}
-	m := functiontest.Machine(t, "inventory", fns, dlq)
+	p := d.Pipeline(t, "inventory")
 	ctx := context.Background()
 
 	t.Run("commands through the state machine", func(t *testing.T) {
@@ -75,7 +68,7 @@ func TestUnderEmulator(t *testing.T) {
 			{confirmCommand, 4, inventory.Level{OnHand: 4}, 0, []string{"w-1:3 ReservationConfirmed", "w-1:4 StockShipped"}},
 		} {
 			var got reply
-			if err := json.Unmarshal(functiontest.Succeed(t, m, c.command), &got); err != nil {
+			if err := json.Unmarshal(p.Succeed(t, c.command), &got); err != nil {
 				t.Fatal(err)
 			}
 			var evs []string
@@ -91,7 +84,7 @@ func TestUnderEmulator(t *testing.T) {
 	})
 
 	t.Run("a rejection fails the execution with the error name", func(t *testing.T) {
-		name, cause := functiontest.Fail(t, m, tooManyCommand)
+		name, cause := p.Fail(t, tooManyCommand)
 		if name != string(inventory.CodeInsufficientStock) {
 			t.Fatalf("error %q, want InsufficientStock", name)
 		}
@@ -100,7 +93,7 @@ func TestUnderEmulator(t *testing.T) {
 
 	t.Run("a rejection is the Lambda error response", func(t *testing.T) {
 		payload := `{"command":` + tooManyCommand + `}`
-		out, err := fns["validate"].Invoke(ctx, []byte(payload))
+		out, err := p.Functions["validate"].Invoke(ctx, []byte(payload))
 		fe, ok := errors.AsType[*lambdarie.FunctionError](err)
 		if !ok || fe.Type != "InsufficientStock" || fe.Message != "warehouse w-1 has 4 of apple available; cannot reserve 5" {
 			t.Fatalf("Invoke = %s, %v; want the function error InsufficientStock with the rule's message", out, err)
@@ -112,20 +105,20 @@ func TestUnderEmulator(t *testing.T) {
 		if ids, want := d.Bus.Published(t, "stepfold.inventory"), []string{"w-1:1", "w-1:2", "w-1:3", "w-1:4"}; !slices.Equal(ids, want) {
 			t.Errorf("published %v, want %v", ids, want)
 		}
-		if letters := dlq.Bodies(); len(letters) != 0 {
+		if letters := p.DeadLetters.Bodies(); len(letters) != 0 {
 			t.Errorf("dead letters: %v", letters)
 		}
 	})
 
 	t.Run("read answers API Gateway", func(t *testing.T) {
-		out, err := d.Function(t, "read").Invoke(ctx, readFile(t, "read-request.json"))
+		out, err := d.Function(t, "read").Invoke(ctx, functiontest.Fixture(t, "testdata/read-request.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		jsontest.EqualText(t, functiontest.WithoutRequestID(t, out), readFile(t, "read-want.json"))
+		jsontest.EqualText(t, functiontest.WithoutRequestID(t, out), functiontest.Fixture(t, "testdata/read-want.json"))
 	})
 
-	for task, f := range fns {
+	for task, f := range p.Functions {
 		if d, ok := f.InitDuration(); !ok || d <= 0 {
 			t.Errorf("%s: no init duration in the emulator's log", task)
 		}
@@ -139,13 +132,4 @@ func inProcessError(t *testing.T, payload string) []byte {
 	t.Helper()
 	svc, _ := functiontest.Bolt(t, inventory.Domain{}, receiveCommand, reserveCommand, confirmCommand)
 	return functiontest.ErrorDocument(t, svc, "validate", payload)
-}
-
-func readFile(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -1,17 +1,19 @@
 // Package functiontest holds what the tests of the domains' Lambda
-// binaries share: a domain's tasks in-process over bbolt, to compare the
+// binaries share: a domain's tasks in process over bbolt, to compare the
 // binary's answers with (Bolt), and, on Linux, the Lambda side of a
 // deployment run on this machine (NewDeployment): the bootstrap behind the
 // Lambda Runtime Interface Emulator, over fresh DynamoDB Local tables,
-// publishing to a PutEvents endpoint the test serves, with the pipeline
-// definition on the interpreter calling it (Machine), and the benchmarks
-// of its init, its invocations and its size.
+// publishing to a PutEvents endpoint the test serves, called by the
+// pipeline definition on the interpreter (Deployment.Pipeline); and the
+// benchmarks of its init, its invocations and its size.
 package functiontest
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -83,6 +85,34 @@ func Decision(tb testing.TB, p tasks.Pipeline, command string) []byte {
 		tb.Fatalf("validate %s: %v", command, err)
 	}
 	b, err := json.Marshal(tasks.PersistInput{ExpectedVersion: d.ExpectedVersion, Events: d.Events, Snapshots: d.Snapshots, Fingerprint: d.Fingerprint})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// Events runs command (its JSON) through p, in process, and returns the
+// payload Publish and Fold get for the events it recorded: {"events":
+// [...]}, read from the events of Fold's reply.
+func Events(tb testing.TB, p tasks.Pipeline, command string) []byte {
+	tb.Helper()
+	reply, err := taskstest.Run(context.Background(), p, []byte(command))
+	if err != nil {
+		tb.Fatalf("%s: %v", command, err)
+	}
+	var r struct {
+		Events json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(reply, &r); err != nil || len(r.Events) == 0 {
+		tb.Fatalf("the reply %s to %s holds no events (%v)", reply, command, err)
+	}
+	return fmt.Appendf(nil, `{"events":%s}`, r.Events)
+}
+
+// Fixture returns the content of the file at path, or fails tb.
+func Fixture(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -155,29 +155,36 @@ func createTables(tb testing.TB, endpoint string) (string, string) {
 	return evTable, stTable
 }
 
-// Machine runs statemachines.Pipeline on the interpreter as the state
-// machine stepfold-<name>, with fns (by task name, as tasks.Steps names
-// them) as its Lambda functions and dlq as its dead-letter queue, so the
+// Pipeline is a domain's state machine on the interpreter, calling the
+// functions of a deployment.
+type Pipeline struct {
+	*asl.Machine
+	// Functions are the functions of the pipeline's steps, by task name.
+	Functions map[string]*lambdarie.Function
+	// DeadLetters keeps what the machine sent to its dead-letter queue.
+	DeadLetters *Letters
+}
+
+// Pipeline starts a function of d for each step of the task table and
+// runs statemachines.Pipeline on the interpreter as the state machine
+// stepfold-<name>, with those functions as its Lambda tasks, so the
 // payloads the functions get are the ones the state machine sends.
-func Machine(tb testing.TB, name string, fns map[string]*lambdarie.Function, dlq *Letters) *asl.Machine {
+func (d *Deployment) Pipeline(tb testing.TB, name string) *Pipeline {
 	tb.Helper()
 	text, err := statemachines.Files.ReadFile(statemachines.Pipeline)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	p := &Pipeline{Functions: map[string]*lambdarie.Function{}, DeadLetters: &Letters{}}
 	subs := map[string]string{tasks.DeadLetterSubstitution: dlqURL}
 	invokers := map[string]asl.Invoker{}
 	for _, st := range tasks.Steps() {
 		if st.Substitution == "" {
 			continue
 		}
-		f, ok := fns[st.Name]
-		if !ok {
-			tb.Fatalf("no function for the task %s", st.Name)
-		}
+		f := d.Function(tb, st.Name)
 		arn := arnPrefix + name + "-" + st.Name
-		subs[st.Substitution] = arn
-		invokers[arn] = emulated{f}
+		p.Functions[st.Name], subs[st.Substitution], invokers[arn] = f, arn, emulated{f}
 	}
 	def, err := asl.Parse(text, subs)
 	if err != nil {
@@ -185,13 +192,12 @@ func Machine(tb testing.TB, name string, fns map[string]*lambdarie.Function, dlq
 	}
 	reg := asl.NewRegistry()
 	reg.Functions(invokers)
-	reg.SQS(dlq)
-	m, err := asl.New(def, asl.WithName("stepfold-"+name), asl.WithResources(reg))
-	if err != nil {
+	reg.SQS(p.DeadLetters)
+	if p.Machine, err = asl.New(def, asl.WithName("stepfold-"+name), asl.WithResources(reg)); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { _ = m.Close() })
-	return m
+	tb.Cleanup(func() { _ = p.Close() })
+	return p
 }
 
 // emulated is a function under the emulator as the interpreter's Invoker:

@@ -7,40 +7,38 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-
-	"github.com/stepfold/stepfold/statemachines/asl"
 )
 
-// Succeed runs one command through m and returns the execution's output;
-// it fails tb unless the execution succeeded.
-func Succeed(tb testing.TB, m *asl.Machine, command string) []byte {
+// Succeed runs one command through the pipeline and returns the
+// execution's output; it fails tb unless the execution succeeded.
+func (p *Pipeline) Succeed(tb testing.TB, command string) []byte {
 	tb.Helper()
-	ex, err := m.StartSync(context.Background(), "", []byte(command))
+	ex, err := p.StartSync(context.Background(), "", []byte(command))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if ex.Status != types.ExecutionStatusSucceeded {
-		tb.Fatalf("%s: execution %s, %s: %s", command, ex.Status, Deref(ex.Error), Deref(ex.Cause))
+		tb.Fatalf("%s: execution %s, %s: %s", command, ex.Status, deref(ex.Error), deref(ex.Cause))
 	}
-	return []byte(Deref(ex.Output))
+	return []byte(deref(ex.Output))
 }
 
-// Fail runs one command through m and returns the execution's error name
-// and cause; it fails tb unless the execution failed.
-func Fail(tb testing.TB, m *asl.Machine, command string) (string, string) {
+// Fail runs one command through the pipeline and returns the execution's
+// error name and cause; it fails tb unless the execution failed.
+func (p *Pipeline) Fail(tb testing.TB, command string) (string, string) {
 	tb.Helper()
-	ex, err := m.StartSync(context.Background(), "", []byte(command))
+	ex, err := p.StartSync(context.Background(), "", []byte(command))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if ex.Status != types.ExecutionStatusFailed {
-		tb.Fatalf("%s: execution %s with %s, want FAILED", command, ex.Status, Deref(ex.Output))
+		tb.Fatalf("%s: execution %s with %s, want FAILED", command, ex.Status, deref(ex.Output))
 	}
-	return Deref(ex.Error), Deref(ex.Cause)
+	return deref(ex.Error), deref(ex.Cause)
 }
 
-// Deref returns *s, or "" for nil.
-func Deref(s *string) string {
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
 	if s == nil {
 		return ""
 	}
