@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MaxEventSize is the largest encoded event a store accepts: 256 KiB, the
@@ -99,15 +101,23 @@ func (e Event) key() string {
 // field is the stream id, and its name becomes StreamKey; without one, the
 // stream is read from the id.
 func (e *Event) UnmarshalJSON(b []byte) error {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(b, &members); err != nil {
-		return err
+	dec := jsontext.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return Errorf(CodeInvalidArgument, "an event must be a JSON object")
 	}
 	*e = Event{}
-	for name, raw := range members {
-		if err := e.member(name, raw); err != nil {
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return Wrap(CodeInvalidArgument, err, "an event's member")
+		}
+		name := tok.String()
+		if err := e.member(dec, name); err != nil {
 			return Wrap(CodeInvalidArgument, err, "event member "+strconv.Quote(name))
 		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return Wrap(CodeInvalidArgument, err, "an event must be a JSON object")
 	}
 	if e.StreamKey == "" {
 		e.Stream, _, _ = strings.Cut(e.ID, ":")
@@ -115,34 +125,75 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// member decodes one member of an event's JSON.
-func (e *Event) member(name string, raw json.RawMessage) error {
+// member reads the value of one member of an event's JSON.
+func (e *Event) member(dec *jsontext.Decoder, name string) error {
+	var err error
 	switch name {
 	case "id":
-		return json.Unmarshal(raw, &e.ID)
+		e.ID, err = readString(dec)
 	case "version":
-		return json.Unmarshal(raw, &e.Version)
+		e.Version, err = readInt(dec)
 	case "type":
-		return json.Unmarshal(raw, &e.Type)
+		e.Type, err = readString(dec)
 	case "schemaVersion":
-		return json.Unmarshal(raw, &e.SchemaVersion)
+		var v int64
+		v, err = readInt(dec)
+		e.SchemaVersion = int(v)
 	case "occurredAt":
-		return json.Unmarshal(raw, &e.OccurredAt)
+		e.OccurredAt, err = readTime(dec)
 	case "recordedAt":
-		return json.Unmarshal(raw, &e.RecordedAt)
+		e.RecordedAt, err = readTime(dec)
 	case "commandId":
-		return json.Unmarshal(raw, &e.CommandID)
+		e.CommandID, err = readString(dec)
 	case "correlationId":
-		return json.Unmarshal(raw, &e.CorrelationID)
+		e.CorrelationID, err = readString(dec)
 	case "data":
-		e.Data = raw
-		return nil
+		var v jsontext.Value
+		if v, err = dec.ReadValue(); err == nil {
+			e.Data = json.RawMessage(v.Clone())
+		}
+	default:
+		if e.StreamKey != "" {
+			return Errorf(CodeInvalidArgument, "is a second stream member beside %q", e.StreamKey)
+		}
+		e.StreamKey = name
+		e.Stream, err = readString(dec)
 	}
-	if e.StreamKey != "" {
-		return Errorf(CodeInvalidArgument, "is a second stream member beside %q", e.StreamKey)
+	return err
+}
+
+func readString(dec *jsontext.Decoder) (string, error) {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return "", err
+	case tok.Kind() == 'n':
+		return "", nil
+	case tok.Kind() != '"':
+		return "", Errorf(CodeInvalidArgument, "must be a string")
 	}
-	e.StreamKey = name
-	return json.Unmarshal(raw, &e.Stream)
+	return tok.String(), nil
+}
+
+func readInt(dec *jsontext.Decoder) (int64, error) {
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return 0, err
+	case tok.Kind() == 'n':
+		return 0, nil
+	case tok.Kind() != '0':
+		return 0, Errorf(CodeInvalidArgument, "must be a number")
+	}
+	return strconv.ParseInt(tok.String(), 10, 64)
+}
+
+func readTime(dec *jsontext.Decoder) (time.Time, error) {
+	s, err := readString(dec)
+	if err != nil || s == "" {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339Nano, s)
 }
 
 // EventID returns the deterministic id of a stream's event at version.
