@@ -11,21 +11,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/lambda/messages"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-
+	"github.com/stepfold/stepfold/cmd/lambda/function"
+	"github.com/stepfold/stepfold/cmd/lambda/function/functiontest"
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/internal/lambdarie"
-	"github.com/stepfold/stepfold/statemachines/asl"
 )
 
-// The commands of TestUnderEmulator, as API Gateway's mapping template
-// builds them (the state machine's input).
-const (
-	openCommand      = `{"type":"OpenAccount","accountId":"acc-1","commandId":"c-1","currency":"EUR","occurredAt":"2026-11-23T10:00:00Z"}`
-	depositCommand   = `{"type":"Deposit","accountId":"acc-1","commandId":"c-2","amount":1500,"occurredAt":"2026-11-23T10:00:00Z","correlationId":"req-2"}`
-	overdraftCommand = `{"type":"Withdraw","accountId":"acc-1","commandId":"c-3","amount":5000}`
-)
+// pkg is the bank's Lambda main package, from the module root.
+const pkg = "./cmd/lambda/account"
 
 // accountState is the account in the state machine's output.
 type accountState struct {
@@ -49,17 +43,12 @@ type foldResult struct {
 // host) behind the Lambda Runtime Interface Emulator, so that a real
 // Runtime API invokes it. Each task is a function of its own over the same
 // DynamoDB Local tables, as infra deploys them; publish puts its events to
-// a PutEvents endpoint served by the test. statemachines/account.asl.json
-// runs on the interpreter with these functions as its Lambda tasks, so the
+// a PutEvents endpoint served by the test. statemachines.Pipeline runs on
+// the interpreter with these functions as its Lambda tasks, so the
 // payloads are the ones the state machine sends.
 func TestUnderEmulator(t *testing.T) {
-	d := newDeployment(t)
-	fns := map[string]*lambdarie.Function{}
-	for _, task := range []string{"validate", "persist", "publish", "fold"} {
-		fns[task] = d.function(t, task)
-	}
-	dlq := &letters{}
-	m := accountMachine(t, fns, dlq)
+	d := functiontest.NewDeployment(t, pkg)
+	p := d.Pipeline(t, "account")
 	ctx := context.Background()
 
 	t.Run("commands through the state machine", func(t *testing.T) {
@@ -72,7 +61,10 @@ func TestUnderEmulator(t *testing.T) {
 			// The same command again writes nothing and answers as before.
 			{depositCommand, accountState{Account: "acc-1", Version: 2, Balance: 1500, Currency: "EUR", Status: "open"}},
 		} {
-			got := mustSucceed(t, m, c.command)
+			var got foldResult
+			if err := json.Unmarshal(p.Succeed(t, c.command), &got); err != nil {
+				t.Fatal(err)
+			}
 			if got.accountState != c.want || len(got.Events) != 1 || got.Events[0].ID != fmt.Sprintf("acc-1:%d", c.want.Version) {
 				t.Errorf("%s: result %+v, want %+v with the one event acc-1:%d", c.command, got, c.want, c.want.Version)
 			}
@@ -80,36 +72,22 @@ func TestUnderEmulator(t *testing.T) {
 	})
 
 	t.Run("a rejection fails the execution with the error name", func(t *testing.T) {
-		ex, err := m.StartSync(ctx, "", []byte(overdraftCommand))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != "InsufficientFunds" {
-			t.Fatalf("execution %s, error %q; want FAILED with InsufficientFunds", ex.Status, deref(ex.Error))
+		name, cause := p.Fail(t, overdraftCommand)
+		if name != "InsufficientFunds" {
+			t.Fatalf("error %q, want InsufficientFunds", name)
 		}
 		// The cause is the error document the function returned.
-		jsontest.EqualText(t, []byte(deref(ex.Cause)), inProcessError(t, `{"command":`+overdraftCommand+`}`))
+		jsontest.EqualText(t, []byte(cause), inProcessError(t, `{"command":`+overdraftCommand+`}`))
 	})
 
 	t.Run("publish put the events on the bus", func(t *testing.T) {
-		var ids []string
-		for _, e := range d.bus.received() {
-			var detail struct{ ID, Type string }
-			if err := json.Unmarshal([]byte(e.Detail), &detail); err != nil {
-				t.Fatalf("detail %s: %v", e.Detail, err)
-			}
-			if e.Source != "stepfold.accounts" || e.EventBusName != busName || e.DetailType != detail.Type || e.Time == "" {
-				t.Errorf("entry %+v: want source stepfold.accounts on %s, detail type %s and a time", e, busName, detail.Type)
-			}
-			ids = append(ids, detail.ID)
-		}
 		// The repeated deposit publishes its stored event again, with the
 		// same id: delivery is at least once.
-		if want := []string{"acc-1:1", "acc-1:2", "acc-1:2"}; !slices.Equal(ids, want) {
+		if ids, want := d.Bus.Published(t, "stepfold.accounts"), []string{"acc-1:1", "acc-1:2", "acc-1:2"}; !slices.Equal(ids, want) {
 			t.Errorf("published %v, want %v", ids, want)
 		}
-		if len(dlq.bodies) != 0 {
-			t.Errorf("dead letters: %v", dlq.bodies)
+		if letters := p.DeadLetters.Bodies(); len(letters) != 0 {
+			t.Errorf("dead letters: %v", letters)
 		}
 	})
 
@@ -120,7 +98,7 @@ func TestUnderEmulator(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				out, err := fns["validate"].Invoke(ctx, []byte(tt.payload))
+				out, err := p.Functions["validate"].Invoke(ctx, []byte(tt.payload))
 				fe, ok := errors.AsType[*lambdarie.FunctionError](err)
 				if !ok || fe.Type != tt.wantType {
 					t.Fatalf("Invoke = %s, %v; want the function error %s", out, err, tt.wantType)
@@ -131,17 +109,17 @@ func TestUnderEmulator(t *testing.T) {
 	})
 
 	t.Run("read answers API Gateway", func(t *testing.T) {
-		out, err := d.function(t, "read").Invoke(ctx, readFile(t, "read-request.json"))
+		out, err := d.Function(t, "read").Invoke(ctx, functiontest.Fixture(t, readRequest))
 		if err != nil {
 			t.Fatal(err)
 		}
-		jsontest.EqualText(t, out, readFile(t, "read-want.json"))
+		jsontest.EqualText(t, functiontest.WithoutRequestID(t, out), functiontest.Fixture(t, readWant))
 	})
 
 	t.Run("notify tells the holder once", func(t *testing.T) {
-		f := d.function(t, "notify")
+		f := d.Function(t, "notify")
 		for range 2 {
-			if out, err := f.Invoke(ctx, readFile(t, "eventbridge-withdrawn.json")); err != nil || string(out) != "null" {
+			if out, err := f.Invoke(ctx, functiontest.Fixture(t, "testdata/eventbridge-withdrawn.json")); err != nil || string(out) != "null" {
 				t.Fatalf("Invoke = %s, %v; want null", out, err)
 			}
 		}
@@ -150,7 +128,7 @@ func TestUnderEmulator(t *testing.T) {
 		}
 	})
 
-	for task, f := range fns {
+	for task, f := range p.Functions {
 		if d, ok := f.InitDuration(); !ok || d <= 0 {
 			t.Errorf("%s: no init duration in the emulator's log", task)
 		}
@@ -162,13 +140,14 @@ func TestUnderEmulator(t *testing.T) {
 // reports as Runtime.ExitError, with the reason in the function's log.
 func TestSetupFailureUnderEmulator(t *testing.T) {
 	lambdarie.Emulator(t)
-	bootstrap := lambdarie.Build(t, "./cmd/lambda")
-	f := lambdarie.Start(t, bootstrap, map[string]string{envTask: "deposit"})
+	bootstrap := lambdarie.Build(t, pkg)
+	f := lambdarie.Start(t, bootstrap, map[string]string{function.EnvTask: "deposit"})
 	_, err := f.Invoke(context.Background(), []byte(`{}`))
 	if re, ok := errors.AsType[*lambdarie.RuntimeError](err); !ok || re.Type != "Runtime.ExitError" {
 		t.Errorf("Invoke error = %v, want the runtime to fail with Runtime.ExitError", err)
 	}
-	if want := `stepfold lambda: STEPFOLD_TASK="deposit" is not a task`; !strings.Contains(f.Log(), want) {
+	want := `stepfold lambda: STEPFOLD_TASK="deposit" is not a task; want one of validate, persist, publish, fold, read, notify`
+	if !strings.Contains(f.Log(), want) {
 		t.Errorf("the log does not say %q:\n%s", want, f.Log())
 	}
 }
@@ -179,42 +158,6 @@ func TestSetupFailureUnderEmulator(t *testing.T) {
 // payload, as the Lambda runtime sends it.
 func inProcessError(t *testing.T, payload string) []byte {
 	t.Helper()
-	h, err := handlerFor("validate", boltService(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = h.Invoke(context.Background(), []byte(payload))
-	ie, ok := errors.AsType[messages.InvokeResponse_Error](err)
-	if !ok {
-		t.Fatalf("in-process Invoke error = %v, want a Lambda error response", err)
-	}
-	doc, err := json.Marshal(ie)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
-// mustSucceed runs one command through the state machine.
-func mustSucceed(t *testing.T, m *asl.Machine, command string) foldResult {
-	t.Helper()
-	ex, err := m.StartSync(context.Background(), "", []byte(command))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ex.Status != types.ExecutionStatusSucceeded {
-		t.Fatalf("%s: execution %s, %s: %s", command, ex.Status, deref(ex.Error), deref(ex.Cause))
-	}
-	var res foldResult
-	if err := json.Unmarshal([]byte(deref(ex.Output)), &res); err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+	svc, _ := functiontest.Bolt(t, account.Domain{}, openCommand, depositCommand)
+	return functiontest.ErrorDocument(t, svc, "validate", payload)
 }

@@ -17,10 +17,14 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-func main() {
-	function.Main(account.Domain{}, function.Subscriber{Name: "notify", New: func(store events.EventStore) (lambda.Handler, error) {
+func main() { function.Main(account.Domain{}, notifySubscriber()) }
+
+// notifySubscriber is the notify function, which logs its notifications
+// to the function's log.
+func notifySubscriber() function.Subscriber {
+	return function.Subscriber{Name: "notify", New: func(store events.EventStore) (lambda.Handler, error) {
 		return notifier(store, slog.New(slog.NewJSONHandler(os.Stdout, nil)))
-	}})
+	}}
 }
 
 // seenCapacity bounds the event ids one notifier instance remembers.

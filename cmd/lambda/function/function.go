@@ -84,8 +84,21 @@ func Setup[S any, C events.Command](d events.Domain[S, C], getenv func(string) s
 	if err != nil {
 		return nil, err
 	}
+	return handler(d.Info(), task, svc)
+}
+
+// service is what the tasks of a domain run on: the four steps and the
+// reads. *tasks.Service is one.
+type service interface {
+	tasks.Pipeline
+	httpapi.Reader
+}
+
+// handler returns the Lambda handler of one task of the table over svc:
+// a step of the pipeline, or the read API behind API Gateway.
+func handler(info events.Info, task string, svc service) (lambda.Handler, error) {
 	if task == tasks.StepRead {
-		api, err := httpapi.New(httpapi.Config{Info: d.Info(), Reader: svc})
+		api, err := httpapi.New(httpapi.Config{Info: info, Reader: svc})
 		if err != nil {
 			return nil, err
 		}
