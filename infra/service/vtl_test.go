@@ -63,40 +63,61 @@ func TestBankTemplatesAreTheSingleDomainOnes(t *testing.T) {
 }
 
 // TestErrorStatusesMatchArchitecture reads the error table from
-// docs/architecture.md and compares it with the bank's status table.
+// docs/architecture.md and compares it, domain by domain, with the status
+// table each domain's templates map: the rows from the core apply to every
+// domain (NotFound only to one that names no code of its own), the rest to
+// the domain their "from" column names.
 func TestErrorStatusesMatchArchitecture(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "architecture.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile(`(?m)^\| ([A-Za-z.*, ]+) \| (\d{3}) \|`)
-	want := map[string]int{}
-	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+	rows := errorRows(t, string(doc))
+	for from, info := range map[string]events.Info{"the bank": bank, "the inventory": warehouse} {
+		want := map[string]int{}
+		for _, r := range rows {
+			if r.from == from || strings.HasPrefix(r.from, "the core") && (r.code != string(events.CodeNotFound) || info.NotFound == "") {
+				want[r.code] = r.status
+			}
+		}
+		got := statuses(info)
+		for code, status := range want {
+			if _, listed := got[code]; status == 500 && listed {
+				t.Errorf("%s: %s is listed; 500 codes belong to the default branch", info.Name, code)
+			} else if status != 500 && got[code] != status {
+				t.Errorf("%s: %s maps to %d, the architecture says %d", info.Name, code, got[code], status)
+			}
+		}
+		for code := range got {
+			if _, ok := want[code]; !ok {
+				t.Errorf("%s: %s is not in the architecture table for %s", info.Name, code, from)
+			}
+		}
+	}
+}
+
+// errorRow is one code of the architecture's error table.
+type errorRow struct {
+	code, from string
+	status     int
+}
+
+// errorRows reads the error table: each row's codes, status and the part
+// of its "from" column before any colon or comma.
+func errorRows(t *testing.T, doc string) []errorRow {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^\| ([A-Za-z.*, ]+) \| (\d{3}) \| ([^|:,]+)`)
+	var out []errorRow
+	for _, m := range re.FindAllStringSubmatch(doc, -1) {
 		status, _ := strconv.Atoi(m[2])
 		for _, code := range strings.Split(m[1], ",") {
-			want[strings.TrimSpace(code)] = status
+			out = append(out, errorRow{code: strings.TrimSpace(code), status: status, from: strings.TrimSpace(m[3])})
 		}
 	}
-	if len(want) < 10 {
-		t.Fatalf("found %d codes in the architecture table; has its format changed?", len(want))
+	if len(out) < 20 {
+		t.Fatalf("found %d codes in the architecture table; has its format changed?", len(out))
 	}
-	got := statuses(bank)
-	for code, status := range want {
-		if status == 500 {
-			if _, ok := got[code]; ok {
-				t.Errorf("%s is listed; 500 codes belong to the default branch", code)
-			}
-			continue
-		}
-		if got[code] != status {
-			t.Errorf("%s maps to %d, the architecture says %d", code, got[code], status)
-		}
-	}
-	for code := range got {
-		if _, ok := want[code]; !ok {
-			t.Errorf("%s is not in the architecture table", code)
-		}
-	}
+	return out
 }
 
 // statuses flattens the status table of info.
