@@ -14,22 +14,35 @@ test:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod is not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
 
 unit:
 	$(GO) test -race -count=1 ./...
 
-# lambdas builds the one Lambda binary that infra deploys for every function:
-# linux/arm64, build/lambda/bootstrap. The tests that run it behind the Lambda
-# Runtime Interface Emulator build it for the host with the same recipe:
-#   make lambdas LAMBDA_ARCH=amd64 LAMBDA_OUT=/tmp/x/bootstrap
+# lambdas builds each domain's Lambda bootstrap for linux/arm64, from its main
+# in cmd/lambda/<domain> to build/lambda/<domain>/bootstrap: infra deploys it
+# for every function of that domain. LAMBDA_DOMAINS defaults to every
+# cmd/lambda/<domain> with a main.go. The tests that run a bootstrap behind the
+# Lambda Runtime Interface Emulator build one package for the host with the
+# same recipe:
+#   make lambdas LAMBDA_ARCH=amd64 LAMBDA_PKG=./cmd/lambda/account LAMBDA_OUT=/tmp/x/bootstrap
 # lambda.norpc drops aws-lambda-go's RPC mode (only the go1.x runtime used it);
 # nethttpomithttp2 drops net/http's HTTP/2 (AWS's JSON APIs and the Runtime API
 # speak HTTP/1.1), about 0.4 MB.
 LAMBDA_ARCH ?= arm64
-LAMBDA_OUT ?= build/lambda/bootstrap
-LAMBDA_PKG ?= ./cmd/lambda
+LAMBDA_DOMAINS ?= $(notdir $(patsubst %/main.go,%,$(wildcard cmd/lambda/*/main.go)))
+LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build -tags lambda.norpc,nethttpomithttp2 -trimpath -ldflags='-s -w'
 lambdas:
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build -tags lambda.norpc,nethttpomithttp2 -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT) $(LAMBDA_PKG)
+ifdef LAMBDA_PKG
+	$(if $(LAMBDA_OUT),,$(error LAMBDA_PKG=$(LAMBDA_PKG) needs LAMBDA_OUT, the bootstrap to write))
+	$(LAMBDA_BUILD) -o $(LAMBDA_OUT) $(LAMBDA_PKG)
+else
+	$(if $(LAMBDA_DOMAINS),,$(error no Lambda main in cmd/lambda/<domain>/main.go))
+	@for d in $(LAMBDA_DOMAINS); do \
+		echo "lambdas: build/lambda/$$d/bootstrap (linux/$(LAMBDA_ARCH))"; \
+		$(LAMBDA_BUILD) -o build/lambda/$$d/bootstrap ./cmd/lambda/$$d || exit 1; \
+	done
+endif
 
 asl-validate:
 	bash scripts/asl-validate.sh
@@ -46,7 +59,8 @@ tools: .tools/node_modules/.package-lock.json
 .tools/node_modules/.package-lock.json: .tools/package-lock.json
 	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 
-# deploy builds the Lambda binary and deploys the stack with the pinned CLI.
+# deploy builds every domain's Lambda bootstrap and deploys the stack with the
+# pinned CLI.
 # Pass CDK_ARGS, for example CDK_ARGS='-c removalPolicy=destroy'.
 deploy: lambdas tools
 	CDK_DISABLE_CLI_TELEMETRY=true $(CDK) deploy $(CDK_ARGS)

@@ -39,18 +39,6 @@ func DecodeStrict(data []byte, v any, what string) error {
 	return Errorf(CodeInvalidCommand, "%s: %s", what, describeJSON(err))
 }
 
-// UnmarshalJSON reads a command with DecodeStrict, so that a command is
-// read strictly wherever it is decoded, encoding/json included.
-func (c *Command) UnmarshalJSON(data []byte) error {
-	type plain Command // without this method
-	var p plain
-	if err := DecodeStrict(data, &p, "command"); err != nil {
-		return err
-	}
-	*c = Command(p)
-	return nil
-}
-
 // describeJSON says what is wrong with a JSON text, for a person.
 func describeJSON(err error) string {
 	var (

@@ -1,27 +1,31 @@
-// Package events is the bank-account domain of stepfold and the ports its
-// adapters implement.
+// Package events is stepfold's event-sourcing core. It knows no domain and
+// imports nothing of stepfold's.
 //
-// A Command is an intent. Decide applies the rules to the current State and
-// either rejects the command with an *Error or turns it into one or more
-// immutable Events, named in the past tense. State is a fold of events over
-// the zero State: Apply is the pure transition and Replay folds a History
-// (a snapshot plus the events after it).
+// It holds three things:
 //
-// Every Event carries two clocks: OccurredAt, the business time it is for,
-// and its order, a gapless Version per account plus RecordedAt, the time it
-// was stored.
+//   - The contract a team implements for its own domain: [Domain], a value
+//     with no I/O that decodes commands strictly ([DecodeStrict]), decides
+//     them against a state into event data ([Data]), and folds recorded
+//     events ([Fact]) into the next state; [Info] describes it (its event
+//     types with their schema versions and upcasters, [Def]; its rejection
+//     codes and HTTP statuses; its routes; its EventBridge rules).
+//   - The envelope of a recorded event, [Event]: a stream, a gapless
+//     version, an id made of the two (stable, so subscribers dedupe by it),
+//     two clocks (OccurredAt, the business time it is for, and RecordedAt,
+//     when it was stored), the command that caused it, and the domain's
+//     data as opaque JSON.
+//   - The ports that adapters implement: [EventStore] (the append-only log,
+//     with snapshots every [SnapshotEvery] events and the command ids
+//     applied), [StateStore] (the precomputed read model), [Publisher]
+//     (fan-out to other consumers) and [DeadLetters]. Stores never fold:
+//     snapshots and read-model states are the domain's JSON, which the
+//     tasks compute. [CheckBatch] and its siblings make every adapter refuse
+//     the same bad input the same way.
 //
-// The ports are EventStore (the append-only log with snapshots), StateStore
-// (the precomputed read model), Publisher (fan-out to other consumers) and
-// DeadLetters (commands that could not be completed). Adapters live in
-// subpackages and import only this package; storetest holds the conformance
-// suite every EventStore and StateStore must pass.
+// Every failure is an [*Error] whose [Code] crosses the Lambda and Step
+// Functions boundary unchanged, as the error name a state machine's
+// ErrorEquals matches and the HTTP API's "error" member.
 //
-// Commands are read strictly, in one place: DecodeStrict, which
-// Command's UnmarshalJSON uses, so that the HTTP API and the Validate task
-// (in process or as a Lambda function) refuse the same loose JSON.
-//
-// This package imports only the standard library and
-// github.com/go-json-experiment/json (the design of encoding/json/v2), the
-// strict decoder behind DecodeStrict.
+// The tasks (package tasks) drive a Domain over the ports; domaintest tests
+// a domain with no store; storetest is the conformance suite of the ports.
 package events

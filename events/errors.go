@@ -3,32 +3,26 @@ package events
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
-// Code names a class of failure. Codes are stable identifiers: they cross the
-// Lambda and Step Functions boundary unchanged and become the error names
-// that a state machine's ErrorEquals matches.
+// Code names a class of failure. Codes are stable identifiers: they cross
+// the Lambda and Step Functions boundary unchanged and become the error
+// names that a state machine's ErrorEquals matches and the HTTP "error"
+// member. A domain adds its own rejection codes in Info().Rejections.
 type Code string
 
-// Rule rejections: the command was understood and refused.
+// Rejections every domain shares: the command was understood and refused.
 const (
-	CodeInvalidCommand             Code = "InvalidCommand"
-	CodeAccountNotFound            Code = "AccountNotFound"
-	CodeAccountAlreadyExists       Code = "AccountAlreadyExists"
-	CodeAccountClosed              Code = "AccountClosed"
-	CodeInsufficientFunds          Code = "InsufficientFunds"
-	CodeBalanceNotZero             Code = "BalanceNotZero"
-	CodeCurrencyMismatch           Code = "CurrencyMismatch"
-	CodeAmountOverflow             Code = "AmountOverflow"
-	CodeTransactionNotFound        Code = "TransactionNotFound"
-	CodeTransactionAlreadyReversed Code = "TransactionAlreadyReversed"
-	// OccurredBeforeOpening refuses a command whose business time
-	// (occurredAt, or now when it has none) is before the account opened:
-	// the account did not exist then, as a read as of that time says.
-	CodeOccurredBeforeOpening Code = "OccurredBeforeOpening"
-	// IdempotencyKeyReused refuses a command whose command id (the
-	// Idempotency-Key) the account already recorded for a different
-	// request: see Command.Fingerprint and SameRequest.
+	// InvalidCommand means the command is malformed or breaks a rule that
+	// needs no state. It is a 400.
+	CodeInvalidCommand Code = "InvalidCommand"
+	// NotFound means the stream has no events. A domain usually names its
+	// own code for it (Info().NotFound). It is a 404.
+	CodeNotFound Code = "NotFound"
+	// IdempotencyKeyReused means the command id was already used for a
+	// different request. It is a 422, as the IETF Idempotency-Key header
+	// draft has it.
 	CodeIdempotencyKeyReused Code = "IdempotencyKeyReused"
 )
 
@@ -38,7 +32,7 @@ const (
 	// command won the race. Validate again on fresh state.
 	CodeVersionConflict Code = "VersionConflict"
 	// InvalidArgument means a port was called with input it cannot accept,
-	// such as an empty account id. Nothing was written.
+	// such as an empty stream id. Nothing was written.
 	CodeInvalidArgument Code = "InvalidArgument"
 	// EventTooLarge means one event is over MaxEventSize. Nothing was written.
 	CodeEventTooLarge Code = "EventTooLarge"
@@ -54,8 +48,9 @@ const (
 	CodeInternal Code = "Internal"
 )
 
-// Error is the one error type of the domain and its ports. Callers check the
-// class with errors.Is against the Err* sentinels, and read the details with
+// Error is the one error type of the core, its ports and every domain.
+// Callers check the class with errors.Is against a sentinel (an *Error with
+// only a Code, such as ErrVersionConflict) and read the details with
 // errors.As.
 type Error struct {
 	Code    Code   // the stable name of the failure
@@ -68,7 +63,8 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Wrap returns an *Error with the given code and message that keeps err as its cause.
+// Wrap returns an *Error with the given code and message that keeps err as
+// its cause.
 func Wrap(code Code, err error, message string) *Error {
 	return &Error{Code: code, Message: message, Err: err}
 }
@@ -90,7 +86,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether target is an *Error with the same code and no message,
-// as the Err* sentinels are.
+// as the sentinels are.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
 	return ok && t.Message == "" && t.Err == nil && t.Code == e.Code
@@ -109,44 +105,70 @@ func ErrorCode(err error) Code {
 	return CodeInternal
 }
 
-// Retryable reports whether err is worth retrying unchanged: throttling and
-// other transient store failures.
-func Retryable(err error) bool {
-	return errors.Is(err, ErrThrottled)
-}
-
 // Sentinels for errors.Is. Each matches any *Error with its code.
 var (
-	ErrInvalidCommand             = &Error{Code: CodeInvalidCommand}
-	ErrAccountNotFound            = &Error{Code: CodeAccountNotFound}
-	ErrAccountAlreadyExists       = &Error{Code: CodeAccountAlreadyExists}
-	ErrAccountClosed              = &Error{Code: CodeAccountClosed}
-	ErrInsufficientFunds          = &Error{Code: CodeInsufficientFunds}
-	ErrBalanceNotZero             = &Error{Code: CodeBalanceNotZero}
-	ErrCurrencyMismatch           = &Error{Code: CodeCurrencyMismatch}
-	ErrAmountOverflow             = &Error{Code: CodeAmountOverflow}
-	ErrTransactionNotFound        = &Error{Code: CodeTransactionNotFound}
-	ErrTransactionAlreadyReversed = &Error{Code: CodeTransactionAlreadyReversed}
-	ErrOccurredBeforeOpening      = &Error{Code: CodeOccurredBeforeOpening}
-	ErrIdempotencyKeyReused       = &Error{Code: CodeIdempotencyKeyReused}
-	ErrVersionConflict            = &Error{Code: CodeVersionConflict}
-	ErrInvalidArgument            = &Error{Code: CodeInvalidArgument}
-	ErrEventTooLarge              = &Error{Code: CodeEventTooLarge}
-	ErrThrottled                  = &Error{Code: CodeThrottled}
-	ErrStoreUnavailable           = &Error{Code: CodeStoreUnavailable}
-	ErrPublishFailed              = &Error{Code: CodePublishFailed}
-	ErrInternal                   = &Error{Code: CodeInternal}
+	ErrInvalidCommand       = &Error{Code: CodeInvalidCommand}
+	ErrNotFound             = &Error{Code: CodeNotFound}
+	ErrIdempotencyKeyReused = &Error{Code: CodeIdempotencyKeyReused}
+	ErrVersionConflict      = &Error{Code: CodeVersionConflict}
+	ErrInvalidArgument      = &Error{Code: CodeInvalidArgument}
+	ErrEventTooLarge        = &Error{Code: CodeEventTooLarge}
+	ErrThrottled            = &Error{Code: CodeThrottled}
+	ErrStoreUnavailable     = &Error{Code: CodeStoreUnavailable}
+	ErrPublishFailed        = &Error{Code: CodePublishFailed}
+	ErrInternal             = &Error{Code: CodeInternal}
 )
 
-// IsRejection reports whether err is a rule rejection: the command was
-// refused on its merits, so retrying it unchanged cannot succeed.
-func IsRejection(err error) bool {
-	switch ErrorCode(err) {
-	case CodeInvalidCommand, CodeAccountNotFound, CodeAccountAlreadyExists, CodeAccountClosed,
-		CodeInsufficientFunds, CodeBalanceNotZero, CodeCurrencyMismatch, CodeAmountOverflow,
-		CodeTransactionNotFound, CodeTransactionAlreadyReversed, CodeOccurredBeforeOpening,
-		CodeIdempotencyKeyReused:
+// coreStatus returns the HTTP status of the core's codes that are not a 500.
+func coreStatus(code Code) (int, bool) {
+	switch code {
+	case CodeInvalidCommand:
+		return http.StatusBadRequest, true
+	case CodeNotFound:
+		return http.StatusNotFound, true
+	case CodeIdempotencyKeyReused:
+		return http.StatusUnprocessableEntity, true
+	case CodeVersionConflict:
+		return http.StatusConflict, true
+	case CodeThrottled:
+		return http.StatusServiceUnavailable, true
+	}
+	return 0, false
+}
+
+// Status returns the HTTP status of code: the domain's own rejections
+// first, then the core's codes; anything else (States.*, the port failures)
+// is a 500.
+func (i Info) Status(code Code) int {
+	for _, r := range i.Rejections {
+		if r.Code == code {
+			return r.Status
+		}
+	}
+	if code == i.NotFound {
+		return http.StatusNotFound
+	}
+	if s, ok := coreStatus(code); ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// IsRejection reports whether code refuses a command on its merits, so
+// that retrying it unchanged cannot succeed.
+func (i Info) IsRejection(code Code) bool {
+	switch code {
+	case CodeInvalidCommand, CodeNotFound, CodeIdempotencyKeyReused, i.NotFound:
 		return true
+	}
+	return i.hasRejection(code)
+}
+
+func (i Info) hasRejection(code Code) bool {
+	for _, r := range i.Rejections {
+		if r.Code == code {
+			return true
+		}
 	}
 	return false
 }

@@ -22,9 +22,6 @@ func TestErrorMatching(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != events.CodeThrottled || e.Message != "table busy" {
 		t.Errorf("errors.As = %+v", e)
 	}
-	if !events.Retryable(err) || events.IsRejection(err) {
-		t.Error("throttling must be retryable and not a rejection")
-	}
 }
 
 func TestErrorCode(t *testing.T) {
@@ -34,7 +31,7 @@ func TestErrorCode(t *testing.T) {
 	}{
 		{nil, ""},
 		{io.EOF, events.CodeInternal},
-		{events.Errorf(events.CodeInsufficientFunds, "no"), events.CodeInsufficientFunds},
+		{events.Errorf("InsufficientFunds", "no"), "InsufficientFunds"},
 		{fmt.Errorf("x: %w", events.ErrVersionConflict), events.CodeVersionConflict},
 	}
 	for _, tt := range tests {
@@ -49,8 +46,8 @@ func TestErrorText(t *testing.T) {
 		err  *events.Error
 		want string
 	}{
-		{events.ErrAccountNotFound, "AccountNotFound"},
-		{events.Errorf(events.CodeAccountNotFound, "account %s does not exist", "a"), "AccountNotFound: account a does not exist"},
+		{events.ErrNotFound, "NotFound"},
+		{events.Errorf("AccountNotFound", "account %s does not exist", "a"), "AccountNotFound: account a does not exist"},
 		{events.Wrap(events.CodeStoreUnavailable, io.EOF, "open store"), "StoreUnavailable: open store: EOF"},
 		{&events.Error{Code: events.CodeInternal, Err: io.EOF}, "Internal: EOF"},
 	}
@@ -61,71 +58,119 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
-func TestCheckAppend(t *testing.T) {
-	good := ledger(t, "a", 2)
+// TestStatus checks the one table of HTTP statuses: a domain's own
+// rejections, its not-found code, then the core's; anything else is a 500.
+func TestStatus(t *testing.T) {
+	info := events.Info{Name: "x", NotFound: "ThingNotFound", Rejections: []events.Rejection{{Code: "TooMany", Status: 422}, {Code: "Taken", Status: 409}}}
+	for code, want := range map[events.Code]int{
+		"TooMany": 422, "Taken": 409, "ThingNotFound": 404,
+		events.CodeInvalidCommand: 400, events.CodeNotFound: 404, events.CodeIdempotencyKeyReused: 422,
+		events.CodeVersionConflict: 409, events.CodeThrottled: 503,
+		events.CodeStoreUnavailable: 500, events.CodeInternal: 500, "States.Timeout": 500, "Unheard": 500,
+	} {
+		if got := info.Status(code); got != want {
+			t.Errorf("Status(%s) = %d, want %d", code, got, want)
+		}
+	}
+	for code, want := range map[events.Code]bool{
+		"TooMany": true, "ThingNotFound": true, events.CodeInvalidCommand: true, events.CodeIdempotencyKeyReused: true,
+		events.CodeVersionConflict: false, events.CodeThrottled: false, events.CodeInternal: false, "Unheard": false,
+	} {
+		if got := info.IsRejection(code); got != want {
+			t.Errorf("IsRejection(%s) = %v, want %v", code, got, want)
+		}
+	}
+	if got := (events.Info{}).Status("OK"); got != 500 {
+		t.Errorf("an unknown code is %d, want 500", got)
+	}
+}
+
+// ledger returns n valid events of stream, one command each, at versions
+// 1 to n.
+func ledger(stream string, n int) []events.Event {
+	out := make([]events.Event, n)
+	for i := range out {
+		v := int64(i + 1)
+		out[i] = events.Event{ID: events.EventID(stream, v), Stream: stream, Version: v, Type: "Noted", SchemaVersion: 1,
+			CommandID: fmt.Sprintf("c%d", i), Data: []byte(`{"n":1}`)}
+	}
+	return out
+}
+
+func TestCheckBatch(t *testing.T) {
+	good := ledger("a", 2)
 	big := good[1]
-	big.Data = []byte(`{"amount":1,"reference":"` + string(make([]byte, 0)) + fmt.Sprintf("%0*d", events.MaxEventSize, 0) + `"}`)
+	big.Data = []byte(`"` + strings.Repeat("x", events.MaxEventSize) + `"`)
+	unknown, badData, noSchema := good[0], good[0], good[0]
+	unknown.Type, badData.Data, noSchema.SchemaVersion = "", []byte(`{"n":`), 0
+	b := func(stream string, expected int64, evs []events.Event, cmd string, fp events.Fingerprint) events.Batch {
+		return events.Batch{Stream: stream, Expected: expected, Events: evs, CommandID: cmd, Fingerprint: fp}
+	}
 	tests := []struct {
-		name     string
-		account  string
-		expected int64
-		evs      []events.Event
-		cmd      string
-		fp       events.Fingerprint
-		want     error
+		name  string
+		batch events.Batch
+		want  error
 	}{
-		{"valid", "a", 0, good[:1], "c0", "", nil},
-		{"valid with a fingerprint", "a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength)), nil},
-		{"empty account", "", 0, good[:1], "c0", "", events.ErrInvalidArgument},
-		{"negative expected", "a", -1, good[:1], "c0", "", events.ErrInvalidArgument},
-		{"no events", "a", 0, nil, "c0", "", events.ErrInvalidArgument},
-		{"wrong version", "a", 1, good[:1], "c0", "", events.ErrInvalidArgument},
-		{"wrong command", "a", 0, good[:1], "c9", "", events.ErrInvalidArgument},
-		{"too large", "a", 1, []events.Event{big}, "c1", "", events.ErrEventTooLarge},
-		{"fingerprint too long", "a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength+1)), events.ErrInvalidArgument},
+		{"valid", b("a", 0, good[:1], "c0", ""), nil},
+		{"valid with a fingerprint", b("a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength))), nil},
+		{"empty stream", b("", 0, good[:1], "c0", ""), events.ErrInvalidArgument},
+		{"negative expected", b("a", -1, good[:1], "c0", ""), events.ErrInvalidArgument},
+		{"no events", b("a", 0, nil, "c0", ""), events.ErrInvalidArgument},
+		{"wrong version", b("a", 1, good[:1], "c0", ""), events.ErrInvalidArgument},
+		{"wrong command", b("a", 0, good[:1], "c9", ""), events.ErrInvalidArgument},
+		{"no type", b("a", 0, []events.Event{unknown}, "c0", ""), events.ErrInvalidArgument},
+		{"invalid data", b("a", 0, []events.Event{badData}, "c0", ""), events.ErrInvalidArgument},
+		{"no schema", b("a", 0, []events.Event{noSchema}, "c0", ""), events.ErrInvalidArgument},
+		{"too large", b("a", 1, []events.Event{big}, "c1", ""), events.ErrEventTooLarge},
+		{"fingerprint too long", b("a", 0, good[:1], "c0", events.Fingerprint(strings.Repeat("f", events.MaxFingerprintLength+1))), events.ErrInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := events.CheckAppend(tt.account, tt.expected, tt.evs, tt.cmd, tt.fp)
+			err := events.CheckBatch(tt.batch)
 			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
-				t.Fatalf("CheckAppend = %v, want %v", err, tt.want)
+				t.Fatalf("CheckBatch = %v, want %v", err, tt.want)
 			}
 		})
 	}
 }
 
-func TestValidCurrency(t *testing.T) {
-	for code, want := range map[string]bool{"EUR": true, "JPY": true, "USD": true, "eur": false, "EU": false, "EURO": false, "XYZ": false, "D A": false, "": false} {
-		if got := events.ValidCurrency(code); got != want {
-			t.Errorf("ValidCurrency(%q) = %v, want %v", code, got, want)
+func TestCheckSnapshots(t *testing.T) {
+	evs := ledger("a", 12)
+	for i := range evs {
+		evs[i].CommandID = "c"
+	}
+	snap := events.Snapshot{Version: 10, State: []byte(`{}`)}
+	tests := []struct {
+		name  string
+		snaps []events.Snapshot
+		ok    bool
+	}{
+		{"the one due", []events.Snapshot{snap}, true},
+		{"missing", nil, false},
+		{"at the wrong version", []events.Snapshot{{Version: 11, State: []byte(`{}`)}}, false},
+		{"not JSON", []events.Snapshot{{Version: 10, State: []byte(`{`)}}, false},
+		{"one too many", []events.Snapshot{snap, snap}, false},
+	}
+	for _, tt := range tests {
+		err := events.CheckSnapshots(events.Batch{Stream: "a", Events: evs, CommandID: "c", Snapshots: tt.snaps})
+		if (err == nil) != tt.ok || err != nil && !errors.Is(err, events.ErrInvalidArgument) {
+			t.Errorf("%s: CheckSnapshots = %v", tt.name, err)
 		}
 	}
 }
 
-func TestCheckAppendRejectsUnfoldableEvents(t *testing.T) {
-	good := ledger(t, "a", 1)[0]
-	unknown, badData := good, good
-	unknown.Type = "FundsBorrowed"
-	badData.Data = []byte(`{"currency":`)
-	for name, e := range map[string]events.Event{"unknown type": unknown, "invalid data": badData} {
-		if err := events.CheckAppend("a", 0, []events.Event{e}, "c0", ""); !errors.Is(err, events.ErrInvalidArgument) {
-			t.Errorf("%s: CheckAppend = %v, want InvalidArgument", name, err)
+func TestSameRequest(t *testing.T) {
+	if err := events.SameRequest("a", "c", "x", "x"); err != nil {
+		t.Errorf("same fingerprints: %v", err)
+	}
+	for _, pair := range [][2]events.Fingerprint{{"", "x"}, {"x", ""}} {
+		if err := events.SameRequest("a", "c", pair[0], pair[1]); err != nil {
+			t.Errorf("a missing fingerprint %q/%q: %v", pair[0], pair[1], err)
 		}
 	}
-}
-
-func TestIsRejection(t *testing.T) {
-	for _, c := range []events.Code{events.CodeInvalidCommand, events.CodeAccountNotFound, events.CodeAccountAlreadyExists,
-		events.CodeAccountClosed, events.CodeInsufficientFunds, events.CodeBalanceNotZero, events.CodeCurrencyMismatch,
-		events.CodeAmountOverflow, events.CodeTransactionNotFound, events.CodeTransactionAlreadyReversed,
-		events.CodeOccurredBeforeOpening, events.CodeIdempotencyKeyReused} {
-		if !events.IsRejection(events.Errorf(c, "no")) {
-			t.Errorf("IsRejection(%s) = false", c)
-		}
-	}
-	for _, c := range []events.Code{events.CodeVersionConflict, events.CodeThrottled, events.CodeStoreUnavailable, events.CodeInternal} {
-		if events.IsRejection(events.Errorf(c, "no")) {
-			t.Errorf("IsRejection(%s) = true", c)
-		}
+	err := events.SameRequest("acc-1", "k-1", "x", "y")
+	var e *events.Error
+	if !errors.As(err, &e) || e.Code != events.CodeIdempotencyKeyReused || !strings.Contains(e.Message, "k-1") {
+		t.Errorf("different fingerprints: %v", err)
 	}
 }

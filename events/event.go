@@ -1,95 +1,161 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// EventType names a fact, in the past tense.
-type EventType string
-
-// The events an account records.
-const (
-	AccountOpened       EventType = "AccountOpened"
-	FundsDeposited      EventType = "FundsDeposited"
-	FundsWithdrawn      EventType = "FundsWithdrawn"
-	TransactionReversed EventType = "TransactionReversed"
-	AccountClosed       EventType = "AccountClosed"
-)
-
-// Known reports whether t is one of the event types this package folds.
-func (t EventType) Known() bool {
-	switch t {
-	case AccountOpened, FundsDeposited, FundsWithdrawn, TransactionReversed, AccountClosed:
-		return true
-	}
-	return false
-}
-
-// SchemaVersion is the version of the event data schemas this package writes.
-const SchemaVersion = 1
-
 // MaxEventSize is the largest encoded event a store accepts: 256 KiB, the
 // Step Functions and EventBridge payload limit.
 const MaxEventSize = 256 * 1024
 
-// Event is an immutable fact about one account, in its envelope.
+// Event is an immutable fact about one stream, in its envelope. Its Data is
+// the domain's JSON, which the core does not read.
 type Event struct {
-	// ID is deterministic: "<account>:<version>" (see EventID).
-	ID            string    `json:"id"`
-	Account       string    `json:"account"`
-	Version       int64     `json:"version"` // 1, 2, 3… per account, with no gaps
-	Type          EventType `json:"type"`
-	SchemaVersion int       `json:"schemaVersion"`
+	// ID is deterministic: "<stream>:<version>" (see EventID).
+	ID      string
+	Stream  string
+	Version int64 // 1, 2, 3… per stream, with no gaps
+	// Type names the fact, in the past tense.
+	Type          string
+	SchemaVersion int
 	// OccurredAt is the business time the event is for.
-	OccurredAt time.Time `json:"occurredAt"`
+	OccurredAt time.Time
 	// RecordedAt is when the store stored it. The store sets it on Append.
-	RecordedAt    time.Time       `json:"recordedAt,omitzero"`
-	CommandID     string          `json:"commandId"`
-	CorrelationID string          `json:"correlationId,omitempty"`
-	Data          json.RawMessage `json:"data"`
+	RecordedAt    time.Time
+	CommandID     string
+	CorrelationID string
+	Data          json.RawMessage
+	// StreamKey is the JSON member that holds Stream ("stream" when empty):
+	// the domain's Info().StreamKey. Stores do not keep it; the tasks set it
+	// on every event they read.
+	StreamKey string
 }
 
-// Opened is the data of AccountOpened.
-type Opened struct {
-	Currency string `json:"currency"`
+// MarshalJSON writes the envelope with the stream id under StreamKey, second
+// after the id, as AppendJSON does.
+func (e Event) MarshalJSON() ([]byte, error) {
+	return e.AppendJSON(make([]byte, 0, envelopeSize+len(e.ID)+len(e.key())+len(e.Stream)+len(e.Type)+len(e.CommandID)+len(e.CorrelationID)+len(e.Data)))
 }
 
-// Transaction is the data of FundsDeposited and FundsWithdrawn.
-type Transaction struct {
-	Amount    int64  `json:"amount"`
-	Reference string `json:"reference,omitempty"`
+// envelopeSize is what an envelope's JSON needs beside its strings and
+// data: the member names, two times and two numbers, so that MarshalJSON
+// allocates once.
+const envelopeSize = 192
+
+// AppendJSON appends the envelope's JSON to b. Data must be valid JSON;
+// times must have years 0 to 9999.
+func (e Event) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, e.ID)
+	b = append(b, ',')
+	b = appendJSONString(b, e.key())
+	b = append(b, ':')
+	b = appendJSONString(b, e.Stream)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, e.Version, 10)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, e.Type)
+	b = append(b, `,"schemaVersion":`...)
+	b = strconv.AppendInt(b, int64(e.SchemaVersion), 10)
+	b, err := appendTime(append(b, `,"occurredAt":`...), e.OccurredAt)
+	if err != nil {
+		return nil, err
+	}
+	if !e.RecordedAt.IsZero() {
+		if b, err = appendTime(append(b, `,"recordedAt":`...), e.RecordedAt); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, `,"commandId":`...)
+	b = appendJSONString(b, e.CommandID)
+	if e.CorrelationID != "" {
+		b = append(b, `,"correlationId":`...)
+		b = appendJSONString(b, e.CorrelationID)
+	}
+	return appendData(append(b, `,"data":`...), e)
 }
 
-// Reversal is the data of TransactionReversed. It undoes the deposit or
-// withdrawal named by EventID: Delta is the change it makes to the balance.
-type Reversal struct {
-	EventID  string    `json:"eventId"`
-	Original EventType `json:"original"`
-	Delta    int64     `json:"delta"`
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	out, err := t.AppendText(append(b, '"'))
+	if err != nil {
+		return nil, Wrap(CodeInvalidArgument, err, "time "+t.String()+" cannot be written")
+	}
+	return append(out, '"'), nil
 }
 
-// Closed is the data of AccountClosed.
-type Closed struct{}
-
-// EventID returns the deterministic id of an account's event at version.
-// Account ids never hold ':', so the id parses back unambiguously.
-func EventID(account string, version int64) string {
-	return account + ":" + strconv.FormatInt(version, 10)
+func appendData(b []byte, e Event) ([]byte, error) {
+	if !json.Valid(e.Data) {
+		return nil, Errorf(CodeInvalidArgument, "event %s data is not valid JSON", e.ID)
+	}
+	b = append(b, bytes.TrimSpace(e.Data)...)
+	return append(b, '}'), nil
 }
 
-// ParseEventID splits an id made by EventID into its account and version.
-func ParseEventID(id string) (account string, version int64, err error) {
+func (e Event) key() string {
+	if e.StreamKey == "" {
+		return "stream"
+	}
+	return e.StreamKey
+}
+
+// EventID returns the deterministic id of a stream's event at version.
+// Stream ids never hold ':', so the id parses back unambiguously.
+func EventID(stream string, version int64) string {
+	return stream + ":" + strconv.FormatInt(version, 10)
+}
+
+// ParseEventID splits an id made by EventID into its stream and version.
+func ParseEventID(id string) (stream string, version int64, err error) {
 	i := strings.LastIndexByte(id, ':')
 	if i < 0 {
 		return "", 0, Errorf(CodeInvalidArgument, "event id %q has no ':' before its version", id)
 	}
-	account = id[:i]
+	stream = id[:i]
 	version, perr := strconv.ParseInt(id[i+1:], 10, 64)
-	if perr != nil || version < 1 || !ValidID(account) {
-		return "", 0, Errorf(CodeInvalidArgument, "event id %q is not <account>:<version>", id)
+	if perr != nil || version < 1 || !ValidID(stream) {
+		return "", 0, Errorf(CodeInvalidArgument, "event id %q is not <stream>:<version>", id)
 	}
-	return account, version, nil
+	return stream, version, nil
 }
+
+// MaxIDLength bounds stream, command and correlation ids.
+const MaxIDLength = 64
+
+// ValidID reports whether s can name a stream or a command: 1 to 64
+// letters, digits, '_', '.' or '-', and not "." or "..", which a URL path
+// cannot hold as a segment.
+func ValidID(s string) bool {
+	if len(s) < 1 || len(s) > MaxIDLength || s == "." || s == ".." {
+		return false
+	}
+	for i := range len(s) {
+		if !idByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckID returns nil when ValidID(id), and otherwise an *Error with code
+// whose message names what the id is for, such as "accountId", and the
+// rule it breaks.
+func CheckID(code Code, what, id string) error {
+	if ValidID(id) {
+		return nil
+	}
+	return Errorf(code, "%s %q must be 1 to %d letters, digits, '_', '.' or '-', other than \".\" and \"..\"", what, id, MaxIDLength)
+}
+
+func idByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return c == '_' || c == '.' || c == '-'
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

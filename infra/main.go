@@ -1,6 +1,7 @@
 // Command infra is the AWS CDK app that deploys stepfold. cdk.json at the
-// repository root runs it (`go run ./infra`); it synthesizes StepfoldStack
-// offline and checks it with cdk-nag's AwsSolutions rules.
+// repository root runs it (`go run ./infra`); it synthesizes StepfoldStack,
+// which deploys the bank account and the inventory, offline, and checks it
+// with cdk-nag's AwsSolutions rules.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stepfold/stepfold/infra/service"
 	"github.com/stepfold/stepfold/infra/stack"
 )
 
@@ -27,12 +29,12 @@ func run() error {
 		return err
 	}
 	if _, err := stack.New(app, "StepfoldStack", &awscdk.StackProps{
-		Description: jsii.String("stepfold: event-sourced bank accounts on Step Functions Express"),
+		Description: jsii.String("stepfold: event-sourced services (bank accounts, inventory) on Step Functions Express"),
 		Env:         env(),
 	}, cfg); err != nil {
 		return err
 	}
-	stack.ApplyNag(app)
+	service.ApplyNag(app)
 	app.Synth(nil)
 	return nil
 }

@@ -1,11 +1,12 @@
-// Package rules holds the EventBridge rules that route account events to
-// their subscribers, and each subscriber's retry policy. The local bus and
-// the CDK stack read the same file, so both modes route and retry alike.
+// Package rules reads a domain's EventBridge rules file: the rules that
+// route its events to their subscribers, and each subscriber's retry
+// policy. A domain embeds its file (events.Info.Rules); the local bus and
+// the CDK construct read the same file, so both modes route and retry
+// alike.
 package rules
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,14 +15,9 @@ import (
 	"time"
 )
 
-// File is rules.json, as embedded.
-//
-//go:embed rules.json
-var File []byte
-
 // Set is the decoded rules file.
 type Set struct {
-	// Source is the EventBridge source of every account event.
+	// Source is the EventBridge source of every event of the domain.
 	Source string `json:"source"`
 	Rules  []Rule `json:"rules"`
 	// Targets holds settings by target name. A target that is not listed
@@ -35,13 +31,18 @@ type Rule struct {
 	Description string `json:"description"`
 	// EventPattern is an EventBridge event pattern.
 	EventPattern json.RawMessage `json:"eventPattern"`
-	// Target names the subscriber: "notify" (the notifier), "archive" (the
-	// event archive), or a webhook name configured at run time.
+	// Target names the subscriber: an archive (see Target.Archive), a
+	// subscriber the domain brings (the bank's "notify"), or a webhook
+	// name configured at run time.
 	Target string `json:"target"`
 }
 
 // Target is the settings of one target.
 type Target struct {
+	// Archive makes the target an archive of the domain's events: a file
+	// locally (<target>.jsonl), an EventBridge archive on AWS. The target
+	// named "archive" is one whether or not it is listed.
+	Archive bool `json:"archive,omitempty"`
 	// RetryPolicy bounds the retries of a delivery to the target, as the
 	// RetryPolicy of an EventBridge target does. Omitted fields take
 	// EventBridge's defaults.
@@ -149,5 +150,22 @@ func (p *RetryPolicy) check() error {
 	return nil
 }
 
-// Default returns the embedded rules.
-func Default() (Set, error) { return Parse(File) }
+// DefaultArchive is the target that is an archive whatever the file says.
+const DefaultArchive = "archive"
+
+// IsArchive reports whether the target called name is an archive.
+func (s Set) IsArchive(name string) bool {
+	return name == DefaultArchive || s.Targets[name].Archive
+}
+
+// Archives lists the targets of the rules that are archives, in the order
+// the rules name them, each once.
+func (s Set) Archives() []string {
+	var out []string
+	for _, r := range s.Rules {
+		if s.IsArchive(r.Target) && !slices.Contains(out, r.Target) {
+			out = append(out, r.Target)
+		}
+	}
+	return out
+}

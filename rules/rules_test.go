@@ -8,11 +8,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/rules"
 )
 
-func TestDefault(t *testing.T) {
-	set, err := rules.Default()
+// bank reads the bank's rules file.
+func bank(t *testing.T) rules.Set {
+	t.Helper()
+	set, err := rules.Parse(account.Domain{}.Info().Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func TestParseABankFile(t *testing.T) {
+	set := bank(t)
+	var err error
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +45,7 @@ func TestDefault(t *testing.T) {
 // TestRetry reads the retry policies: the file's for notify, EventBridge's
 // defaults for a target the file does not list, and the limits themselves.
 func TestRetry(t *testing.T) {
-	set, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := bank(t)
 	bounds, err := rules.Parse(readFile(t, "testdata/retry-bounds.json"))
 	if err != nil {
 		t.Fatal(err)

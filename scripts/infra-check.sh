@@ -4,8 +4,9 @@
 #   2. gofmt, go vet and the template tests of the infra module pass;
 #   3. `cdk synth` succeeds, which fails on any unsuppressed cdk-nag error;
 #   4. asl-validator accepts every statemachines/*.asl.json.
-# `make infra-check` runs `make lambdas` first; the synth needs
-# build/lambda/bootstrap. Safe to run again: it installs only what changed.
+# `make infra-check` runs `make lambdas` first; the synth needs each domain's
+# build/lambda/<domain>/bootstrap, one per cmd/lambda/<domain>. Safe to run
+# again: it installs only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,10 +29,21 @@ if [[ ! -f .tools/node_modules/.package-lock.json || .tools/package-lock.json -n
 fi
 took $t
 
-if [[ ! -f build/lambda/bootstrap ]]; then
-	echo "build/lambda/bootstrap is missing: run \`make lambdas\` (or \`make infra-check\`)" >&2
+domains=()
+for main in cmd/lambda/*/main.go; do
+	[[ -f $main ]] && domains+=("$(basename "$(dirname "$main")")")
+done
+if [[ ${#domains[@]} -eq 0 ]]; then
+	echo "no Lambda main in cmd/lambda/<domain>/main.go" >&2
 	exit 1
 fi
+for d in "${domains[@]}"; do
+	if [[ ! -f build/lambda/$d/bootstrap ]]; then
+		echo "build/lambda/$d/bootstrap is missing: run \`make lambdas\` (or \`make infra-check\`)" >&2
+		exit 1
+	fi
+done
+printf '    bootstraps: %s\n' "${domains[*]/#/build/lambda/}"
 
 step "gofmt and go vet (infra)"
 t=$SECONDS

@@ -10,5 +10,8 @@ import "embed"
 //go:embed *.asl.json
 var Files embed.FS
 
-// Account is the file name of the account command pipeline.
-const Account = "account.asl.json"
+// Pipeline is the file name of the command pipeline, the one definition
+// every domain runs: Validate → Persist → Publish → Fold, with the
+// dead-letter queue. Its DefinitionSubstitutions are the task table's
+// (tasks.Steps) and the queue's URL.
+const Pipeline = "pipeline.asl.json"

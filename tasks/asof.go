@@ -2,13 +2,14 @@ package tasks
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
 
-// AsOf names a point in an account's history: a version or a business time.
+// AsOf names a point in a stream's history: a version or a business time.
 type AsOf struct {
 	// Version, when above 0, asks for the state right after that version.
 	Version int64
@@ -34,73 +35,85 @@ func ParseAsOf(s string) (AsOf, error) {
 	return AsOf{Time: t}, nil
 }
 
-// GetAccountAt recomputes the state of account from its log, as of a
-// version or a business time, starting from the nearest snapshot. For a
-// business time the result's Version is that of the last event it folds.
+// StateAt recomputes the state of stream from its log, as of a version or a
+// business time, starting from the nearest snapshot.
 //
-// It returns AccountNotFound when the account did not exist at that point
-// or has no such version, InvalidCommand for an empty AsOf, and the store's
-// codes.
-func (s *Service) GetAccountAt(ctx context.Context, account string, at AsOf) (events.State, error) {
-	if err := checkAccount(account); err != nil {
-		return events.State{}, err
+// It returns the domain's NotFound code when the stream did not exist at
+// that point or has no such version, InvalidCommand for an empty AsOf, and
+// the store's codes.
+func (s *Service[S, C]) StateAt(ctx context.Context, stream string, at AsOf) (json.RawMessage, error) {
+	if err := s.checkStream(stream); err != nil {
+		return nil, err
 	}
+	var f folded[S]
+	var err error
 	switch {
 	case at.Version > 0:
-		return s.atVersion(ctx, account, at.Version)
+		f, err = s.atVersion(ctx, stream, at.Version)
 	case !at.Time.IsZero():
-		return s.atTime(ctx, account, at.Time)
+		f, err = s.atTime(ctx, stream, at.Time)
+	default:
+		err = events.Errorf(events.CodeInvalidCommand, "asOf needs a version of 1 or more or a business time")
 	}
-	return events.State{}, events.Errorf(events.CodeInvalidCommand, "asOf needs a version of 1 or more or a business time")
-}
-
-func (s *Service) atVersion(ctx context.Context, account string, v int64) (events.State, error) {
-	st, err := s.replayTo(ctx, account, v)
-	switch {
-	case err != nil:
-		return events.State{}, err
-	case st.Version == 0:
-		return events.State{}, notFound(account)
-	case st.Version < v:
-		return events.State{}, events.Errorf(events.CodeAccountNotFound, "account %s has no version %d; its latest is %d", account, v, st.Version)
-	}
-	return st, nil
-}
-
-func (s *Service) atTime(ctx context.Context, account string, t time.Time) (events.State, error) {
-	st, err := s.snapshotUntil(ctx, account, t)
 	if err != nil {
-		return events.State{}, err
+		return nil, err
 	}
-	st, seen, err := s.replayUntil(ctx, account, st, t)
+	snap, err := s.snapshot(f)
+	return snap.State, err
+}
+
+func (s *Service[S, C]) atVersion(ctx context.Context, stream string, v int64) (folded[S], error) {
+	f, err := s.replayTo(ctx, stream, v)
 	switch {
 	case err != nil:
-		return events.State{}, err
-	case seen == 0:
-		return events.State{}, notFound(account)
-	case st.Status == events.StatusNone:
-		return events.State{}, events.Errorf(events.CodeAccountNotFound, "account %s was not open yet at %s", account, t.UTC().Format(time.RFC3339Nano))
+		return f, err
+	case f.version == 0:
+		return f, s.notFound(stream)
+	case f.version < v:
+		return f, events.Errorf(s.notFoundCode(), "%s %s has no version %d; its latest is %d", s.noun(), stream, v, f.version)
 	}
-	return st, nil
+	return f, nil
+}
+
+func (s *Service[S, C]) atTime(ctx context.Context, stream string, t time.Time) (folded[S], error) {
+	snap, err := s.snapshotUntil(ctx, stream, t)
+	if err != nil {
+		return folded[S]{}, err
+	}
+	f, err := s.restore(snap)
+	if err != nil {
+		return f, err
+	}
+	f, seen, folds, err := s.replayUntil(ctx, stream, f, t)
+	switch {
+	case err != nil:
+		return f, err
+	case seen == 0:
+		return f, s.notFound(stream)
+	case folds == 0 && snap.Version == 0:
+		return f, events.Errorf(s.notFoundCode(), "%s %s did not exist yet at %s", s.noun(), stream, t.UTC().Format(time.RFC3339Nano))
+	}
+	return f, nil
 }
 
 // snapshotUntil returns the latest snapshot that folds only events at or
-// before t, or the zero State. LastOccurredAt is a running maximum, so it
-// grows with the snapshot version and a binary search finds the snapshot.
-func (s *Service) snapshotUntil(ctx context.Context, account string, t time.Time) (events.State, error) {
-	top, err := s.store.Snapshot(ctx, account, latest)
+// before t, or the zero Snapshot. LastOccurredAt is a running maximum, so
+// it grows with the snapshot version and a binary search finds the
+// snapshot.
+func (s *Service[S, C]) snapshotUntil(ctx context.Context, stream string, t time.Time) (events.Snapshot, error) {
+	top, err := s.store.Snapshot(ctx, stream, latest)
 	if err != nil || top.Version == 0 || !top.LastOccurredAt.After(t) {
 		return top, err
 	}
-	// Invariant: the snapshot at lo·SnapshotEvery (or the zero State) is
-	// at or before t, and the one at hi·SnapshotEvery is after it.
-	var best events.State
+	// Invariant: the snapshot at lo·SnapshotEvery (or none) is at or
+	// before t, and the one at hi·SnapshotEvery is after it.
+	var best events.Snapshot
 	lo, hi := int64(0), top.Version/events.SnapshotEvery
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		snap, err := s.store.Snapshot(ctx, account, mid*events.SnapshotEvery)
+		snap, err := s.store.Snapshot(ctx, stream, mid*events.SnapshotEvery)
 		if err != nil {
-			return events.State{}, err
+			return events.Snapshot{}, err
 		}
 		if snap.LastOccurredAt.After(t) {
 			hi = mid
@@ -111,29 +124,43 @@ func (s *Service) snapshotUntil(ctx context.Context, account string, t time.Time
 	return best, nil
 }
 
-// replayUntil folds over st every later event of the log whose business
-// time is at or before t. It also returns the last version it read.
-func (s *Service) replayUntil(ctx context.Context, account string, st events.State, t time.Time) (events.State, int64, error) {
-	seen := st.Version
+// replayUntil folds over f every later event of the log whose business
+// time is at or before t. It also returns the last version it read and how
+// many events it folded. The folded state's version is the last version
+// folded.
+func (s *Service[S, C]) replayUntil(ctx context.Context, stream string, f folded[S], t time.Time) (folded[S], int64, int, error) {
+	seen, folds := f.version, 0
 	for {
-		evs, err := s.store.Read(ctx, account, seen+1, s.pageSize)
+		evs, err := s.store.Read(ctx, stream, seen+1, s.cfg.pageSize)
 		if err != nil || len(evs) == 0 {
-			return st, seen, err
+			return f, seen, folds, err
 		}
-		// ReplayUntil checks that versions follow on from its state's, so
-		// start it from the last version read, not the last one folded.
-		from := st
-		from.Version = seen
-		out, err := events.ReplayUntil(from, evs, t)
-		if err != nil {
-			return events.State{}, 0, err
+		for _, e := range evs {
+			if e.Version != seen+1 {
+				return f, seen, folds, events.Errorf(events.CodeInternal, "event %s does not follow version %d", e.ID, seen)
+			}
+			seen = e.Version
+			if e.OccurredAt.After(t) {
+				continue
+			}
+			if f, err = s.foldSkipping(f, e); err != nil {
+				return f, seen, folds, err
+			}
+			folds++
 		}
-		if out.Version > seen {
-			st = out
-		}
-		seen = evs[len(evs)-1].Version
-		if len(evs) < s.pageSize {
-			return st, seen, nil
+		if len(evs) < s.cfg.pageSize {
+			return f, seen, folds, nil
 		}
 	}
+}
+
+// foldSkipping folds e over f, where the events between f's version and e
+// were skipped for their business time.
+func (s *Service[S, C]) foldSkipping(f folded[S], e events.Event) (folded[S], error) {
+	x, err := s.fact(e)
+	if err != nil {
+		return f, err
+	}
+	f.version = e.Version - 1
+	return s.apply(f, x)
 }

@@ -2,12 +2,14 @@ package tasks_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
 )
@@ -32,23 +34,45 @@ func history(t *testing.T, e env) []events.Event {
 	return e.log(t, "acc-1")
 }
 
-// TestGetAccountAt compares, for every version and for business times
-// around every event, the state from the nearest snapshot with a fold of
-// the whole log, for several store page sizes.
-func TestGetAccountAt(t *testing.T) {
+// foldUntil folds, with the domain, the events of log whose business time
+// is at or before until (all of them when until is zero), in log order.
+func foldUntil(t *testing.T, log []events.Event, until time.Time) (account.State, int) {
+	t.Helper()
+	d := account.Domain{}
+	defs := map[string]events.EventDef{}
+	for _, def := range d.Info().Events {
+		defs[def.Type] = def
+	}
+	s, n := d.Initial(), 0
+	for _, e := range log {
+		if !until.IsZero() && e.OccurredAt.After(until) {
+			continue
+		}
+		f, err := defs[e.Type].Read(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, n = d.Evolve(s, f), n+1
+	}
+	return s, n
+}
+
+// TestStateAt compares, for every version and for business times around
+// every event, the state from the nearest snapshot with a fold of the
+// whole log, for several store page sizes.
+func TestStateAt(t *testing.T) {
 	for _, size := range []int{1, 3, events.MaxReadLimit} {
 		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
 			e := newEnv(t, tasks.WithPageSize(size))
 			log := history(t, e)
 			for v := int64(1); v <= int64(len(log)); v++ {
-				want, _ := events.Replay(events.State{}, log[:v])
+				want, _ := foldUntil(t, log[:v], time.Time{})
 				checkAt(t, e, tasks.AsOf{Version: v}, want)
 			}
 			for _, ev := range log {
 				for _, d := range []time.Duration{-time.Second, 0, time.Second} {
 					when := ev.OccurredAt.Add(d)
-					want, _ := events.ReplayUntil(events.State{}, log, when)
-					if want.Status != events.StatusNone {
+					if want, n := foldUntil(t, log, when); n > 0 {
 						checkAt(t, e, tasks.AsOf{Time: when}, want)
 					}
 				}
@@ -57,15 +81,19 @@ func TestGetAccountAt(t *testing.T) {
 	}
 }
 
-func checkAt(t *testing.T, e env, at tasks.AsOf, want events.State) {
+func checkAt(t *testing.T, e env, at tasks.AsOf, want account.State) {
 	t.Helper()
-	got, err := e.svc.GetAccountAt(context.Background(), "acc-1", at)
+	raw, err := e.svc.StateAt(context.Background(), "acc-1", at)
+	var got account.State
+	if err == nil {
+		err = json.Unmarshal(raw, &got)
+	}
 	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("GetAccountAt(%+v) = %+v, %v\nwant %+v", at, got, err, want)
+		t.Errorf("StateAt(%+v) = %+v, %v\nwant %+v", at, got, err, want)
 	}
 }
 
-func TestGetAccountAtErrors(t *testing.T) {
+func TestStateAtErrors(t *testing.T) {
 	e := newEnv(t)
 	e.mustRun(t, at(open("acc-1", "c0"), t0), at(deposit("acc-1", "c1", 5), t0.Add(time.Hour)))
 	tests := []struct {
@@ -74,17 +102,17 @@ func TestGetAccountAtErrors(t *testing.T) {
 		at      tasks.AsOf
 		want    error
 	}{
-		{"version past the end", "acc-1", tasks.AsOf{Version: 3}, events.ErrAccountNotFound},
-		{"before the opening", "acc-1", tasks.AsOf{Time: t0.Add(-time.Second)}, events.ErrAccountNotFound},
-		{"unknown account by version", "acc-2", tasks.AsOf{Version: 1}, events.ErrAccountNotFound},
-		{"unknown account by time", "acc-2", tasks.AsOf{Time: t0}, events.ErrAccountNotFound},
-		{"bad id", "a b", tasks.AsOf{Version: 1}, events.ErrAccountNotFound},
+		{"version past the end", "acc-1", tasks.AsOf{Version: 3}, account.ErrAccountNotFound},
+		{"before the opening", "acc-1", tasks.AsOf{Time: t0.Add(-time.Second)}, account.ErrAccountNotFound},
+		{"unknown account by version", "acc-2", tasks.AsOf{Version: 1}, account.ErrAccountNotFound},
+		{"unknown account by time", "acc-2", tasks.AsOf{Time: t0}, account.ErrAccountNotFound},
+		{"bad id", "a b", tasks.AsOf{Version: 1}, account.ErrAccountNotFound},
 		{"no point", "acc-1", tasks.AsOf{}, events.ErrInvalidCommand},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, err := e.svc.GetAccountAt(context.Background(), tt.account, tt.at); !errors.Is(err, tt.want) {
-				t.Errorf("GetAccountAt = %+v, %v; want %v", got, err, tt.want)
+			if got, err := e.svc.StateAt(context.Background(), tt.account, tt.at); !errors.Is(err, tt.want) {
+				t.Errorf("StateAt = %s, %v; want %v", got, err, tt.want)
 			}
 		})
 	}

@@ -1,137 +1,91 @@
 package tasks
 
 import (
-	"context"
-	"errors"
+	"encoding/json"
+	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
 
-// Result is what Fold returns: the account as of the last folded event,
-// and the events.
-type Result struct {
-	Account  string         `json:"account"`
-	Version  int64          `json:"version"`
-	Balance  int64          `json:"balance"`
-	Currency string         `json:"currency"`
-	Status   events.Status  `json:"status"`
-	Events   []events.Event `json:"events"`
+// folded is a domain state with what the core tracks beside it.
+type folded[S any] struct {
+	state   S
+	version int64
+	lastAt  time.Time // the latest business time folded
 }
 
-// Fold brings the read model up to date with stored events, idempotently
-// and in any order: events the read model already holds change nothing,
-// and a gap before them (a lost or late Fold) is filled by rebuilding the
-// state from the log.
-//
-// The result is the state as of the last of the events, not the latest
-// state, so a duplicate command gets the answer it got the first time.
-//
-// It returns InvalidArgument unless the events are consecutive versions of
-// one account, and the stores' codes (StoreUnavailable, Throttled, ...).
-func (s *Service) Fold(ctx context.Context, in EventsInput) (Result, error) {
-	if err := checkRun(in.Events); err != nil {
-		return Result{}, err
+// restore decodes a stored snapshot, or starts from the initial state.
+func (s *Service[S, C]) restore(snap events.Snapshot) (folded[S], error) {
+	f := folded[S]{state: s.domain.Initial()}
+	if snap.Version == 0 {
+		return f, nil
 	}
-	first, last := in.Events[0], in.Events[len(in.Events)-1]
-	cur, err := s.current(ctx, first.Account)
-	if err != nil {
-		return Result{}, err
+	if err := json.Unmarshal(snap.State, &f.state); err != nil {
+		return folded[S]{}, events.Wrap(events.CodeInternal, err, "the stored state at version "+itoa(snap.Version)+" does not decode")
 	}
-	var at events.State
-	switch {
-	case cur.Version >= last.Version:
-		at, err = s.alreadyFolded(ctx, cur, last)
-	case cur.Version+1 >= first.Version:
-		at, err = s.foldNext(ctx, cur, in.Events[cur.Version+1-first.Version:])
-	default:
-		at, err = s.rebuild(ctx, last)
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	return result(at, in.Events), nil
+	f.version, f.lastAt = snap.Version, snap.LastOccurredAt
+	return f, nil
 }
 
-// checkRun reports whether evs are consecutive versions of one account.
-func checkRun(evs []events.Event) error {
-	if len(evs) == 0 {
-		return events.Errorf(events.CodeInvalidArgument, "fold needs at least one event")
+// snapshot encodes f for a store.
+func (s *Service[S, C]) snapshot(f folded[S]) (events.Snapshot, error) {
+	b, err := json.Marshal(f.state)
+	if err != nil {
+		return events.Snapshot{}, events.Wrap(events.CodeInternal, err, "the state at version "+itoa(f.version)+" does not encode")
 	}
-	first := evs[0]
-	if !events.ValidID(first.Account) || first.Version < 1 {
-		return events.Errorf(events.CodeInvalidArgument, "event %q has no valid account and version", first.ID)
+	return events.Snapshot{Version: f.version, State: b, LastOccurredAt: f.lastAt}, nil
+}
+
+// fact reads e as the domain's data at the current schema.
+func (s *Service[S, C]) fact(e events.Event) (events.Fact, error) {
+	d, ok := s.defs[e.Type]
+	if !ok {
+		return events.Fact{}, events.Errorf(events.CodeInternal, "event %s has type %q, which domain %s does not know", e.ID, e.Type, s.info.Name)
 	}
-	for i, e := range evs {
-		if e.Account != first.Account || e.Version != first.Version+int64(i) {
-			return events.Errorf(events.CodeInvalidArgument, "event %q must be %s", e.ID, events.EventID(first.Account, first.Version+int64(i)))
+	e.StreamKey = s.info.StreamKey
+	return d.Read(e)
+}
+
+// apply folds one fact, which must be the next version.
+func (s *Service[S, C]) apply(f folded[S], x events.Fact) (folded[S], error) {
+	if x.Event.Version != f.version+1 {
+		return f, events.Errorf(events.CodeInternal, "event %s does not follow version %d", x.Event.ID, f.version)
+	}
+	f.state = s.domain.Evolve(f.state, x)
+	f.version = x.Event.Version
+	if x.Event.OccurredAt.After(f.lastAt) {
+		f.lastAt = x.Event.OccurredAt
+	}
+	return f, nil
+}
+
+// replay folds stored events over f.
+func (s *Service[S, C]) replay(f folded[S], evs []events.Event) (folded[S], error) {
+	for _, e := range evs {
+		x, err := s.fact(e)
+		if err != nil {
+			return f, err
+		}
+		if f, err = s.apply(f, x); err != nil {
+			return f, err
 		}
 	}
-	return nil
+	return f, nil
 }
 
-// current returns the read model's state of account, or the zero State.
-func (s *Service) current(ctx context.Context, account string) (events.State, error) {
-	st, err := s.states.Get(ctx, account)
-	if errors.Is(err, events.ErrAccountNotFound) {
-		return events.State{}, nil
-	}
-	return st, err
-}
-
-// alreadyFolded returns the state at last when the read model is there or
-// beyond.
-func (s *Service) alreadyFolded(ctx context.Context, cur events.State, last events.Event) (events.State, error) {
-	if cur.Version == last.Version {
-		return cur, nil
-	}
-	return s.stateAt(ctx, last)
-}
-
-// foldNext applies the events that follow cur and stores the result.
-func (s *Service) foldNext(ctx context.Context, cur events.State, evs []events.Event) (events.State, error) {
-	next, err := events.Replay(cur, evs)
+// load folds a stream's history into its current state.
+func (s *Service[S, C]) load(h events.History) (folded[S], error) {
+	f, err := s.restore(h.Snapshot)
 	if err != nil {
-		return events.State{}, err
+		return f, err
 	}
-	if _, err := s.states.Put(ctx, next); err != nil {
-		return events.State{}, err
-	}
-	return next, nil
+	return s.replay(f, h.Events)
 }
 
-// rebuild stores the latest state from the log and returns the state at last.
-func (s *Service) rebuild(ctx context.Context, last events.Event) (events.State, error) {
-	h, err := s.store.Load(ctx, last.Account)
-	if err != nil {
-		return events.State{}, err
+// stamp sets the domain's stream key on events read from a store.
+func (s *Service[S, C]) stamp(evs []events.Event) []events.Event {
+	for i := range evs {
+		evs[i].StreamKey = s.info.StreamKey
 	}
-	latest, err := h.State()
-	if err != nil {
-		return events.State{}, err
-	}
-	if latest.Version >= last.Version {
-		if _, err := s.states.Put(ctx, latest); err != nil {
-			return events.State{}, err
-		}
-	}
-	if latest.Version == last.Version {
-		return latest, nil
-	}
-	return s.stateAt(ctx, last)
-}
-
-// stateAt recomputes the state at event last from the log.
-func (s *Service) stateAt(ctx context.Context, last events.Event) (events.State, error) {
-	at, err := s.replayTo(ctx, last.Account, last.Version)
-	if err != nil {
-		return events.State{}, err
-	}
-	if at.Version != last.Version {
-		return events.State{}, events.Errorf(events.CodeInternal, "the log of account %s ends at version %d, before event %s", last.Account, at.Version, last.ID)
-	}
-	return at, nil
-}
-
-func result(s events.State, evs []events.Event) Result {
-	return Result{Account: s.Account, Version: s.Version, Balance: s.Balance, Currency: s.Currency, Status: s.Status, Events: evs}
+	return evs
 }

@@ -2,9 +2,11 @@ package tasks_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/events/eventstest"
 	"github.com/stepfold/stepfold/tasks"
@@ -12,16 +14,16 @@ import (
 
 // persistOnly validates and persists commands without folding them, so a
 // test can fold their events in any order.
-func (e env) persistOnly(t *testing.T, cmds ...events.Command) []events.Event {
+func (e env) persistOnly(t *testing.T, cmds ...account.Command) []events.Event {
 	t.Helper()
 	ctx := context.Background()
 	var all []events.Event
 	for _, c := range cmds {
-		d, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: c})
+		d, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: cmdJSON(c)})
 		if err != nil {
 			t.Fatalf("Validate %s: %v", c.CommandID, err)
 		}
-		p, err := e.svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
+		p, err := e.svc.Persist(ctx, persistInput(d))
 		if err != nil {
 			t.Fatalf("Persist %s: %v", c.CommandID, err)
 		}
@@ -56,13 +58,17 @@ func TestFoldOrder(t *testing.T) {
 			log := e.persistOnly(t, open("acc-1", "c1"), deposit("acc-1", "c2", 100), deposit("acc-1", "c3", 50), withdraw("acc-1", "c4", 30))
 			for _, vs := range tt.folds {
 				in := tasks.EventsInput{Events: log[vs[0]-1 : vs[len(vs)-1]]}
-				r, err := e.svc.Fold(ctx, in)
+				reply, err := e.svc.Fold(ctx, in)
+				var r account.Result
+				if err == nil {
+					err = json.Unmarshal(reply, &r)
+				}
 				last := vs[len(vs)-1]
-				if err != nil || r.Version != last || r.Balance != balance[last] || r.Currency != "EUR" || r.Status != events.StatusOpen || len(r.Events) != len(vs) {
-					t.Fatalf("Fold %v = %+v, %v; want version %d balance %d EUR open with %d events", vs, r, err, last, balance[last], len(vs))
+				if err != nil || r.Version != last || r.Balance != balance[last] || r.Currency != "EUR" || r.Status != account.StatusOpen || len(r.Events) != len(vs) {
+					t.Fatalf("Fold %v = %s, %v; want version %d balance %d EUR open with %d events", vs, reply, err, last, balance[last], len(vs))
 				}
 			}
-			cur, err := e.svc.GetAccount(ctx, "acc-1")
+			cur, err := e.state(t, "acc-1")
 			if err != nil || cur.Version != 4 || cur.Balance != 120 {
 				t.Errorf("read model = %+v, %v; want version 4 balance 120", cur, err)
 			}
@@ -81,7 +87,7 @@ func TestFoldRejectsBadInput(t *testing.T) {
 		{"no events", nil},
 		{"a gap", []events.Event{log[0], log[2]}},
 		{"two accounts", []events.Event{log[0], other[0]}},
-		{"no version", []events.Event{{ID: "acc-1:0", Account: "acc-1"}}},
+		{"no version", []events.Event{{ID: "acc-1:0", Stream: "acc-1"}}},
 		{"no account", []events.Event{{ID: ":1", Version: 1}}},
 	}
 	for _, tt := range tests {
@@ -92,7 +98,7 @@ func TestFoldRejectsBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := e.svc.GetAccount(context.Background(), "acc-1"); !errors.Is(err, events.ErrAccountNotFound) {
+	if _, err := e.svc.State(context.Background(), "acc-1"); !errors.Is(err, account.ErrAccountNotFound) {
 		t.Errorf("read model after rejected folds: %v, want AccountNotFound", err)
 	}
 }
@@ -120,7 +126,7 @@ func TestPublish(t *testing.T) {
 		t.Errorf("Publish of nothing = %+v, %v; want 0 and no call", got, err)
 	}
 
-	svc, err := tasks.New(e.store, e.store, failingPublisher{events.Errorf(events.CodePublishFailed, "bus said no")})
+	svc, err := tasks.New(account.Domain{}, e.store, e.store, failingPublisher{events.Errorf(events.CodePublishFailed, "bus said no")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +154,13 @@ func TestNew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc, err := tasks.New(tt.store, tt.states, tt.pub, tt.opts...)
+			svc, err := tasks.New(account.Domain{}, tt.store, tt.states, tt.pub, tt.opts...)
 			if svc != nil || !errors.Is(err, events.ErrInvalidArgument) {
 				t.Errorf("New = %v, %v; want nil, InvalidArgument", svc, err)
 			}
 		})
 	}
-	if _, err := tasks.New(st, st, pub, tasks.WithClock(clock), tasks.WithPageSize(events.MaxReadLimit)); err != nil {
+	if _, err := tasks.New(account.Domain{}, st, st, pub, tasks.WithClock(clock), tasks.WithPageSize(events.MaxReadLimit)); err != nil {
 		t.Errorf("New with good options: %v", err)
 	}
 }

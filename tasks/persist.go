@@ -6,12 +6,13 @@ import (
 	"github.com/stepfold/stepfold/events"
 )
 
-// PersistInput is the payload of the Persist step: the command and the
-// decision Validate made for it.
+// PersistInput is the payload of the Persist step: the decision Validate
+// made.
 type PersistInput struct {
-	Command         events.Command `json:"command"`
-	ExpectedVersion int64          `json:"expectedVersion"`
-	Events          []events.Event `json:"events"`
+	ExpectedVersion int64              `json:"expectedVersion"`
+	Events          []events.Event     `json:"events"`
+	Snapshots       []events.Snapshot  `json:"snapshots"`
+	Fingerprint     events.Fingerprint `json:"fingerprint"`
 }
 
 // Persisted is what Persist returns: the events as stored.
@@ -22,20 +23,27 @@ type Persisted struct {
 	Duplicate bool `json:"duplicate"`
 }
 
-// Persist appends the decided events to the log, recording the command id
-// with the fingerprint of the command (events.Command.Fingerprint).
+// Persist appends the decided events, and the snapshots they reach, to the
+// log. The stream and the command id are the events'.
 //
-// It returns VersionConflict when another command took the expected
-// version first (the state machine validates again), IdempotencyKeyReused
-// when another request with the same command id was applied first,
-// InvalidArgument or EventTooLarge for events the store refuses, and the
-// store's StoreUnavailable and Throttled.
-func (s *Service) Persist(ctx context.Context, in PersistInput) (Persisted, error) {
-	res, err := s.store.Append(ctx, in.Command.AccountID, in.ExpectedVersion, in.Events, in.Command.CommandID, in.Command.Fingerprint())
-	if err != nil {
-		return Persisted{}, err
+// It returns IdempotencyKeyReused when the command id was recorded for a
+// different request, VersionConflict when another command took the expected
+// version first (the state machine validates again), InvalidArgument or
+// EventTooLarge for events the store refuses, and the store's
+// StoreUnavailable and Throttled.
+func (s *Service[S, C]) Persist(ctx context.Context, in PersistInput) (Persisted, error) {
+	if len(in.Events) == 0 {
+		return Persisted{}, events.Errorf(events.CodeInvalidArgument, "persist needs at least one event")
 	}
-	return Persisted{Events: res.Events, Duplicate: res.Duplicate}, nil
+	first := in.Events[0]
+	res, err := s.store.Append(ctx, events.Batch{
+		Stream: first.Stream, Expected: in.ExpectedVersion, Events: in.Events,
+		CommandID: first.CommandID, Fingerprint: in.Fingerprint, Snapshots: in.Snapshots,
+	})
+	if err != nil {
+		return Persisted{}, s.named(err, first.Stream, first.CommandID)
+	}
+	return Persisted{Events: s.stamp(res.Events), Duplicate: res.Duplicate}, nil
 }
 
 // EventsInput is the payload of the Publish and Fold steps.
@@ -54,11 +62,11 @@ type Published struct {
 // Publishing no events does nothing.
 //
 // It returns the publisher's PublishFailed and Throttled.
-func (s *Service) Publish(ctx context.Context, in EventsInput) (Published, error) {
+func (s *Service[S, C]) Publish(ctx context.Context, in EventsInput) (Published, error) {
 	if len(in.Events) == 0 {
 		return Published{}, nil
 	}
-	if err := s.pub.Publish(ctx, in.Events); err != nil {
+	if err := s.pub.Publish(ctx, s.stamp(in.Events)); err != nil {
 		return Published{}, err
 	}
 	return Published{Published: len(in.Events)}, nil

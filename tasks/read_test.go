@@ -2,10 +2,13 @@ package tasks_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
 )
@@ -34,7 +37,7 @@ func TestListEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := e.svc.ListEvents(ctx, "acc-1", tt.from, tt.limit)
+			p, err := e.svc.Events(ctx, "acc-1", tt.from, tt.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,34 +63,49 @@ func TestListEventsErrors(t *testing.T) {
 		limit   int
 		want    error
 	}{
-		{"unknown account", "acc-2", 1, 10, events.ErrAccountNotFound},
-		{"unknown account, later page", "acc-2", 5, 10, events.ErrAccountNotFound},
-		{"bad id", "no/such", 1, 10, events.ErrAccountNotFound},
+		{"unknown account", "acc-2", 1, 10, account.ErrAccountNotFound},
+		{"unknown account, later page", "acc-2", 5, 10, account.ErrAccountNotFound},
+		{"bad id", "no/such", 1, 10, account.ErrAccountNotFound},
 		{"from 0", "acc-1", 0, 10, events.ErrInvalidCommand},
 		{"limit 0", "acc-1", 1, 0, events.ErrInvalidCommand},
 		{"limit too big", "acc-1", 1, events.MaxReadLimit + 1, events.ErrInvalidCommand},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := e.svc.ListEvents(context.Background(), tt.account, tt.from, tt.limit); !errors.Is(err, tt.want) {
+			if _, err := e.svc.Events(context.Background(), tt.account, tt.from, tt.limit); !errors.Is(err, tt.want) {
 				t.Errorf("ListEvents = %v, want %v", err, tt.want)
 			}
 		})
 	}
 }
 
-func TestGetAccount(t *testing.T) {
-	ctx := context.Background()
+func TestState(t *testing.T) {
 	e := newEnv(t)
 	e.mustRun(t, open("acc-1", "c0"), deposit("acc-1", "c1", 250))
-	got, err := e.svc.GetAccount(ctx, "acc-1")
-	if err != nil || got.Version != 2 || got.Balance != 250 || got.Currency != "EUR" || got.Status != events.StatusOpen {
-		t.Errorf("GetAccount = %+v, %v; want version 2, 250 EUR, open", got, err)
+	got, err := e.state(t, "acc-1")
+	if err != nil || got.Version != 2 || got.Balance != 250 || got.Currency != "EUR" || got.Status != account.StatusOpen {
+		t.Errorf("State = %+v, %v; want version 2, 250 EUR, open", got, err)
 	}
-	for _, id := range []string{"acc-2", "", "a:b"} {
-		if _, err := e.svc.GetAccount(ctx, id); !errors.Is(err, events.ErrAccountNotFound) {
-			t.Errorf("GetAccount(%q) = %v, want AccountNotFound", id, err)
+	for _, id := range []string{"acc-2", "", "a:b", ".."} {
+		if _, err := e.svc.State(context.Background(), id); !errors.Is(err, account.ErrAccountNotFound) {
+			t.Errorf("State(%q) = %v, want AccountNotFound", id, err)
 		}
+	}
+}
+
+// TestEventsStampTheStreamKey checks that events read back carry the
+// domain's stream key, so that their JSON names the account as it always
+// did.
+func TestEventsStampTheStreamKey(t *testing.T) {
+	e := newEnv(t)
+	e.mustRun(t, open("acc-1", "c0"))
+	p, err := e.svc.Events(context.Background(), "acc-1", 1, 10)
+	if err != nil || len(p.Events) != 1 {
+		t.Fatalf("Events = %+v, %v", p, err)
+	}
+	b, err := json.Marshal(p.Events[0])
+	if err != nil || !strings.HasPrefix(string(b), `{"id":"acc-1:1","account":"acc-1","version":1,"type":"AccountOpened"`) {
+		t.Errorf("event JSON = %s, %v", b, err)
 	}
 }
 

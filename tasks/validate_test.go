@@ -2,25 +2,25 @@ package tasks_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
 )
 
 type validateCase struct {
-	Name                string             `json:"name"`
-	Setup               []events.Command   `json:"setup"`
-	Command             events.Command     `json:"command"`
-	WantExpectedVersion int64              `json:"wantExpectedVersion"`
-	WantTypes           []events.EventType `json:"wantTypes"`
-	WantCode            events.Code        `json:"wantCode"`
-	WantMessage         string             `json:"wantMessage"`
+	Name                string            `json:"name"`
+	Setup               []account.Command `json:"setup"`
+	Command             json.RawMessage   `json:"command"`
+	WantExpectedVersion int64             `json:"wantExpectedVersion"`
+	WantTypes           []string          `json:"wantTypes"`
+	WantCode            events.Code       `json:"wantCode"`
+	WantMessage         string            `json:"wantMessage"`
 }
 
 // TestValidate runs the cases of testdata/validate.json: each sets up an
@@ -32,14 +32,19 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.Name, func(t *testing.T) {
 			e := newEnv(t)
 			e.mustRun(t, tc.Setup...)
-			before := e.log(t, tc.Command.AccountID)
+			var c struct {
+				AccountID string `json:"accountId"`
+				CommandID string `json:"commandId"`
+			}
+			_ = json.Unmarshal(tc.Command, &c)
+			before := e.log(t, c.AccountID)
 			d, err := e.svc.Validate(context.Background(), tasks.ValidateInput{Command: tc.Command})
 			if tc.WantCode != "" {
 				checkRejection(t, err, tc.WantCode, tc.WantMessage)
 			} else {
-				checkDecision(t, d, err, tc)
+				checkDecision(t, d, err, tc, c.AccountID, c.CommandID)
 			}
-			if after := e.log(t, tc.Command.AccountID); len(after) != len(before) {
+			if after := e.log(t, c.AccountID); len(after) != len(before) {
 				t.Errorf("Validate wrote to the log: %d events before, %d after", len(before), len(after))
 			}
 		})
@@ -57,7 +62,7 @@ func checkRejection(t *testing.T, err error, code events.Code, msg string) {
 	}
 }
 
-func checkDecision(t *testing.T, d tasks.Decision, err error, tc validateCase) {
+func checkDecision(t *testing.T, d tasks.Decision, err error, tc validateCase, acc, cmd string) {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -67,9 +72,12 @@ func checkDecision(t *testing.T, d tasks.Decision, err error, tc validateCase) {
 	}
 	for i, ev := range d.Events {
 		v := tc.WantExpectedVersion + int64(i) + 1
-		if ev.ID != events.EventID(tc.Command.AccountID, v) || ev.CommandID != tc.Command.CommandID || !ev.OccurredAt.Equal(t0) {
-			t.Errorf("event %d = %+v, want id %s, command %s, occurredAt %s", i, ev, events.EventID(tc.Command.AccountID, v), tc.Command.CommandID, t0)
+		if ev.ID != events.EventID(acc, v) || ev.CommandID != cmd || !ev.OccurredAt.Equal(t0) || ev.StreamKey != "account" || ev.SchemaVersion != 1 {
+			t.Errorf("event %d = %+v, want id %s, command %s, occurredAt %s, stream key account, schema 1", i, ev, events.EventID(acc, v), cmd, t0)
 		}
+	}
+	if d.Fingerprint == "" || d.Snapshots == nil {
+		t.Errorf("decision has fingerprint %q and snapshots %v; want a fingerprint and a (possibly empty) list", d.Fingerprint, d.Snapshots)
 	}
 }
 
@@ -83,7 +91,7 @@ func TestDuplicateCommand(t *testing.T) {
 	e.mustRun(t, withdraw("acc-1", "c3", 30))
 	before := e.log(t, "acc-1")
 
-	again := deposit("acc-1", "c2", 100)
+	again := cmdJSON(deposit("acc-1", "c2", 100))
 	d, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: again})
 	if err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -91,23 +99,45 @@ func TestDuplicateCommand(t *testing.T) {
 	if d.ExpectedVersion != 1 || len(d.Events) != 1 || d.Events[0].ID != "acc-1:2" {
 		t.Fatalf("decision = v%d %v, want v1 and the stored acc-1:2", d.ExpectedVersion, d.Events)
 	}
-	p, err := e.svc.Persist(ctx, tasks.PersistInput{Command: again, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
+	p, err := e.svc.Persist(ctx, persistInput(d))
 	if err != nil || !p.Duplicate {
 		t.Fatalf("Persist = %+v, %v; want a duplicate", p, err)
 	}
-	r, err := e.svc.Fold(ctx, tasks.EventsInput{Events: p.Events})
+	reply, err := e.svc.Fold(ctx, tasks.EventsInput{Events: p.Events})
 	if err != nil {
 		t.Fatalf("Fold: %v", err)
 	}
-	if r.Version != first.Version || r.Balance != first.Balance || r.Balance != 100 {
-		t.Errorf("duplicate answer = v%d balance %d, first answer v%d balance %d", r.Version, r.Balance, first.Version, first.Balance)
+	var r account.Result
+	if err := json.Unmarshal(reply, &r); err != nil || r.Version != first.Version || r.Balance != first.Balance || r.Balance != 100 {
+		t.Errorf("duplicate answer = %s, first answer v%d balance %d", reply, first.Version, first.Balance)
 	}
 	if after := e.log(t, "acc-1"); len(after) != len(before) {
 		t.Errorf("log grew from %d to %d events", len(before), len(after))
 	}
-	cur, err := e.svc.GetAccount(ctx, "acc-1")
+	cur, err := e.state(t, "acc-1")
 	if err != nil || cur.Version != 3 || cur.Balance != 70 {
 		t.Errorf("read model = %+v, %v; want version 3 balance 70", cur, err)
+	}
+}
+
+// TestReusedKey checks that the command id of a deposit sent again with
+// another amount is refused, by Validate and, if it got that far, by
+// Persist, and writes nothing.
+func TestReusedKey(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.mustRun(t, open("acc-1", "c1"), deposit("acc-1", "c2", 100))
+	_, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: cmdJSON(deposit("acc-1", "c2", 101))})
+	checkRejection(t, err, events.CodeIdempotencyKeyReused, "c2 was already used")
+	d, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: cmdJSON(deposit("acc-1", "c2", 100))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Fingerprint = events.Fingerprint(strings.Repeat("f", 64))
+	_, err = e.svc.Persist(ctx, persistInput(d))
+	checkRejection(t, err, events.CodeIdempotencyKeyReused, "c2 was already used")
+	if got := e.log(t, "acc-1"); len(got) != 2 {
+		t.Errorf("log holds %d events, want 2", len(got))
 	}
 }
 
@@ -117,19 +147,18 @@ func TestPersistConflict(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustRun(t, open("acc-1", "c1"))
-	a, b := deposit("acc-1", "a", 5), deposit("acc-1", "b", 7)
-	da, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: a})
+	da, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: cmdJSON(deposit("acc-1", "a", 5))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: b})
+	db, err := e.svc.Validate(ctx, tasks.ValidateInput{Command: cmdJSON(deposit("acc-1", "b", 7))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Persist(ctx, tasks.PersistInput{Command: a, ExpectedVersion: da.ExpectedVersion, Events: da.Events}); err != nil {
+	if _, err := e.svc.Persist(ctx, persistInput(da)); err != nil {
 		t.Fatalf("first Persist: %v", err)
 	}
-	_, err = e.svc.Persist(ctx, tasks.PersistInput{Command: b, ExpectedVersion: db.ExpectedVersion, Events: db.Events})
+	_, err = e.svc.Persist(ctx, persistInput(db))
 	if !errors.Is(err, events.ErrVersionConflict) {
 		t.Fatalf("second Persist = %v, want VersionConflict", err)
 	}
@@ -138,33 +167,7 @@ func TestPersistConflict(t *testing.T) {
 	}
 }
 
-// oldSnapshots is a store whose snapshots were written before State held
-// the opening time.
-type oldSnapshots struct{ events.EventStore }
-
-func (s oldSnapshots) Load(ctx context.Context, account string) (events.History, error) {
-	h, err := s.EventStore.Load(ctx, account)
-	h.Snapshot.OpenedAt = time.Time{}
-	return h, err
-}
-
-// TestValidateOpeningFromAnOldSnapshot checks that an account loaded from a
-// snapshot without an opening time still refuses a command dated before
-// its opening: Validate reads the time from the AccountOpened event.
-func TestValidateOpeningFromAnOldSnapshot(t *testing.T) {
-	e := newEnv(t)
-	e.mustRun(t, at(open("acc-1", "c0"), t0))
-	for i := range events.SnapshotEvery {
-		e.mustRun(t, at(deposit("acc-1", fmt.Sprintf("d%d", i), 5), t0.Add(time.Minute)))
-	}
-	old := oldSnapshots{e.store}
-	svc, err := tasks.New(old, e.store, e.pub, tasks.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h, _ := old.Load(context.Background(), "acc-1"); h.Snapshot.Version != events.SnapshotEvery || !h.Snapshot.OpenedAt.IsZero() {
-		t.Fatalf("the test store did not load an old snapshot: %+v", h.Snapshot)
-	}
-	_, err = svc.Validate(context.Background(), tasks.ValidateInput{Command: at(deposit("acc-1", "late", 5), t0.Add(-time.Hour))})
-	checkRejection(t, err, events.CodeOccurredBeforeOpening, "before account acc-1 opened, at 2026-11-23T10:00:00Z")
+// persistInput is what the state machine gives Persist after d.
+func persistInput(d tasks.Decision) tasks.PersistInput {
+	return tasks.PersistInput{ExpectedVersion: d.ExpectedVersion, Events: d.Events, Snapshots: d.Snapshots, Fingerprint: d.Fingerprint}
 }

@@ -36,7 +36,7 @@ func functionARN(task string) string {
 // accountCase is the account pipeline on the recorded Deposit of
 // testdata/account.json: each task returns the payload the real one did.
 func accountCase(c workerConfig) (interpCase, error) {
-	def, err := os.ReadFile(filepath.Join(c.testdata, "..", "..", "..", "statemachines", "account.asl.json"))
+	def, err := os.ReadFile(filepath.Join(c.testdata, "..", "..", "..", "statemachines", "pipeline.asl.json"))
 	if err != nil {
 		return interpCase{}, err
 	}

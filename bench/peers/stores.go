@@ -11,8 +11,9 @@ import (
 	"github.com/hallgren/eventsourcing/aggregate"
 
 	"github.com/stepfold/stepfold/bench/peers/hallgrenbolt"
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // fingerprint stands for the request fingerprint the pipeline stores
@@ -27,20 +28,66 @@ const seedChunk = 1000
 
 var occurred = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// ourEvents are the events of command cmd that take account from
-// version after to after+n: an opening, then deposits of 10.
-func ourEvents(account, cmd string, after int64, n int) []events.Event {
-	out := make([]events.Event, n)
-	for i := range out {
-		v := after + int64(i) + 1
-		typ, data := events.FundsDeposited, json.RawMessage(`{"amount":10}`)
+// ledger is one account as our side writes it: the state the bank's fold
+// gives after each event appended, so that an append whose events reach a
+// multiple of events.SnapshotEvery carries the state there, as the tasks
+// compute it for the store.
+type ledger struct {
+	id    string
+	state account.State
+}
+
+// next returns the append of command cmd that takes the account n events
+// further, an opening and then deposits of 10, with the snapshots those
+// versions are due, and folds the events into l.
+func (l *ledger) next(cmd string, n int) (events.Batch, error) {
+	b := events.Batch{Stream: l.id, Expected: l.state.Version, CommandID: cmd, Fingerprint: fingerprint,
+		Events: make([]events.Event, 0, n)}
+	for range n {
+		v := l.state.Version + 1
+		var data events.Data = account.Deposited{Amount: 10}
+		raw := json.RawMessage(`{"amount":10}`)
 		if v == 1 {
-			typ, data = events.AccountOpened, json.RawMessage(`{"currency":"EUR"}`)
+			data, raw = account.Opened{Currency: "EUR"}, json.RawMessage(`{"currency":"EUR"}`)
 		}
-		out[i] = events.Event{ID: events.EventID(account, v), Account: account, Version: v, Type: typ,
-			SchemaVersion: events.SchemaVersion, OccurredAt: occurred, CommandID: cmd, Data: data}
+		e := events.Event{ID: events.EventID(l.id, v), Stream: l.id, Version: v, Type: data.EventType(),
+			SchemaVersion: 1, OccurredAt: occurred, CommandID: cmd, Data: raw}
+		l.state = account.Domain{}.Evolve(l.state, events.Fact{Event: e, Data: data})
+		b.Events = append(b.Events, e)
+		if events.SnapshotDue(v) {
+			st, err := json.Marshal(l.state)
+			if err != nil {
+				return events.Batch{}, err
+			}
+			b.Snapshots = append(b.Snapshots, events.Snapshot{Version: v, State: st, LastOccurredAt: l.state.LastOccurredAt})
+		}
 	}
-	return out
+	return b, nil
+}
+
+// fold is the account a loaded history holds, as the tasks fold it: the
+// snapshot's state, then each event after it, read at its type's current
+// schema and evolved by the bank.
+func fold(h events.History) (account.State, error) {
+	bank := account.Domain{}
+	s := bank.Initial()
+	if h.Snapshot.Version > 0 {
+		if err := json.Unmarshal(h.Snapshot.State, &s); err != nil {
+			return s, err
+		}
+	}
+	defs := map[string]events.EventDef{}
+	for _, d := range bank.Info().Events {
+		defs[d.Type] = d
+	}
+	for _, e := range h.Events {
+		f, err := defs[e.Type].Read(e)
+		if err != nil {
+			return s, err
+		}
+		s = bank.Evolve(s, f)
+	}
+	return s, nil
 }
 
 func openOurs(c workerConfig) (*boltstore.Store, error) {
@@ -55,30 +102,33 @@ func ourAppends(ctx context.Context, c workerConfig) (func(int) op, func() error
 		return nil, nil, err
 	}
 	newOp := func(i int) op {
-		account := fmt.Sprintf("acc-%03d", i)
-		var v int64
+		l := &ledger{id: fmt.Sprintf("acc-%03d", i)}
 		return func(ctx context.Context) error {
-			cmd := fmt.Sprintf("c-%d", v)
-			if _, err := s.Append(ctx, account, v, ourEvents(account, cmd, v, 1), cmd, fingerprint); err != nil {
+			b, err := l.next(fmt.Sprintf("c-%d", l.state.Version), 1)
+			if err != nil {
 				return err
 			}
-			v++
-			return nil
+			_, err = s.Append(ctx, b)
+			return err
 		}
 	}
 	return newOp, s.Close, nil
 }
 
-// ourLoad loads an account of bigHistory events: the latest snapshot
-// and the events after it.
+// ourLoad loads an account of bigHistory events and folds it: the latest
+// snapshot and the events after it.
 func ourLoad(ctx context.Context, c workerConfig) (func(int) op, func() error, error) {
 	s, err := openOurs(c)
 	if err != nil {
 		return nil, nil, err
 	}
+	l := &ledger{id: "big"}
 	for v := int64(0); v < bigHistory; v += seedChunk {
-		cmd := fmt.Sprintf("seed-%d", v)
-		if _, err := s.Append(ctx, "big", v, ourEvents("big", cmd, v, seedChunk), cmd, fingerprint); err != nil {
+		b, err := l.next(fmt.Sprintf("seed-%d", v), seedChunk)
+		if err == nil {
+			_, err = s.Append(ctx, b)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 	}
@@ -96,9 +146,9 @@ func ourLoad(ctx context.Context, c workerConfig) (func(int) op, func() error, e
 		if err != nil {
 			return err
 		}
-		st, err := h.State()
-		if err != nil || st.Version != bigHistory {
-			return fmt.Errorf("loaded version %d, want %d (%v)", st.Version, bigHistory, err)
+		st, err := fold(h)
+		if err != nil || st.Version != bigHistory || st.Balance != 10*(bigHistory-1) {
+			return fmt.Errorf("loaded version %d balance %d, want %d and %d (%v)", st.Version, st.Balance, bigHistory, 10*(bigHistory-1), err)
 		}
 		return nil
 	}

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stepfold/stepfold/server/httpapi"
+	"github.com/stepfold/stepfold/httpapi"
 )
 
 // benchConfig is the parsed bench command line.

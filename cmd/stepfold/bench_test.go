@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 )
 
@@ -38,20 +39,20 @@ func benchCommand(b *testing.B, parallelism int) {
 	ctx := context.Background()
 	const accounts = 1000
 	for i := range accounts {
-		cmd := events.Command{Type: events.OpenAccount, AccountID: fmt.Sprintf("acc-%d", i), CommandID: fmt.Sprintf("open-%d", i), Currency: "EUR"}
-		if o, err := a.pipe.Run(ctx, cmd); err != nil || !o.Succeeded() {
+		cmd := account.Command{Type: account.OpenAccount, AccountID: fmt.Sprintf("acc-%d", i), CommandID: fmt.Sprintf("open-%d", i), Currency: "EUR"}
+		if o, err := runBank(ctx, a, cmd); err != nil || !o.Succeeded {
 			b.Fatalf("open: %v %+v", err, o)
 		}
 	}
 	var n atomic.Int64
 	deposit := func() {
 		i := n.Add(1)
-		cmd := events.Command{Type: events.Deposit, AccountID: fmt.Sprintf("acc-%d", i%accounts), CommandID: fmt.Sprintf("dep-%d", i), Amount: 100}
-		o, err := a.pipe.Run(ctx, cmd)
+		cmd := account.Command{Type: account.Deposit, AccountID: fmt.Sprintf("acc-%d", i%accounts), CommandID: fmt.Sprintf("dep-%d", i), Amount: 100}
+		o, err := runBank(ctx, a, cmd)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if !o.Succeeded() && o.Error != string(events.CodeVersionConflict) {
+		if !o.Succeeded && o.Error != string(events.CodeVersionConflict) {
 			b.Fatalf("deposit: %s %s", o.Error, o.Cause)
 		}
 	}
@@ -91,8 +92,8 @@ func cpuTime(b *testing.B) time.Duration {
 func BenchmarkGET(b *testing.B) {
 	a, url := newTestApp(b, b.TempDir(), nil)
 	ctx := context.Background()
-	open := events.Command{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "open-1", Currency: "EUR"}
-	if o, err := a.pipe.Run(ctx, open); err != nil || !o.Succeeded() {
+	open := account.Command{Type: account.OpenAccount, AccountID: "acc-1", CommandID: "open-1", Currency: "EUR"}
+	if o, err := runBank(ctx, a, open); err != nil || !o.Succeeded {
 		b.Fatalf("open: %v %+v", err, o)
 	}
 	status, body := call(b, http.MethodGet, url+"/accounts/acc-1", "")

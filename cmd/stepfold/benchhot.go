@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stepfold/stepfold/server/httpapi"
+	"github.com/stepfold/stepfold/httpapi"
 )
 
 // hotTarget is the share of hot-account commands that must get their real

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepfold/stepfold/server/deadletter"
+	"github.com/stepfold/stepfold/local/deadletter"
 )
 
 // hook is a webhook subscriber that answers 503 until it is up, and then
@@ -158,7 +158,7 @@ func waitDelivered(t *testing.T, h *hook, ids []string) {
 // webhook (its retry policy outlasts the test).
 func checkArchived(t *testing.T, dir string, ids []string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, archiveFile))
+	data, err := os.ReadFile(filepath.Join(dir, "account", archiveFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func checkArchived(t *testing.T, dir string, ids []string) {
 	}
 	s := openStoreT(t, dir)
 	defer s.Close()
-	msgs, err := deadletter.New(s.DeadLetters()).List(context.Background())
+	msgs, err := deadletter.New("account", s.DeadLetters()).List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -299,7 +299,7 @@ func graphStates(t *testing.T, d *webdriver) map[string]string {
 
 func checkStates(t *testing.T, got, want map[string]string) {
 	t.Helper()
-	text, err := statemachines.Files.ReadFile(statemachines.Account)
+	text, err := statemachines.Files.ReadFile(statemachines.Pipeline)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,7 +188,7 @@ func TestGracefulShutdown(t *testing.T) {
 	st := openStoreT(t, dir)
 	defer st.Close()
 	states := openStatesT(t, dir)
-	state, err := states.Get(context.Background(), "acc-1")
+	state, err := accountState(t, states, "acc-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("%d deposits were acknowledged but the read model holds %d", oks.Load(), state.Balance)
 	}
 	checkFolded(t, st, states)
-	archived, err := os.ReadFile(filepath.Join(dir, archiveFile))
+	archived, err := os.ReadFile(filepath.Join(dir, "account", archiveFile))
 	if err != nil {
 		t.Fatal(err)
 	}

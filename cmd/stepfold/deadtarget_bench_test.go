@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/rules"
 )
 
@@ -97,7 +98,7 @@ func newLoadTarget(b *testing.B, webhooks map[string]string) *loadTarget {
 	_, url := newTestApp(b, b.TempDir(), func(c *appConfig) {
 		c.clock = nil // the real clock, as serve runs
 		c.webhooks = webhooks
-		c.rules = text
+		c.rules = map[string][]byte{"stepfold.accounts": text}
 	})
 	lt := &loadTarget{addr: strings.TrimPrefix(url, "http://"), conns: make([]conn, loadClients)}
 	for i := range lt.conns {
@@ -127,7 +128,7 @@ func newLoadTarget(b *testing.B, webhooks map[string]string) *loadTarget {
 // rulesWith returns the default rules file with one more rule per webhook,
 // matching every account event.
 func rulesWith(tb testing.TB, webhooks map[string]string) []byte {
-	set, err := rules.Default()
+	set, err := rules.Parse(account.Domain{}.Info().Rules)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/stepfold/stepfold/server/deadletter"
+	"github.com/stepfold/stepfold/local/deadletter"
 )
 
 // dlqBackend is what the dlq command works through: the data directory
@@ -20,17 +20,6 @@ type dlqBackend interface {
 	Get(ctx context.Context, id string) (deadletter.Message, error)
 	Redrive(ctx context.Context, id string) (deadletter.Result, error)
 	RedriveAll(ctx context.Context) ([]deadletter.Result, error)
-}
-
-// localDLQ works on the data directory directly.
-type localDLQ struct{ *deadletter.Redriver }
-
-func (l localDLQ) List(ctx context.Context) ([]deadletter.Message, error) {
-	return l.Queues().List(ctx)
-}
-
-func (l localDLQ) Get(ctx context.Context, id string) (deadletter.Message, error) {
-	return l.Queues().Get(ctx, id)
 }
 
 const dlqUsage = "usage: stepfold dlq [--data DIR] list | show ID | redrive (ID | --all)"
@@ -67,7 +56,7 @@ func openDLQ(dir string, e env) (dlqBackend, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return localDLQ{a.redriver}, func() { _ = a.close(context.Background()) }, nil
+	return a.dlq, func() { _ = a.close(context.Background()) }, nil
 }
 
 func dlqCommand(ctx context.Context, b dlqBackend, args []string, all bool, stdout io.Writer) error {
@@ -114,18 +103,30 @@ func printMessages(w io.Writer, ms []deadletter.Message) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tQUEUE\tRECEIVED\tSUMMARY")
 	for _, m := range ms {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ID, m.Queue, m.Received.Format(time.RFC3339), summary(m))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Name(), m.Queue, m.Received.Format(time.RFC3339), summary(m))
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "%d message(s)\n", len(ms))
+}
+
+// streamKey is the command member of a domain's stream id.
+func streamKey(domain string) string {
+	for _, d := range builtin() {
+		if info := d.info(); info.Name == domain {
+			return info.Routes.CommandStreamKey
+		}
+	}
+	return ""
 }
 
 // summary is one line about a message: the command and why it failed, or
 // the event.
 func summary(m deadletter.Message) string {
 	var cm deadletter.CommandMessage
-	if m.Queue == deadletter.CommandQueue && json.Unmarshal([]byte(m.Body), &cm) == nil {
-		return fmt.Sprintf("%s %s (command %s) failed at %s: %s", cm.Command.Type, cm.Command.AccountID, cm.Command.CommandID, cm.FailedStep, cm.Error)
+	if m.Queue == deadletter.CommandQueue(m.Domain) && json.Unmarshal([]byte(m.Body), &cm) == nil {
+		var c map[string]any
+		_ = json.Unmarshal(cm.Command, &c)
+		return fmt.Sprintf("%v %v (command %v) failed at %s: %s", c["type"], c[streamKey(m.Domain)], c["commandId"], cm.FailedStep, cm.Error)
 	}
 	var ev struct {
 		DetailType string `json:"detail-type"`
@@ -147,7 +148,7 @@ func printMessage(w io.Writer, m deadletter.Message) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"id": m.ID, "queue": m.Queue, "received": m.Received, "body": body})
+	return enc.Encode(map[string]any{"id": m.Name(), "domain": m.Domain, "queue": m.Queue, "received": m.Received, "body": body})
 }
 
 // printRedrove says how many messages a redrive of all put through.
@@ -176,7 +177,7 @@ func printResults(w io.Writer, rs []deadletter.Result) {
 		if r.Done {
 			mark = "ok"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s", r.ID, mark, r.Detail)
+		fmt.Fprintf(w, "%s:%s\t%s\t%s", r.Domain, r.ID, mark, r.Detail)
 		if r.ExecutionARN != "" {
 			fmt.Fprintf(w, "\t%s", r.ExecutionARN)
 		}

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
 // flaky fails every Publish while fail is set.
@@ -72,7 +72,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Deposit acc-1 (command dep-1) failed at Publish: PublishFailed") || !strings.Contains(out, "1 message(s)") {
 		t.Fatalf("dlq list: %d\n%s%s", code, out, errOut)
 	}
-	id := regexp.MustCompile(`(?m)^(\d{20})\s`).FindStringSubmatch(out)[1]
+	id := regexp.MustCompile(`(?m)^account:(\d{20})\s`).FindStringSubmatch(out)[1]
 	code, out, _ = runCLI(t, ctx, nil, "dlq", "show", id, "--data", dir)
 	if code != 0 || !strings.Contains(out, `"failedStep": "Publish"`) || !strings.Contains(out, `"commandId": "dep-1"`) || !strings.Contains(out, `"persistedEvents"`) {
 		t.Fatalf("dlq show: %d\n%s", code, out)
@@ -86,7 +86,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 		t.Fatalf("redriving a deleted message: %d %q", code, errOut)
 	}
 	s := openStoreT(t, dir)
-	st, err := openStatesT(t, dir).Get(ctx, "acc-1")
+	st, err := accountState(t, openStatesT(t, dir), "acc-1")
 	if err != nil || st.Balance != 700 || st.Version != 2 {
 		t.Fatalf("after redrive: %+v %v", st, err)
 	}
@@ -97,7 +97,7 @@ func TestDeadLetterRedrive(t *testing.T) {
 		t.Fatalf("dead letters left: %v", dls)
 	}
 	_ = s.Close()
-	if b, err := os.ReadFile(filepath.Join(dir, archiveFile)); err != nil || !strings.Contains(string(b), `"id":"acc-1:2"`) {
+	if b, err := os.ReadFile(filepath.Join(dir, "account", archiveFile)); err != nil || !strings.Contains(string(b), `"id":"acc-1:2"`) {
 		t.Errorf("the redriven deposit did not reach the archive: %v", err)
 	}
 }
@@ -157,7 +157,7 @@ func TestBusDeadLetterRedrive(t *testing.T) {
 // openStoreT opens the event log of a data directory no server holds.
 func openStoreT(t *testing.T, dir string) *boltstore.Store {
 	t.Helper()
-	s, err := boltstore.Open(filepath.Join(dir, storeFile))
+	s, err := boltstore.Open(filepath.Join(dir, "account", storeFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func openStoreT(t *testing.T, dir string) *boltstore.Store {
 // It is closed when t ends, if the test has not closed it first.
 func openStatesT(t *testing.T, dir string) *boltstore.Store {
 	t.Helper()
-	s, err := boltstore.Open(filepath.Join(dir, readModelFile), boltstore.WithoutSync())
+	s, err := boltstore.Open(filepath.Join(dir, "account", readModelFile), boltstore.WithoutSync())
 	if err != nil {
 		t.Fatal(err)
 	}

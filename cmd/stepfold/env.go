@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/stepfold/stepfold/rules"
 )
 
 // errUsage is a flag error that the flag package already printed.
@@ -100,12 +102,26 @@ func (w webhookFlag) Set(s string) error {
 	return nil
 }
 
-// readRules reads a rules file, or returns nil for the embedded rules.
-func readRules(path string) ([]byte, error) {
-	if path == "" {
-		return nil, nil
+// readRules reads the rules files that replace domains' embedded rules,
+// by their source: the domain whose events carry that source takes the
+// file.
+func readRules(paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		set, err := rules.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("--rules %s: %w", p, err)
+		}
+		if _, dup := out[set.Source]; dup {
+			return nil, fmt.Errorf("--rules %s: another file already gives the rules of source %s", p, set.Source)
+		}
+		out[set.Source] = b
 	}
-	return os.ReadFile(path)
+	return out, nil
 }
 
 // listFlag collects a repeatable flag whose values may also be

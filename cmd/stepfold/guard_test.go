@@ -19,10 +19,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
-const machineARN = "arn:aws:states:us-east-1:000000000000:stateMachine:" + MachineName
+const machineARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepfold-account"
 
 // probe is one request as a browser, a page or a client may send it.
 type probe struct {

@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/httpapi"
 )
 
 // fastClock is the wall clock with retry delays skipped, so that a run
@@ -102,8 +104,8 @@ func dump(t *testing.T, a *app) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
-	s := a.store
-	ids, err := s.Accounts(ctx, "", events.MaxReadLimit)
+	s := bank(a).store
+	ids, err := s.Streams(ctx, "", events.MaxReadLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +114,7 @@ func dump(t *testing.T, a *app) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := a.states.Get(ctx, id)
+		st, err := bank(a).states.Get(ctx, id)
 		fmt.Fprintf(&b, "%s events=%s state=%+v err=%v\n", id, mustJSON(t, evs), st, err)
 	}
 	dls, err := s.DeadLetters().List(ctx)
@@ -223,4 +225,30 @@ func (s *server) stop(t *testing.T) int {
 		t.Fatal("serve did not shut down within 40s")
 		return -1
 	}
+}
+
+// bank is the bank account's service of a.
+func bank(a *app) *service { return a.service("account") }
+
+// runBank runs a bank command through its state machine.
+func runBank(ctx context.Context, a *app, c account.Command) (httpapi.Outcome, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return httpapi.Outcome{}, err
+	}
+	return bank(a).runner.Run(ctx, c.CommandID, b)
+}
+
+// accountState reads an account's state from a bank read model.
+func accountState(t testing.TB, states events.StateStore, id string) (account.State, error) {
+	t.Helper()
+	snap, err := states.Get(context.Background(), id)
+	if err != nil {
+		return account.State{}, err
+	}
+	var s account.State
+	if err := json.Unmarshal(snap.State, &s); err != nil {
+		t.Fatalf("the state of %s: %v", id, err)
+	}
+	return s, nil
 }

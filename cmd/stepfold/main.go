@@ -1,18 +1,21 @@
 // Command stepfold runs the whole stepfold system in one process and
 // operates on its data directory.
 //
-//	stepfold serve   [--data DIR] [--addr HOST:PORT] [--webhook NAME=URL]... [--rules FILE]
-//	stepfold dlq     list | show ID | redrive (ID | --all)   [--data DIR]
-//	stepfold replay  [--data DIR] [--republish RULE]
-//	stepfold repair  [--data DIR] [--dry-run]
+//	stepfold serve   [--data DIR] [--addr HOST:PORT] [--webhook NAME=URL]... [--rules FILE]...
+//	stepfold dlq     list | show DOMAIN:ID | redrive (DOMAIN:ID | --all)   [--data DIR]
+//	stepfold replay  [--data DIR] [--domain NAME] [--republish RULE]
+//	stepfold repair  [--data DIR] [--domain NAME] [--dry-run]
 //	stepfold bench   [--addr HOST:PORT] [--clients N] [--duration D] [--accounts N] [--rate N/s|P%,...] [--hot N]
 //
-// serve listens on 127.0.0.1:8080 by default and serves the account HTTP
-// API, the Step Functions API subset (X-Amz-Target requests), the console
-// at /console/ and the admin routes under /admin/. The data directory
-// (default ./data) holds everything: stepfold.db, the bus's queue in
-// bus-queue/, archive.jsonl, notifications.jsonl and, while a server runs,
-// server.json.
+// serve listens on 127.0.0.1:8080 by default and serves every registered
+// domain (domains.go) behind one server: each domain's HTTP API, the Step
+// Functions API subset (X-Amz-Target requests) with one state machine per
+// domain, the console at /console/ and the admin routes under /admin/. The
+// data directory (default ./data) holds one directory per domain, with its
+// events.db and events.db-log, readmodel.db, the bus's queue in bus-queue/,
+// archive.jsonl, and a .jsonl file per archive target in its rules (the
+// bank's notifications.jsonl); and, while a server runs, the root holds
+// server.json. docs/local.md lists them all.
 //
 // Environment: STEPFOLD_DATA, STEPFOLD_ADDR and STEPFOLD_WEBHOOK_<TARGET>=url
 // stand for the flags.

@@ -80,10 +80,22 @@ func checkSDK(t *testing.T, base string) {
 	ctx := context.Background()
 	c := newSFN(base, disableHostPrefix)
 	sms, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
-	if err != nil || len(sms.StateMachines) != 1 {
+	if err != nil || len(sms.StateMachines) != 2 {
 		t.Fatalf("ListStateMachines: %v %+v", err, sms)
 	}
-	arn := sms.StateMachines[0].StateMachineArn
+	machines := map[string]*string{}
+	for _, sm := range sms.StateMachines {
+		machines[aws.ToString(sm.Name)] = sm.StateMachineArn
+	}
+	arn := machines["stepfold-account"]
+	if arn == nil || machines["stepfold-inventory"] == nil {
+		t.Fatalf("state machines %v; want stepfold-account and stepfold-inventory", machines)
+	}
+	inv, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: machines["stepfold-inventory"],
+		Input: aws.String(`{"type":"ReceiveStock","warehouseId":"w-1","commandId":"sdk-w1","sku":"apple","quantity":3}`)})
+	if err != nil || inv.Status != types.SyncExecutionStatusSucceeded || !strings.Contains(aws.ToString(inv.Output), `"warehouse":"w-1"`) {
+		t.Fatalf("StartSyncExecution on the inventory: %v %+v", err, inv)
+	}
 	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: arn,
 		Input: aws.String(`{"type":"Deposit","accountId":"acc-1","commandId":"sdk-1","amount":25}`)})
 	if err != nil || out.Status != types.SyncExecutionStatusSucceeded || !strings.Contains(aws.ToString(out.Output), `"balance":1525`) {

@@ -11,26 +11,60 @@ import (
 	"strings"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/local/boltstore"
 )
 
-// repair drops what damage in the event log's write-ahead log makes
-// unreadable, and reports each append it drops, or with --dry-run only
-// would drop. It needs the data directory to itself.
+// repair drops what damage in each domain's write-ahead log makes
+// unreadable (or one domain's, with --domain), and reports each append it
+// drops, or with --dry-run only would drop. It needs the data directory to
+// itself.
 func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) error {
 	fs := flag.NewFlagSet("repair", flag.ContinueOnError)
 	data := fs.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
+	only := fs.String("domain", "", "repair only this domain's log (default: every domain's)")
 	dry := fs.Bool("dry-run", false, "only report what repair would drop; change nothing")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--dry-run]", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q; usage: stepfold repair [--data DIR] [--domain NAME] [--dry-run]", fs.Arg(0))
 	}
-	r, err := boltstore.Repair(filepath.Join(*data, storeFile), *dry)
+	infos, err := domainInfos(builtin(), *only)
+	if err != nil {
+		return err
+	}
+	for _, info := range infos {
+		if err := repairDomain(*data, info, *dry, stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// domainInfos describes the named domain, or every domain when name is "".
+func domainInfos(ds []domain, name string) ([]events.Info, error) {
+	var all []events.Info
+	for _, d := range ds {
+		if info := d.info(); name == "" || info.Name == name {
+			all = append(all, info)
+		}
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no domain is called %q", name)
+	}
+	return all, nil
+}
+
+// repairDomain repairs one domain's log in data/<name>/.
+func repairDomain(data string, info events.Info, dry bool, stdout io.Writer) error {
+	name, dir := info.Name, filepath.Join(data, info.Name)
+	r, err := boltstore.Repair(filepath.Join(dir, storeFile), dry)
 	var inUse *errInUse
-	if errors.As(heldBy(*data, err), &inUse) {
+	if errors.As(heldBy(data, err), &inUse) {
 		return fmt.Errorf("%w; stop it first (kill -TERM %d): repair rewrites the event log and needs the data dir to itself", inUse, inUse.info.PID)
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // the domain has no log yet
 	}
 	if err != nil {
 		return err
@@ -39,16 +73,16 @@ func repair(_ context.Context, args []string, stdout, stderr io.Writer, e env) e
 		fmt.Fprintf(stdout, "the event log in %s is sound: nothing to repair\n", r.Log)
 		return nil
 	}
-	printRepair(stdout, r, *dry)
-	if *dry {
-		fmt.Fprintf(stdout, "dry run: nothing changed; run stepfold repair --data %s to drop them\n", *data)
+	printRepair(stdout, r, dry, info.Noun)
+	if dry {
+		fmt.Fprintf(stdout, "dry run: nothing changed; run stepfold repair --data %s --domain %s to drop them\n", data, name)
 		return nil
 	}
-	return dropReadModel(stdout, *data, r)
+	return dropReadModel(stdout, dir, r)
 }
 
 // printRepair writes what repair found and dropped.
-func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool) {
+func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool, noun string) {
 	fmt.Fprintf(w, "the event log in %s is damaged:\n", r.Log)
 	for _, d := range r.Damage {
 		fmt.Fprintf(w, "  %s\n", damageLine(d))
@@ -59,15 +93,15 @@ func printRepair(w io.Writer, r *boltstore.RepairReport, dry bool) {
 	}
 	fmt.Fprintf(w, "%s %d %s:\n", verb, len(r.Dropped), plural(len(r.Dropped), "append", "appends"))
 	for _, d := range r.Dropped {
-		fmt.Fprintf(w, "  %s\n", droppedLine(d))
+		fmt.Fprintf(w, "  %s\n", droppedLine(d, noun))
 	}
 	if r.Kept > 0 {
-		fmt.Fprintf(w, "kept %d records written after the damage, which continue their accounts\n", r.Kept)
+		fmt.Fprintf(w, "kept %d records written after the damage, which continue their %ss\n", r.Kept, noun)
 	}
 	if ids := reusedIDs(r); len(ids) > 0 {
-		fmt.Fprintf(w, "the next commands on these accounts take the dropped versions again, under the same event ids (%s);\n"+
+		fmt.Fprintf(w, "the next commands on these %ss take the dropped versions again, under the same event ids (%s);\n"+
 			"if those events were published, subscribers that dedupe by event id ignore the new ones: look for them in %s and at your webhooks\n",
-			strings.Join(ids, ", "), archiveFile)
+			noun, strings.Join(ids, ", "), archiveFile)
 	}
 	if r.Backup != "" {
 		fmt.Fprintf(w, "moved the segments, as they were, to %s\n", r.Backup)
@@ -94,9 +128,9 @@ func damageLine(d boltstore.Damage) string {
 	return fmt.Sprintf("%s offset %d: %d bytes do not read back, from record %d on; %d records after them do", seg, d.Offset, d.Size, d.Seq, d.After)
 }
 
-func droppedLine(d boltstore.Dropped) string {
-	if d.Account == "" {
-		return fmt.Sprintf("record %d: account and command unreadable (%s)", d.Seq, d.Reason)
+func droppedLine(d boltstore.Dropped, noun string) string {
+	if d.Stream == "" {
+		return fmt.Sprintf("record %d: %s and command unreadable (%s)", d.Seq, noun, d.Reason)
 	}
 	versions := fmt.Sprintf("versions %d to %d", d.First, d.Last)
 	switch {
@@ -109,7 +143,7 @@ func droppedLine(d boltstore.Dropped) string {
 	if !d.Verified {
 		reason = "unverified, read from the damage: " + reason
 	}
-	return fmt.Sprintf("record %d: account %s, command %s, %s (%s)", d.Seq, d.Account, d.CommandID, versions, reason)
+	return fmt.Sprintf("record %d: %s %s, command %s, %s (%s)", d.Seq, noun, d.Stream, d.CommandID, versions, reason)
 }
 
 // reusedIDs returns the ids of the events dropped from appends that
@@ -117,8 +151,8 @@ func droppedLine(d boltstore.Dropped) string {
 func reusedIDs(r *boltstore.RepairReport) []string {
 	var ids []string
 	for _, d := range r.Dropped {
-		for v := d.First; !d.Torn && d.Account != "" && v <= d.Last; v++ {
-			ids = append(ids, events.EventID(d.Account, v))
+		for v := d.First; !d.Torn && d.Stream != "" && v <= d.Last; v++ {
+			ids = append(ids, events.EventID(d.Stream, v))
 		}
 	}
 	return ids

@@ -106,7 +106,7 @@ func runBinary(t *testing.T, bin string, args ...string) (int, string) {
 // them.
 func flipRecord(t *testing.T, dir string, k int) (string, []byte) {
 	t.Helper()
-	segs, err := filepath.Glob(filepath.Join(dir, storeFile+"-log", "*.log"))
+	segs, err := filepath.Glob(filepath.Join(dir, "account", storeFile+"-log", "*.log"))
 	if err != nil || len(segs) == 0 {
 		t.Fatalf("no log segments in %s: %v", dir, err)
 	}
@@ -172,7 +172,7 @@ func TestRepairCommand(t *testing.T) {
 			t.Fatalf("%v on a sound log: %d %q %q", args, code, out, errOut)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, readModelFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "account", readModelFile)); err != nil {
 		t.Fatalf("repair of a sound log removed the read model: %v", err)
 	}
 	code, _, errOut = runCLI(t, context.Background(), nil, "repair", "--data", dir, "now")

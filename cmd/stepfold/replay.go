@@ -17,16 +17,17 @@ import (
 	"time"
 
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/localbus"
-	"github.com/stepfold/stepfold/server/rebuild"
+	"github.com/stepfold/stepfold/local/eventbus"
+	"github.com/stepfold/stepfold/tasks/rebuild"
 )
 
-// replay rebuilds the read model from the event log, and optionally
-// publishes every event again to one rule's target. It needs the data
-// directory to itself.
+// replay rebuilds every domain's read model from its event log (or one
+// domain's, with --domain), and optionally publishes every event again to
+// one rule's target. It needs the data directory to itself.
 func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env) error {
 	flags := flag.NewFlagSet("replay", flag.ContinueOnError)
 	data := flags.String("data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
+	only := flags.String("domain", "", "replay only this domain (default: every domain)")
 	rule := flags.String("republish", "", "also publish every event again to this rule's target (to the archive: only the events it lacks)")
 	if err := parse(flags, args, stderr); err != nil {
 		return err
@@ -40,22 +41,45 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env)
 		return err
 	}
 	defer a.close(context.Background())
-	opt := rebuild.Options{}
+	services, err := a.chosen(*only)
+	if err != nil {
+		return err
+	}
 	var rp *republisher
 	if *rule != "" {
-		if rp, err = a.republisher(*rule); err != nil {
+		if rp, err = republisherOf(services, *rule); err != nil {
 			return err
 		}
 		defer rp.bus.Close(context.Background())
-		opt.Republish = rp.publish
 	}
-	if err := runReplay(ctx, a, opt, stdout); err != nil {
-		return err
+	for _, s := range services {
+		opt := rebuild.Options{}
+		if rp != nil && rp.s == s {
+			opt.Republish = rp.publish
+		}
+		if err := runReplay(ctx, s, opt, stdout); err != nil {
+			return err
+		}
 	}
 	if rp != nil {
 		rp.report(stdout)
 	}
 	return nil
+}
+
+// chosen is the named domain's service, or every service when name is "".
+func (a *app) chosen(name string) ([]*service, error) {
+	if name == "" {
+		return a.services, nil
+	}
+	if s := a.service(name); s != nil {
+		return []*service{s}, nil
+	}
+	names := make([]string, len(a.services))
+	for i, s := range a.services {
+		names[i] = s.info.Name
+	}
+	return nil, fmt.Errorf("no domain is called %q; the domains are %s", name, strings.Join(names, ", "))
 }
 
 // republisher publishes the log's events again to one rule's target and
@@ -64,37 +88,42 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer, e env)
 // unsynced tail after a machine crash) instead of appending everything a
 // second time. Other targets get every event; they dedupe by id.
 type republisher struct {
-	bus          *localbus.Bus
+	s            *service
+	bus          *eventbus.Bus
 	rule, target string
 	archived     map[string]bool // the archive's event ids; nil for other targets
 	sent, held   atomic.Int64
 }
 
-// republisher builds the republisher of the named rule, with a bus that
-// has only that rule, so that the events reach only its target.
-func (a *app) republisher(name string) (*republisher, error) {
-	for _, r := range busRules(a.rules) {
-		if r.Name != name {
-			continue
-		}
-		p := &republisher{rule: r.Name, target: r.Target}
-		if _, ok := a.targets[r.Target].(*localbus.Archive); ok {
-			ids, err := archivedIDs(filepath.Join(a.cfg.data, archiveFile))
-			if err != nil {
-				return nil, err
+// republisherOf builds the republisher of the rule called name, which one
+// of the services has, with a bus that has only that rule, so that the
+// events reach only its target.
+func republisherOf(services []*service, name string) (*republisher, error) {
+	var names []string
+	for _, s := range services {
+		for _, r := range busRules(s.rules) {
+			if r.Name == name {
+				return s.republisher(r)
 			}
-			p.archived = ids
+			names = append(names, r.Name)
 		}
-		opts := append(a.busTarget(r.Target), localbus.WithSource(a.rules.Source), localbus.WithLogger(a.cfg.log))
-		bus, err := localbus.New(filepath.Join(a.cfg.data, republishQueueDir), []localbus.Rule{r}, opts...)
-		p.bus = bus
-		return p, err
-	}
-	names := make([]string, 0, len(a.rules.Rules))
-	for _, r := range a.rules.Rules {
-		names = append(names, r.Name)
 	}
 	return nil, fmt.Errorf("no rule named %q; the rules are %s", name, strings.Join(names, ", "))
+}
+
+func (s *service) republisher(r eventbus.Rule) (*republisher, error) {
+	p := &republisher{s: s, rule: r.Name, target: r.Target}
+	if _, ok := s.targets[r.Target].(*eventbus.Archive); ok {
+		ids, err := archivedIDs(filepath.Join(s.dir, archivePath(r.Target)))
+		if err != nil {
+			return nil, err
+		}
+		p.archived = ids
+	}
+	opts := append(s.busTarget(r.Target), eventbus.WithSource(s.rules.Source), eventbus.WithLogger(quietLogger()))
+	bus, err := eventbus.New(filepath.Join(s.dir, republishQueueDir), []eventbus.Rule{r}, opts...)
+	p.bus = bus
+	return p, err
 }
 
 // publish is a rebuild.Options Republish.
@@ -156,28 +185,36 @@ func archivedIDs(path string) (map[string]bool, error) {
 	return ids, nil
 }
 
-func runReplay(ctx context.Context, a *app, opt rebuild.Options, stdout io.Writer) error {
-	total, err := countAccounts(ctx, a.store)
+func runReplay(ctx context.Context, s *service, opt rebuild.Options, stdout io.Writer) error {
+	total, err := countStreams(ctx, s.store)
 	if err != nil {
 		return err
 	}
-	p := newProgress(stdout, total)
+	p := newProgress(stdout, total, nouns(s.info))
 	opt.Progress = p.update
-	st, err := rebuild.Run(ctx, a.store, a.states, opt)
+	st, err := rebuild.Run(ctx, s.store, s.tasks, opt)
 	p.finish(st)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "replayed %d accounts, %d events in %s (%.0f events/s); %d accounts moved forward\n",
-		st.Accounts, st.Events, st.Elapsed.Round(time.Millisecond), st.EventsPerSecond(), st.Updated)
+	fmt.Fprintf(stdout, "replayed %d %s, %d events in %s (%.0f events/s); %d %s moved forward\n",
+		st.Streams, p.noun, st.Events, st.Elapsed.Round(time.Millisecond), st.EventsPerSecond(), st.Updated, p.noun)
 	return nil
 }
 
-func countAccounts(ctx context.Context, log events.EventStore) (int64, error) {
+// nouns names a domain's streams in the plural ("accounts").
+func nouns(info events.Info) string {
+	if info.Noun == "" {
+		return info.Name + " streams"
+	}
+	return info.Noun + "s"
+}
+
+func countStreams(ctx context.Context, log events.EventStore) (int64, error) {
 	var n int64
 	after := ""
 	for {
-		ids, err := log.Accounts(ctx, after, events.MaxReadLimit)
+		ids, err := log.Streams(ctx, after, events.MaxReadLimit)
 		if err != nil {
 			return n, err
 		}
@@ -194,11 +231,12 @@ type progress struct {
 	w     io.Writer
 	tty   bool
 	total int64
+	noun  string // what is counted, in the plural
 	last  time.Time
 }
 
-func newProgress(w io.Writer, total int64) *progress {
-	return &progress{w: w, tty: isTerminal(w), total: total, last: time.Now()}
+func newProgress(w io.Writer, total int64, noun string) *progress {
+	return &progress{w: w, tty: isTerminal(w), total: total, noun: noun, last: time.Now()}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -224,17 +262,17 @@ func (p *progress) update(st rebuild.Stats) {
 
 func (p *progress) draw(st rebuild.Stats) {
 	if !p.tty {
-		fmt.Fprintf(p.w, "replay: %d/%d accounts, %d events, %.0f events/s\n", st.Accounts, p.total, st.Events, st.EventsPerSecond())
+		fmt.Fprintf(p.w, "replay: %d/%d %s, %d events, %.0f events/s\n", st.Streams, p.total, p.noun, st.Events, st.EventsPerSecond())
 		return
 	}
 	const width = 30
 	frac := 1.0
 	if p.total > 0 {
-		frac = float64(st.Accounts) / float64(p.total)
+		frac = float64(st.Streams) / float64(p.total)
 	}
 	n := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d accounts %d events %.0f ev/s ",
-		strings.Repeat("#", n), strings.Repeat(".", width-n), frac*100, st.Accounts, p.total, st.Events, st.EventsPerSecond())
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d %s %d events %.0f ev/s ",
+		strings.Repeat("#", n), strings.Repeat(".", width-n), frac*100, st.Streams, p.total, p.noun, st.Events, st.EventsPerSecond())
 }
 
 func (p *progress) finish(st rebuild.Stats) {

@@ -2,51 +2,72 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/events/eventstest"
+	"github.com/stepfold/stepfold/local/boltstore"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // appendDirect writes n deposits (after an opening, if the account has no
-// events) straight into the log, bypassing the pipeline, as a crash
-// between Persist and Fold leaves them.
-func appendDirect(t *testing.T, s *boltstore.Store, account string, n int) {
+// events) straight into the log, through Validate and Persist only, as a
+// crash between Persist and Fold leaves them.
+func appendDirect(t *testing.T, s *boltstore.Store, id string, n int) {
 	t.Helper()
 	ctx := context.Background()
-	h, err := s.Load(ctx, account)
+	svc, err := tasks.New(account.Domain{}, s, s, &eventstest.Recorder{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := h.State()
+	h, err := s.Load(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := []events.Command{}
-	if st.Version == 0 {
-		cmds = append(cmds, events.Command{Type: events.OpenAccount, AccountID: account, Currency: "EUR"})
+	v := h.Snapshot.Version + int64(len(h.Events))
+	cmds := []account.Command{}
+	if v == 0 {
+		cmds = append(cmds, account.Command{Type: account.OpenAccount, AccountID: id, Currency: "EUR"})
 	}
 	for i := range n {
-		cmds = append(cmds, events.Command{Type: events.Deposit, AccountID: account, Amount: int64(10 * (i + 1))})
+		cmds = append(cmds, account.Command{Type: account.Deposit, AccountID: id, Amount: int64(10 * (i + 1))})
 	}
 	for i, c := range cmds {
-		c.CommandID = fmt.Sprintf("direct-%d-%d", st.Version, i)
-		evs, err := events.Decide(st, c, nil, time.Now())
+		c.CommandID = fmt.Sprintf("direct-%d-%d", v, i)
+		b, _ := json.Marshal(c)
+		d, err := svc.Validate(ctx, tasks.ValidateInput{Command: b})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Append(ctx, account, st.Version, evs, c.CommandID, ""); err != nil {
-			t.Fatal(err)
-		}
-		if st, err = events.Replay(st, evs); err != nil {
+		if _, err := svc.Persist(ctx, tasks.PersistInput{ExpectedVersion: d.ExpectedVersion, Events: d.Events, Snapshots: d.Snapshots, Fingerprint: d.Fingerprint}); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// foldBank folds a log of account events with the bank's domain.
+func foldBank(t *testing.T, evs []events.Event) account.State {
+	t.Helper()
+	d := account.Domain{}
+	defs := map[string]events.EventDef{}
+	for _, def := range d.Info().Events {
+		defs[def.Type] = def
+	}
+	s := d.Initial()
+	for _, e := range evs {
+		f, err := defs[e.Type].Read(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = d.Evolve(s, f)
+	}
+	return s
 }
 
 // checkFolded asserts that the read model equals the fold of the log for
@@ -54,7 +75,7 @@ func appendDirect(t *testing.T, s *boltstore.Store, account string, n int) {
 func checkFolded(t *testing.T, s, states *boltstore.Store) int {
 	t.Helper()
 	ctx := context.Background()
-	ids, err := s.Accounts(ctx, "", events.MaxReadLimit)
+	ids, err := s.Streams(ctx, "", events.MaxReadLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +84,8 @@ func checkFolded(t *testing.T, s, states *boltstore.Store) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := events.Replay(events.State{}, evs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := states.Get(ctx, id)
+		want := foldBank(t, evs)
+		got, err := accountState(t, states, id)
 		if err != nil || mustJSON(t, got) != mustJSON(t, want) {
 			t.Errorf("%s: read model %+v (%v), fold of the log %+v", id, got, err, want)
 		}
@@ -77,7 +95,7 @@ func checkFolded(t *testing.T, s, states *boltstore.Store) int {
 
 func TestReplay(t *testing.T) {
 	dir := t.TempDir()
-	s, err := openStore(dir)
+	s, err := openStore(dir, filepath.Join(dir, "account"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +135,8 @@ func TestReplay(t *testing.T) {
 // the log once.
 func checkArchive(t *testing.T, dir string, n int) {
 	t.Helper()
-	ids, err := archivedIDs(filepath.Join(dir, archiveFile))
-	b, _ := os.ReadFile(filepath.Join(dir, archiveFile))
+	ids, err := archivedIDs(filepath.Join(dir, "account", archiveFile))
+	b, _ := os.ReadFile(filepath.Join(dir, "account", archiveFile))
 	if lines := strings.Count(string(b), "\n"); err != nil || len(ids) != n || lines != n {
 		t.Fatalf("the archive holds %d lines, %d distinct events, want each of the %d events once (%v)", lines, len(ids), n, err)
 	}
@@ -129,7 +147,7 @@ func checkArchive(t *testing.T, dir string, n int) {
 // republish appends only what the archive lacks, and says so.
 func TestRepublishToTheArchive(t *testing.T) {
 	dir := t.TempDir()
-	s, err := openStore(dir)
+	s, err := openStore(dir, filepath.Join(dir, "account"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +168,7 @@ func TestRepublishToTheArchive(t *testing.T) {
 	republish()
 	republish()
 	checkArchive(t, dir, 21)
-	path := filepath.Join(dir, archiveFile)
+	path := filepath.Join(dir, "account", archiveFile)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +217,7 @@ func TestCatchUpOnStart(t *testing.T) {
 	if code := s.stop(t); code != 0 {
 		t.Fatal(code)
 	}
-	if !strings.Contains(s.stderr.String(), `"msg":"read model caught up","accounts":2,"eventsFolded":16,"accountsUpdated":2`) {
+	if !strings.Contains(s.stderr.String(), `"msg":"read model caught up","domain":"account","streams":2,"eventsFolded":16,"streamsUpdated":2`) {
 		t.Errorf("no catch-up line in the log:\n%s", s.stderr)
 	}
 	st = openStoreT(t, dir)

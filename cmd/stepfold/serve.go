@@ -20,13 +20,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepfold/stepfold/server/console"
-	"github.com/stepfold/stepfold/server/deadletter"
-	"github.com/stepfold/stepfold/server/executions"
-	"github.com/stepfold/stepfold/server/httpapi"
-	"github.com/stepfold/stepfold/server/httpguard"
-	"github.com/stepfold/stepfold/server/rebuild"
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/httpapi"
+	"github.com/stepfold/stepfold/local/console"
+	"github.com/stepfold/stepfold/local/deadletter"
+	"github.com/stepfold/stepfold/local/executions"
+	"github.com/stepfold/stepfold/local/httpguard"
+	"github.com/stepfold/stepfold/local/sfnapi"
+	"github.com/stepfold/stepfold/tasks/rebuild"
 )
 
 // shutdownGrace bounds how long a shutdown waits for requests in flight
@@ -67,7 +67,8 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	fs.StringVar(&c.app.data, "data", e.or("STEPFOLD_DATA", defaultData), "data directory (env STEPFOLD_DATA)")
 	fs.StringVar(&c.addr, "addr", e.or("STEPFOLD_ADDR", defaultAddr), "listen address (env STEPFOLD_ADDR)")
 	fs.Var(hooks, "webhook", "bus target NAME=URL, repeatable (env STEPFOLD_WEBHOOK_<NAME>=url)")
-	rulesPath := fs.String("rules", "", "EventBridge rules file (default: the embedded rules/rules.json)")
+	var rulesPaths listFlag
+	fs.Var(&rulesPaths, "rules", "an EventBridge rules file that replaces the rules of the domain whose source it names; repeatable (default: each domain's own)")
 	fs.IntVar(&c.app.history, "history", executions.DefaultCapacity, "executions kept for the console and DescribeExecution")
 	fs.BoolVar(&c.pprof, "pprof", false, "serve net/http/pprof under /debug/pprof/ (for profiling)")
 	level := fs.String("log-level", e.or("STEPFOLD_LOG_LEVEL", "info"), "debug, info, warn or error")
@@ -95,7 +96,7 @@ func parseServe(args []string, stderr io.Writer, e env) (serveConfig, error) {
 	}
 	c.app.webhooks = hooks
 	var err error
-	c.app.rules, err = readRules(*rulesPath)
+	c.app.rules, err = readRules(rulesPaths)
 	return c, err
 }
 
@@ -156,14 +157,18 @@ func checkListenAddr(addr string, allowRemote bool, log *slog.Logger) error {
 // crash, commands may be persisted but not folded, and the unsynced read
 // model itself is discarded and folded again from the start.
 func catchUp(ctx context.Context, a *app, log *slog.Logger) error {
-	if a.states.Discarded() {
-		log.Warn("the read model was not closed cleanly; folding it again from the event log", "file", readModelFile)
+	for _, s := range a.services {
+		if s.states.Discarded() {
+			log.Warn("the read model was not closed cleanly; folding it again from the event log",
+				"domain", s.info.Name, "file", filepath.Join(s.dir, readModelFile))
+		}
+		st, err := rebuild.Run(ctx, s.store, s.tasks, rebuild.Options{CatchUp: true})
+		if err != nil {
+			return fmt.Errorf("catching up the %s read model: %w", s.info.Name, err)
+		}
+		log.Info("read model caught up", "domain", s.info.Name, "streams", st.Streams, "eventsFolded", st.Events,
+			"streamsUpdated", st.Updated, "duration", st.Elapsed)
 	}
-	st, err := rebuild.Run(ctx, a.store, a.states, rebuild.Options{CatchUp: true})
-	if err != nil {
-		return fmt.Errorf("catching up the read model: %w", err)
-	}
-	log.Info("read model caught up", "accounts", st.Accounts, "eventsFolded", st.Events, "accountsUpdated", st.Updated, "duration", st.Elapsed)
 	return nil
 }
 
@@ -184,7 +189,7 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener, c serveConfig) error
 	}
 	defer os.Remove(filepath.Join(a.cfg.data, serverFile))
 	log.Info("stepfold listening", "addr", addr, "data", a.cfg.data, "pid", os.Getpid(),
-		"console", "http://"+addr+"/console/", "targets", a.targetNames(),
+		"console", "http://"+addr+"/console/", "domains", a.describe(),
 		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout.String(), "readTimeout", c.readTimeout.String(),
 		"allowedHosts", []string(c.hosts), "allowedOrigins", []string(c.origins))
 	errc := make(chan error, 1)
@@ -252,20 +257,23 @@ func writeServerInfo(dir, addr string) error {
 	return os.WriteFile(filepath.Join(dir, serverFile), b, 0o644)
 }
 
-// handler routes between the account API, the Step Functions API, the
+// handler routes between the domains' APIs, the Step Functions API, the
 // console and the admin routes.
 func (a *app) handler(log *slog.Logger) (http.Handler, error) {
-	api, err := httpapi.New(httpapi.Config{Runner: a.pipe, Reader: a.svc, Logger: log})
+	machines := make([]sfnapi.StateMachine, 0, len(a.services))
+	apis := http.NewServeMux()
+	for _, s := range a.services {
+		machines = append(machines, sfnapi.StateMachine{Name: machineName(s.info.Name), Runner: s.machine, Definition: s.def,
+			Type: types.StateMachineTypeExpress, RoleARN: "arn:aws:iam::000000000000:role/stepfold-local", Created: time.Now()})
+		base := "/" + httpapi.Collection(s.info)
+		apis.Handle(base, s.api)
+		apis.Handle(base+"/", s.api)
+	}
+	sfn, err := sfnapi.New(machines, a.recent, log, sfnapi.WithTestState(a.testOpts()...))
 	if err != nil {
 		return nil, err
 	}
-	sm := sfnapi.StateMachine{Name: MachineName, Runner: a.machine, Definition: a.def,
-		Type: types.StateMachineTypeExpress, RoleARN: "arn:aws:iam::000000000000:role/stepfold-local", Created: time.Now()}
-	sfn, err := sfnapi.New([]sfnapi.StateMachine{sm}, a.recent, log, sfnapi.WithTestState(a.testOpts...))
-	if err != nil {
-		return nil, err
-	}
-	admin := deadletter.Handler(a.redriver)
+	admin := deadletter.Handler(a.dlq)
 	con := console.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -276,9 +284,19 @@ func (a *app) handler(log *slog.Logger) (http.Handler, error) {
 		case r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, console.Prefix):
 			con.ServeHTTP(w, r)
 		default:
-			api.ServeHTTP(w, r)
+			apis.ServeHTTP(w, r)
 		}
 	}), nil
+}
+
+// describe says, for the start's log line, which domains run, with their
+// routes and bus targets.
+func (a *app) describe() map[string]any {
+	out := make(map[string]any, len(a.services))
+	for _, s := range a.services {
+		out[s.info.Name] = map[string]any{"routes": "/" + httpapi.Collection(s.info), "targets": s.targetNames()}
+	}
+	return out
 }
 
 // withPprof adds the net/http/pprof handlers under /debug/pprof/, with

@@ -11,12 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/stepfold/stepfold/server/sfnapi"
+	"github.com/stepfold/stepfold/local/sfnapi"
 )
 
 // strictMachine is the account state machine as the Step Functions API
 // names it.
-const strictMachine = "arn:aws:states:us-east-1:000000000000:stateMachine:" + MachineName
+const strictMachine = "arn:aws:states:us-east-1:000000000000:stateMachine:stepfold-account"
 
 // strictPost sends a JSON write to the real server and returns the status
 // and body.
@@ -36,7 +36,7 @@ func strictSFN(base string) *sfn.Client {
 // account.
 func commandRecorded(t *testing.T, a *app, account, commandID string) bool {
 	t.Helper()
-	evs, err := a.store.Command(context.Background(), account, commandID, "")
+	evs, err := bank(a).store.Command(context.Background(), account, commandID, "")
 	if err != nil {
 		t.Fatalf("Command(%s, %s): %v", account, commandID, err)
 	}
@@ -202,7 +202,7 @@ func TestNothingBeforeTheOpening(t *testing.T) {
 			t.Errorf("command %s was recorded", id)
 		}
 	}
-	if status, body := call(t, "GET", u+"/accounts/acc-1?asOf=2026-11-22T12:00:00Z", ""); status != 404 || !strings.Contains(body["message"].(string), "not open yet") {
+	if status, body := call(t, "GET", u+"/accounts/acc-1?asOf=2026-11-22T12:00:00Z", ""); status != 404 || !strings.Contains(body["message"].(string), "did not exist yet") {
 		t.Errorf("asOf before the opening: %d %v", status, body)
 	}
 	for asOf, version := range map[string]string{"2026-11-23T11:00:00Z": "1", "2026-11-23T13:00:00Z": "2"} {

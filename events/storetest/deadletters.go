@@ -80,7 +80,7 @@ func testLettersDelete(t *testing.T, q events.DeadLetters) {
 		t.Fatalf("List after Delete: %+v; want %s and %s", ms, ids[0], ids[2])
 	}
 	_, err := q.Get(ctx, ids[1])
-	wantError(t, "Get of a deleted message", err, events.ErrInvalidArgument)
+	wantError(t, "Get of a deleted message", err, events.ErrNotFound)
 }
 
 func testLettersCanceled(t *testing.T, q events.DeadLetters) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
@@ -27,65 +26,40 @@ func runCases[T any](t *testing.T, cases []suiteCase[T], newX func(t *testing.T)
 	}
 }
 
-// base is the business time of the first event the helpers make.
-var base = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-
-// makeEvents returns n valid events of account after version expected, all
-// carrying cmd: an AccountOpened at version 1, deposits of the version
-// number in minor units after it.
-func makeEvents(account string, expected int64, n int, cmd string) []events.Event {
-	out := make([]events.Event, n)
-	for i := range out {
-		v := expected + int64(i) + 1
-		e := events.Event{
-			ID: events.EventID(account, v), Account: account, Version: v,
-			Type: events.FundsDeposited, SchemaVersion: events.SchemaVersion,
-			OccurredAt: base.Add(time.Duration(v) * time.Second),
-			CommandID:  cmd, CorrelationID: "corr-" + cmd,
-			Data: json.RawMessage(fmt.Sprintf(`{"amount":%d}`, v)),
-		}
-		if v == 1 {
-			e.Type, e.Data = events.AccountOpened, json.RawMessage(`{"currency":"EUR"}`)
-		}
-		out[i] = e
-	}
-	return out
-}
-
 // mustAppend appends and fails the test on any error or a duplicate.
-func mustAppend(t *testing.T, s events.EventStore, account string, expected int64, evs []events.Event, cmd string) events.Appended {
+func mustAppend(t *testing.T, s events.EventStore, stream string, expected int64, evs []events.Event, cmd string) events.Appended {
 	t.Helper()
-	got, err := s.Append(context.Background(), account, expected, evs, cmd, "")
+	got, err := s.Append(context.Background(), batch(stream, expected, evs, cmd))
 	if err != nil {
-		t.Fatalf("Append(%s, expected %d, %d events, %s): %v", account, expected, len(evs), cmd, err)
+		t.Fatalf("Append(%s, expected %d, %d events, %s): %v", stream, expected, len(evs), cmd, err)
 	}
 	if got.Duplicate {
-		t.Fatalf("Append(%s, %s) reported a duplicate for a new command", account, cmd)
+		t.Fatalf("Append(%s, %s) reported a duplicate for a new command", stream, cmd)
 	}
 	return got
 }
 
-// seed appends n events to account in appends of at most s.maxEvents, one
+// seed appends n events to stream in appends of at most s.maxEvents, one
 // command each, and returns them as stored.
-func seed(t *testing.T, s store, account string, n int) []events.Event {
+func seed(t *testing.T, s store, stream string, n int) []events.Event {
 	t.Helper()
 	all := make([]events.Event, 0, n)
 	for v := 0; v < n; v += s.maxEvents {
 		k := min(s.maxEvents, n-v)
 		cmd := fmt.Sprintf("seed-%d", v)
-		all = append(all, mustAppend(t, s, account, int64(v), makeEvents(account, int64(v), k, cmd), cmd).Events...)
+		all = append(all, mustAppend(t, s, stream, int64(v), makeEvents(stream, int64(v), k, cmd), cmd).Events...)
 	}
 	return all
 }
 
-// readAll pages through every event of account with Read.
-func readAll(t *testing.T, s events.EventStore, account string) []events.Event {
+// readAll pages through every event of stream with Read.
+func readAll(t *testing.T, s events.EventStore, stream string) []events.Event {
 	t.Helper()
 	var all []events.Event
 	for {
-		page, err := s.Read(context.Background(), account, int64(len(all))+1, events.MaxReadLimit)
+		page, err := s.Read(context.Background(), stream, int64(len(all))+1, events.MaxReadLimit)
 		if err != nil {
-			t.Fatalf("Read(%s, %d): %v", account, len(all)+1, err)
+			t.Fatalf("Read(%s, %d): %v", stream, len(all)+1, err)
 		}
 		all = append(all, page...)
 		if len(page) < events.MaxReadLimit {
@@ -94,53 +68,34 @@ func readAll(t *testing.T, s events.EventStore, account string) []events.Event {
 	}
 }
 
-// replayStored folds every stored event of account, page by page, from the
-// zero State, so that a long history is never held in memory at once.
-func replayStored(t *testing.T, s events.EventStore, account string) events.State {
-	t.Helper()
-	var st events.State
-	for {
-		page, err := s.Read(context.Background(), account, st.Version+1, events.MaxReadLimit)
-		if err != nil {
-			t.Fatalf("Read(%s, %d): %v", account, st.Version+1, err)
-		}
-		if st, err = events.Replay(st, page); err != nil {
-			t.Fatalf("Replay after version %d: %v", st.Version, err)
-		}
-		if len(page) < events.MaxReadLimit {
-			return st
-		}
-	}
-}
-
 // load calls Load and fails the test on error.
-func load(t *testing.T, s events.EventStore, account string) events.History {
+func load(t *testing.T, s events.EventStore, stream string) events.History {
 	t.Helper()
-	h, err := s.Load(context.Background(), account)
+	h, err := s.Load(context.Background(), stream)
 	if err != nil {
-		t.Fatalf("Load(%s): %v", account, err)
+		t.Fatalf("Load(%s): %v", stream, err)
 	}
 	return h
 }
 
-// replay folds evs from the zero State and fails the test on error.
-func replay(t *testing.T, evs []events.Event) events.State {
+// loadState folds the stream's Load result and fails the test on error.
+func loadState(t *testing.T, s events.EventStore, stream string) (tallyState, int64) {
 	t.Helper()
-	s, err := events.Replay(events.State{}, evs)
+	h := load(t, s, stream)
+	st, v, err := fold(h.Snapshot, h.Events)
 	if err != nil {
-		t.Fatalf("Replay of %d events: %v", len(evs), err)
+		t.Fatalf("Load(%s) does not fold: %v", stream, err)
 	}
-	return s
+	return st, v
 }
 
-// loadState folds the account's Load result and fails the test on error.
-func loadState(t *testing.T, s events.EventStore, account string) events.State {
+// wantState fails the test unless the tally folded to version v equals
+// the closed form stateAt(v).
+func wantState(t *testing.T, what string, got tallyState, v int64) {
 	t.Helper()
-	st, err := load(t, s, account).State()
-	if err != nil {
-		t.Fatalf("Load(%s).State(): %v", account, err)
+	if want := stateAt(v); got != want {
+		t.Fatalf("%s: tally %+v, want %+v (version %d)", what, got, want, v)
 	}
-	return st
 }
 
 // wantError fails the test unless err is an *events.Error matching target
@@ -175,8 +130,8 @@ func sameEvents(t *testing.T, what string, got, want []events.Event) {
 
 func eventDiff(g, w events.Event) string {
 	switch {
-	case g.ID != w.ID || g.Account != w.Account || g.Version != w.Version:
-		return fmt.Sprintf("got %s (%s v%d), want %s (%s v%d)", g.ID, g.Account, g.Version, w.ID, w.Account, w.Version)
+	case g.ID != w.ID || g.Stream != w.Stream || g.Version != w.Version:
+		return fmt.Sprintf("got %s (%s v%d), want %s (%s v%d)", g.ID, g.Stream, g.Version, w.ID, w.Stream, w.Version)
 	case g.Type != w.Type || g.SchemaVersion != w.SchemaVersion:
 		return fmt.Sprintf("got type %s/%d, want %s/%d", g.Type, g.SchemaVersion, w.Type, w.SchemaVersion)
 	case g.CommandID != w.CommandID || g.CorrelationID != w.CorrelationID:
@@ -199,18 +154,14 @@ func sameJSON(a, b json.RawMessage) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-// sameState fails the test unless got and want are the same State.
-func sameState(t *testing.T, what string, got, want events.State) {
+// sameSnapshot fails the test unless got and want are the same snapshot:
+// version, business time, and state as a JSON value.
+func sameSnapshot(t *testing.T, what string, got, want events.Snapshot) {
 	t.Helper()
-	if !got.LastOccurredAt.Equal(want.LastOccurredAt) {
-		t.Fatalf("%s: got lastOccurredAt %v, want %v", what, got.LastOccurredAt, want.LastOccurredAt)
-	}
-	got.LastOccurredAt, want.LastOccurredAt = time.Time{}, time.Time{}
-	if len(got.Reversed) == 0 && len(want.Reversed) == 0 {
-		got.Reversed, want.Reversed = nil, nil
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%s: got %+v, want %+v", what, got, want)
+	if got.Version != want.Version || !got.LastOccurredAt.Equal(want.LastOccurredAt) ||
+		(want.Version != 0 && !sameJSON(got.State, want.State)) {
+		t.Fatalf("%s: got version %d at %v, state %s; want %d at %v, state %s",
+			what, got.Version, got.LastOccurredAt, got.State, want.Version, want.LastOccurredAt, want.State)
 	}
 }
 
@@ -224,5 +175,5 @@ func canceled() context.Context {
 // cmdID names the i-th command of a test.
 func cmdID(i int64) string { return fmt.Sprintf("c-%d", i) }
 
-// accountID names the i-th account of a test.
-func accountID(i int) string { return fmt.Sprintf("acc-%03d", i) }
+// streamID names the i-th stream of a test.
+func streamID(i int) string { return fmt.Sprintf("s-%03d", i) }

@@ -2,9 +2,9 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/stepfold/stepfold/events"
 )
@@ -14,7 +14,7 @@ import (
 func RunStateStore(t *testing.T, newStore func(t *testing.T) events.StateStore) {
 	t.Helper()
 	runCases(t, []suiteCase[events.StateStore]{
-		{"unknown account is AccountNotFound", testStateUnknown},
+		{"unknown stream is NotFound", testStateUnknown},
 		{"put then get round-trips", testStateRoundTrip},
 		{"only moves forward", testStateForward},
 		{"concurrent puts keep the newest", testStateConcurrent},
@@ -23,90 +23,95 @@ func RunStateStore(t *testing.T, newStore func(t *testing.T) events.StateStore) 
 	}, newStore)
 }
 
-func sampleState(account string, version int64) events.State {
-	return events.State{
-		Account: account, Version: version, Status: events.StatusOpen, Currency: "EUR",
-		Balance: 100 * version, Reversed: []int64{2, 5}, LastOccurredAt: base.Add(time.Duration(version) * time.Hour),
-	}
-}
-
-func mustPut(t *testing.T, s events.StateStore, st events.State, want bool) {
+func mustPut(t *testing.T, s events.StateStore, stream string, snap events.Snapshot, want bool) {
 	t.Helper()
-	got, err := s.Put(context.Background(), st)
+	got, err := s.Put(context.Background(), stream, snap)
 	if err != nil || got != want {
-		t.Fatalf("Put(%s v%d) = %v, %v; want %v, nil", st.Account, st.Version, got, err, want)
+		t.Fatalf("Put(%s v%d) = %v, %v; want %v, nil", stream, snap.Version, got, err, want)
 	}
 }
 
-func mustGet(t *testing.T, s events.StateStore, account string) events.State {
+func mustGet(t *testing.T, s events.StateStore, stream string) events.Snapshot {
 	t.Helper()
-	st, err := s.Get(context.Background(), account)
+	snap, err := s.Get(context.Background(), stream)
 	if err != nil {
-		t.Fatalf("Get(%s): %v", account, err)
+		t.Fatalf("Get(%s): %v", stream, err)
 	}
-	return st
+	return snap
 }
 
 func testStateUnknown(t *testing.T, s events.StateStore) {
-	mustPut(t, s, sampleState("acc-1", 1), true)
-	_, err := s.Get(context.Background(), "acc-2")
-	wantError(t, "Get of an unknown account", err, events.ErrAccountNotFound)
+	mustPut(t, s, "s-1", snapshotAt(1), true)
+	_, err := s.Get(context.Background(), "s-2")
+	wantError(t, "Get of an unknown stream", err, events.ErrNotFound)
 }
 
 func testStateRoundTrip(t *testing.T, s events.StateStore) {
-	want := sampleState("acc-1", 7)
-	mustPut(t, s, want, true)
-	sameState(t, "Get", mustGet(t, s, "acc-1"), want)
+	want := snapshotAt(7)
+	mustPut(t, s, "s-1", want, true)
+	got := mustGet(t, s, "s-1")
+	sameSnapshot(t, "Get", got, want)
+	if !json.Valid(got.State) {
+		t.Fatalf("Get returned state %q, which is not JSON", got.State)
+	}
 }
 
 func testStateForward(t *testing.T, s events.StateStore) {
-	mustPut(t, s, sampleState("acc-1", 5), true)
-	older := sampleState("acc-1", 3)
-	mustPut(t, s, older, false)
-	same := sampleState("acc-1", 5)
-	same.Balance = -1
-	mustPut(t, s, same, false)
-	sameState(t, "after an older and an equal put", mustGet(t, s, "acc-1"), sampleState("acc-1", 5))
-	mustPut(t, s, sampleState("acc-1", 6), true)
-	sameState(t, "after a newer put", mustGet(t, s, "acc-1"), sampleState("acc-1", 6))
+	mustPut(t, s, "s-1", snapshotAt(5), true)
+	mustPut(t, s, "s-1", snapshotAt(3), false)
+	same := snapshotAt(5)
+	same.State = json.RawMessage(`{"count":-1}`)
+	mustPut(t, s, "s-1", same, false)
+	sameSnapshot(t, "after an older and an equal put", mustGet(t, s, "s-1"), snapshotAt(5))
+	mustPut(t, s, "s-1", snapshotAt(6), true)
+	sameSnapshot(t, "after a newer put", mustGet(t, s, "s-1"), snapshotAt(6))
 }
 
 func testStateConcurrent(t *testing.T, s events.StateStore) {
 	const n = 32
 	errs := make(chan error, n)
 	for _, v := range rand.Perm(n) {
-		go func() { _, err := s.Put(context.Background(), sampleState("acc-1", int64(v)+1)); errs <- err }()
+		go func() { _, err := s.Put(context.Background(), "s-1", snapshotAt(int64(v)+1)); errs <- err }()
 	}
 	for range n {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
 	}
-	sameState(t, "after concurrent puts", mustGet(t, s, "acc-1"), sampleState("acc-1", n))
+	sameSnapshot(t, "after concurrent puts", mustGet(t, s, "s-1"), snapshotAt(n))
 }
 
 func testStateBadInput(t *testing.T, s events.StateStore) {
 	ctx := context.Background()
-	for _, st := range []events.State{sampleState("", 1), sampleState("a:b", 1), sampleState("acc-1", 0), sampleState("acc-1", -3)} {
-		stored, err := s.Put(ctx, st)
-		wantError(t, "Put of account "+st.Account, err, events.ErrInvalidArgument)
+	notJSON := snapshotAt(1)
+	notJSON.State = json.RawMessage(`{"count":`)
+	bad := []struct {
+		stream string
+		snap   events.Snapshot
+	}{
+		{"", snapshotAt(1)}, {"a:b", snapshotAt(1)}, {"..", snapshotAt(1)},
+		{"s-1", snapshotAt(0)}, {"s-1", events.Snapshot{Version: -3, State: json.RawMessage(`{}`)}}, {"s-1", notJSON},
+	}
+	for _, b := range bad {
+		stored, err := s.Put(ctx, b.stream, b.snap)
+		wantError(t, "Put of stream "+b.stream, err, events.ErrInvalidArgument)
 		if stored {
-			t.Errorf("Put(%q v%d) reported storing an invalid state", st.Account, st.Version)
+			t.Errorf("Put(%q v%d) reported storing an invalid state", b.stream, b.snap.Version)
 		}
 	}
 	_, err := s.Get(ctx, "")
-	wantError(t, "Get of an empty account id", err, events.ErrInvalidArgument)
-	_, err = s.Get(ctx, "acc-1")
-	wantError(t, "Get after only invalid puts", err, events.ErrAccountNotFound)
+	wantError(t, "Get of an empty stream id", err, events.ErrInvalidArgument)
+	_, err = s.Get(ctx, "s-1")
+	wantError(t, "Get after only invalid puts", err, events.ErrNotFound)
 }
 
 func testStateCanceled(t *testing.T, s events.StateStore) {
-	mustPut(t, s, sampleState("acc-1", 1), true)
-	_, err := s.Put(canceled(), sampleState("acc-1", 2))
+	mustPut(t, s, "s-1", snapshotAt(1), true)
+	_, err := s.Put(canceled(), "s-1", snapshotAt(2))
 	wantError(t, "Put", err, context.Canceled)
-	_, err = s.Get(canceled(), "acc-1")
+	_, err = s.Get(canceled(), "s-1")
 	wantError(t, "Get", err, context.Canceled)
-	if got := mustGet(t, s, "acc-1"); got.Version != 1 {
+	if got := mustGet(t, s, "s-1"); got.Version != 1 {
 		t.Fatalf("a canceled Put stored version %d", got.Version)
 	}
 }

@@ -5,54 +5,58 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/stepfold/stepfold/infra/service"
 	"github.com/stepfold/stepfold/rules"
 )
 
-// TestRulesMapping checks each entry of rules.json against what it maps to:
-// notify -> a rule on the bus with the file's pattern, targeting the notify
-// function with a DLQ and retries; archive -> an archive of the bus with the
-// file's pattern and no rule.
+// TestRulesMapping checks each entry of each domain's rules file against
+// what it maps to: a subscriber's task -> a rule on the shared bus with
+// the file's pattern, targeting the subscriber's function with a DLQ and
+// retries; an archive target -> an archive of the bus with the file's
+// pattern and no rule.
 func TestRulesMapping(t *testing.T) {
 	b := defaultStack(t)
-	set, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var notify, archive int
-	for _, r := range set.Rules {
-		switch r.Target {
-		case TargetNotify:
-			notify++
-			checkNotifyRule(t, b, r)
-		case TargetArchive:
-			archive++
-			checkArchive(t, b, r)
-		default:
-			t.Errorf("rule %s: target %s has no mapping", r.Name, r.Target)
+	var subscribed, archived int
+	for _, svc := range b.services(t) {
+		set, err := rules.Parse(svc.Info.Rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range set.Rules {
+			if _, ok := svc.Functions[r.Target]; ok {
+				subscribed++
+				checkSubscriberRule(t, b, svc, r)
+			} else {
+				archived++
+				checkArchive(t, b, svc, r)
+			}
 		}
 	}
-	if notify == 0 || archive == 0 {
-		t.Fatalf("rules.json has %d notify and %d archive entries; the test needs one of each", notify, archive)
+	// The bank notifies and archives; the inventory archives twice.
+	if subscribed != 1 || archived != 3 {
+		t.Fatalf("%d subscriber and %d archive entries; want 1 and 3", subscribed, archived)
 	}
-	if n := len(b.resources("AWS::Events::Rule")); n != notify {
-		t.Errorf("%d EventBridge rules, want %d (one per notify entry, none for archive entries)", n, notify)
+	if n := len(b.Resources("AWS::Events::Rule")); n != subscribed {
+		t.Errorf("%d EventBridge rules, want %d (one per subscriber entry, none for archive entries)", n, subscribed)
 	}
-	if n := len(b.resources("AWS::Events::Archive")); n != archive {
-		t.Errorf("%d archives, want %d", n, archive)
+	if n := len(b.Resources("AWS::Events::Archive")); n != archived {
+		t.Errorf("%d archives, want %d", n, archived)
+	}
+	if n := len(b.Resources("AWS::Events::EventBus")); n != 1 {
+		t.Errorf("%d event buses, want the one the domains share", n)
 	}
 }
 
-func checkNotifyRule(t *testing.T, b *built, r rules.Rule) {
+func checkSubscriberRule(t *testing.T, b *built, svc *service.Service, r rules.Rule) {
 	t.Helper()
-	rule, ok := b.stack.Bus.Rules[r.Name]
+	rule, ok := svc.Bus.Rules[r.Name]
 	if !ok {
 		t.Fatalf("no rule for %s", r.Name)
 	}
-	p := b.props(t, b.id(rule))
-	if !jsonEqual(p["EventPattern"], rawJSON(t, r.EventPattern)) {
-		t.Errorf("%s pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
-	}
-	if !jsonEqual(p["EventBusName"], ref(b.id(b.stack.Bus.EventBus))) {
+	p := withPattern(t, b, rule, r)
+	if !jsonEqual(p["EventBusName"], ref(b.ID(b.stack.Bus))) {
 		t.Errorf("%s is on bus %v, want the stack's bus", r.Name, p["EventBusName"])
 	}
 	targets := p["Targets"].([]any)
@@ -60,64 +64,89 @@ func checkNotifyRule(t *testing.T, b *built, r rules.Rule) {
 		t.Fatalf("%s has %d targets, want 1", r.Name, len(targets))
 	}
 	target := targets[0].(map[string]any)
-	if !jsonEqual(target["Arn"], getAtt(b.id(b.stack.Functions.Notify), "Arn")) {
-		t.Errorf("%s target = %v, want the notify function", r.Name, target["Arn"])
+	if !jsonEqual(target["Arn"], getAtt(b.ID(svc.Functions[r.Target]), "Arn")) {
+		t.Errorf("%s target = %v, want the %s function", r.Name, target["Arn"], r.Target)
 	}
-	if !jsonEqual(target["DeadLetterConfig"], map[string]any{"Arn": getAtt(b.id(b.stack.Bus.NotifyDeadLetterQueue), "Arn")}) {
-		t.Errorf("%s DeadLetterConfig = %v, want the notify DLQ", r.Name, target["DeadLetterConfig"])
+	if !jsonEqual(target["DeadLetterConfig"], map[string]any{"Arn": getAtt(b.ID(svc.Bus.DeadLetterQueues[r.Target]), "Arn")}) {
+		t.Errorf("%s DeadLetterConfig = %v, want the %s DLQ", r.Name, target["DeadLetterConfig"], r.Target)
 	}
 	if !jsonEqual(target["RetryPolicy"], map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 4 * 3600}) {
-		t.Errorf("%s RetryPolicy = %v; want rules.json's 8 retries within 4 hours", r.Name, target["RetryPolicy"])
+		t.Errorf("%s RetryPolicy = %v; want the rules file's 8 retries within 4 hours", r.Name, target["RetryPolicy"])
 	}
+}
+
+func checkArchive(t *testing.T, b *built, svc *service.Service, r rules.Rule) {
+	t.Helper()
+	a, ok := svc.Bus.Archives[r.Name]
+	if !ok {
+		t.Fatalf("no archive for %s", r.Name)
+	}
+	p := withPattern(t, b, a, r)
+	if !jsonEqual(p["SourceArn"], getAtt(b.ID(b.stack.Bus), "Arn")) {
+		t.Errorf("%s archives %v, want the stack's bus", r.Name, p["SourceArn"])
+	}
+}
+
+// withPattern returns the properties of c, the rule or archive of r,
+// checking that its pattern is r's, verbatim.
+func withPattern(t *testing.T, b *built, c constructs.IConstruct, r rules.Rule) map[string]any {
+	t.Helper()
+	p := b.Props(t, b.ID(c))
+	if !jsonEqual(p["EventPattern"], parseJSON(t, string(r.EventPattern))) {
+		t.Errorf("%s pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
+	}
+	return p
 }
 
 // TestRetryPolicyFromRules maps a target's retry policy in the rules file
 // onto the EventBridge target: EventBridge's defaults when the file gives
 // none, and the file's values, down to the lowest EventBridge allows.
 func TestRetryPolicyFromRules(t *testing.T) {
-	tests := []struct {
-		name    string
-		targets map[string]rules.Target
-		want    map[string]any
+	for _, tc := range []struct {
+		name, targets string
+		want          map[string]any
 	}{
-		{"defaults", nil, map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}},
-		{"lowest", map[string]rules.Target{TargetNotify: {RetryPolicy: &rules.RetryPolicy{
-			MaximumRetryAttempts: ptr(0), MaximumEventAgeInSeconds: ptr(60)}}},
+		{"defaults", `{}`, map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}},
+		{"lowest", `{"notify": {"retryPolicy": {"maximumRetryAttempts": 0, "maximumEventAgeInSeconds": 60}}}`,
 			map[string]any{"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}},
-		{"age only", map[string]rules.Target{TargetNotify: {RetryPolicy: &rules.RetryPolicy{MaximumEventAgeInSeconds: ptr(3600)}}},
+		{"age only", `{"notify": {"retryPolicy": {"maximumEventAgeInSeconds": 3600}}}`,
 			map[string]any{"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 3600}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b, err := build(t, t.TempDir(), func(c *Config) {
-				c.Rules.Rules = []rules.Rule{{Name: "n", Target: TargetNotify, EventPattern: json.RawMessage(`{"source":["stepfold.accounts"]}`)}}
-				c.Rules.Targets = tt.targets
-			})
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := `{"source": "stepfold.accounts", "targets": ` + tc.targets + `,
+				"rules": [{"name": "n", "target": "notify", "eventPattern": {"source": ["stepfold.accounts"]}}]}`
+			b, err := build(t, t.TempDir(), withRules("account", file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			targets := b.props(t, b.id(b.stack.Bus.Rules["n"]))["Targets"].([]any)
-			if got := targets[0].(map[string]any)["RetryPolicy"]; !jsonEqual(got, tt.want) {
-				t.Errorf("RetryPolicy = %s, want %s", mustJSON(got), mustJSON(tt.want))
+			targets := b.Props(t, b.ID(b.stack.Service("account").Bus.Rules["n"]))["Targets"].([]any)
+			if got := targets[0].(map[string]any)["RetryPolicy"]; !jsonEqual(got, tc.want) {
+				t.Errorf("RetryPolicy = %s, want %s", mustJSON(got), mustJSON(tc.want))
 			}
 		})
 	}
 }
 
-func ptr(n int) *int { return &n }
-
-func checkArchive(t *testing.T, b *built, r rules.Rule) {
+// bankDomain returns the bank's registration.
+func bankDomain(t *testing.T) Domain {
 	t.Helper()
-	a, ok := b.stack.Bus.Archives[r.Name]
-	if !ok {
-		t.Fatalf("no archive for %s", r.Name)
+	for _, d := range Domains() {
+		if d.Props.Info.Name == "account" {
+			return d
+		}
 	}
-	p := b.props(t, b.id(a))
-	if !jsonEqual(p["EventPattern"], rawJSON(t, r.EventPattern)) {
-		t.Errorf("%s archive pattern = %s, want %s", r.Name, mustJSON(p["EventPattern"]), r.EventPattern)
-	}
-	if !jsonEqual(p["SourceArn"], getAtt(b.id(b.stack.Bus.EventBus), "Arn")) {
-		t.Errorf("%s archives %v, want the stack's bus", r.Name, p["SourceArn"])
+	t.Fatal("the bank is not registered")
+	return Domain{}
+}
+
+// withRules replaces the rules file of the domain with the name.
+func withRules(name string, file string) func(*Config) {
+	return func(c *Config) {
+		for i := range c.Domains {
+			if c.Domains[i].Props.Info.Name == name {
+				c.Domains[i].Props.Info.Rules = []byte(file)
+			}
+		}
 	}
 }
 
@@ -125,25 +154,23 @@ func checkArchive(t *testing.T, b *built, r rules.Rule) {
 // typed pattern could mangle, and expects them unchanged in the template.
 func TestPatternOperatorsPassVerbatim(t *testing.T) {
 	pattern := `{"source":["stepfold.accounts"],"detail-type":[{"anything-but":["FundsDeposited"]}],"detail":{"reference":[{"prefix":"inv-"}],"eventId":[{"exists":true}]}}`
-	b, err := build(t, t.TempDir(), func(c *Config) {
-		c.Rules.Rules = []rules.Rule{{Name: "n", Target: TargetNotify, EventPattern: json.RawMessage(pattern)}}
-	})
+	file, _ := json.Marshal(map[string]any{"source": "stepfold.accounts", "rules": []any{
+		map[string]any{"name": "n", "target": "notify", "eventPattern": json.RawMessage(pattern)},
+	}})
+	b, err := build(t, t.TempDir(), withRules("account", string(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := b.props(t, b.id(b.stack.Bus.Rules["n"]))["EventPattern"]
-	if !jsonEqual(got, rawJSON(t, []byte(pattern))) {
+	got := b.Props(t, b.ID(b.stack.Service("account").Bus.Rules["n"]))["EventPattern"]
+	if !jsonEqual(got, parseJSON(t, pattern)) {
 		t.Errorf("pattern = %s, want %s", mustJSON(got), pattern)
 	}
 }
 
 func TestUnmappedTargetIsAnError(t *testing.T) {
-	_, err := build(t, t.TempDir(), func(c *Config) {
-		c.Rules.Rules = append(c.Rules.Rules, rules.Rule{Name: "hook", Target: "billing-webhook", EventPattern: json.RawMessage(`{"source":["x"]}`)})
-	})
-	if err == nil || !strings.Contains(err.Error(), "billing-webhook") {
-		t.Fatalf("err = %v, want one naming the unmapped target", err)
+	file := `{"source": "stepfold.inventory", "rules": [{"name": "hook", "target": "billing-webhook", "eventPattern": {"source": ["stepfold.inventory"]}}]}`
+	_, err := build(t, t.TempDir(), withRules("inventory", file))
+	if err == nil || !strings.Contains(err.Error(), "billing-webhook") || !strings.Contains(err.Error(), "inventory") {
+		t.Fatalf("err = %v, want one naming the domain and the unmapped target", err)
 	}
 }
-
-func rawJSON(t *testing.T, raw []byte) any { return parseJSON(t, string(raw)) }

@@ -1,7 +1,7 @@
-// Package stack defines StepfoldStack, the AWS CDK stack that deploys
-// stepfold: the account state machine from statemachines/, the task and
-// read Lambdas, the DynamoDB tables, the EventBridge bus with the rules from
-// rules/, and the API Gateway REST API in front of it all.
+// Package stack defines StepfoldStack, the CDK stack of stepfold's own app:
+// it registers stepfold's two domains, the bank account and the inventory,
+// with the service construct (infra/service), on one event bus and one
+// REST API that the two share.
 package stack
 
 import (
@@ -10,9 +10,13 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/stepfold/stepfold/rules"
-	"github.com/stepfold/stepfold/statemachines"
+
+	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/domains/inventory"
+	"github.com/stepfold/stepfold/infra/service"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // Context keys that the app reads (cdk.json or `cdk synth -c key=value`).
@@ -20,59 +24,99 @@ const (
 	// ContextRemovalPolicy is "retain" (the default) or "destroy". It applies
 	// to the tables, queues and log groups.
 	ContextRemovalPolicy = "removalPolicy"
-	// ContextLambdaDir is the directory that holds the prebuilt bootstrap
-	// (default build/lambda, relative to where the app runs).
+	// ContextLambdaDir is the directory that holds each domain's prebuilt
+	// bootstrap, as <domain>/bootstrap (default build/lambda, relative to
+	// where the app runs).
 	ContextLambdaDir = "lambdaDir"
 )
 
-// DefaultLambdaDir is where `make lambdas` writes the Lambda bootstrap.
+// DefaultLambdaDir is where `make lambdas` writes the Lambda bootstraps.
 const DefaultLambdaDir = "build/lambda"
 
-// Config is what the stack is built from. DefaultConfig reads the embedded
-// definition and rules, so the stack deploys what the local mode runs.
+// Domain is one domain the stack deploys.
+type Domain struct {
+	// ID is the construct id of the domain's service.
+	ID string
+	// Props are the service's props; the stack sets its bus, API and
+	// removal policy, and the bootstrap directory when it is empty.
+	Props service.Props
+	// OutputPrefix starts the names of the domain's stack outputs.
+	OutputPrefix string
+	// Tables, when set, are the logical ids the domain's tables keep.
+	Tables *TableIDs
+}
+
+// TableIDs are the CloudFormation logical ids of a domain's two tables.
+type TableIDs struct{ Events, State string }
+
+// Config is what the stack is built from.
 type Config struct {
-	// LambdaDir holds the prebuilt `bootstrap` that every function runs.
+	// LambdaDir holds each domain's bootstrap, in a directory named after
+	// the domain.
 	LambdaDir string
-	// Definition is the ASL JSON of the account state machine, with its
-	// ${...} substitution placeholders.
-	Definition string
-	// Rules are the EventBridge rules.
-	Rules rules.Set
 	// RemovalPolicy applies to the stateful resources.
 	RemovalPolicy awscdk.RemovalPolicy
 	// ThrottleRate and ThrottleBurst limit the API stage (requests/s).
 	ThrottleRate  float64
 	ThrottleBurst float64
+	// Domains are the registered domains, in the order they deploy.
+	Domains []Domain
 }
 
-// DefaultConfig returns the configuration built from the embedded account
-// definition and rules, with removal policy RETAIN.
-func DefaultConfig() (Config, error) {
-	def, err := statemachines.Files.ReadFile(statemachines.Account)
-	if err != nil {
-		return Config{}, fmt.Errorf("read state machine %s: %w", statemachines.Account, err)
-	}
-	set, err := rules.Default()
-	if err != nil {
-		return Config{}, err
-	}
+// Domains are stepfold's two domains, registered.
+//
+// The bank's outputs keep the names, and its tables the logical ids, that
+// they had when it was the stack's only domain: an update of a stack
+// deployed then keeps its accounts, its URL and the outputs that scripts
+// read. Its notifier is a subscriber that reads the event log (for the
+// account's currency).
+//
+// Each domain's rules are its own file (events.Info.Rules), with the bank
+// notifier's retry policy (8 retries within 4 hours), and the inventory's
+// expired reservations going to an archive of their own, "lapsed", beside
+// the archive of all its events.
+func Domains() []Domain {
+	str, integer := awsapigateway.JsonSchemaType_STRING, awsapigateway.JsonSchemaType_INTEGER
+	bank := account.Domain{}.Info()
+	return []Domain{{
+		ID: "Account",
+		Props: service.Props{
+			Info:        bank,
+			Subscribers: []service.Subscriber{{Task: "notify", Access: tasks.Access{ReadEvents: true}}},
+			FieldTypes: map[string]awsapigateway.JsonSchemaType{
+				"amount": integer, "currency": str, "occurredAt": str, "reference": str, "eventId": str,
+			},
+		},
+		Tables: &TableIDs{Events: "EventsTableD24865E5", State: "StateTable9728C7E5"},
+	}, {
+		ID: "Inventory",
+		Props: service.Props{
+			Info: inventory.Domain{}.Info(),
+			FieldTypes: map[string]awsapigateway.JsonSchemaType{
+				"sku": str, "quantity": integer, "reservationId": str, "expiresAt": str, "occurredAt": str,
+			},
+		},
+		OutputPrefix: "Inventory",
+	}}
+}
+
+// DefaultConfig returns the configuration that deploys Domains, with
+// removal policy RETAIN.
+func DefaultConfig() Config {
 	return Config{
 		LambdaDir:     DefaultLambdaDir,
-		Definition:    string(def),
-		Rules:         set,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 		ThrottleRate:  50,
 		ThrottleBurst: 100,
-	}, nil
+		Domains:       Domains(),
+	}
 }
 
 // ConfigFromContext returns DefaultConfig adjusted by the context values of
 // scope (see the Context* keys).
 func ConfigFromContext(scope constructs.Construct) (Config, error) {
-	cfg, err := DefaultConfig()
-	if err != nil {
-		return Config{}, err
-	}
+	cfg := DefaultConfig()
+	var err error
 	if cfg.RemovalPolicy, err = removalPolicy(scope.Node().TryGetContext(str(ContextRemovalPolicy))); err != nil {
 		return Config{}, err
 	}
@@ -92,15 +136,25 @@ func removalPolicy(v any) (awscdk.RemovalPolicy, error) {
 	return "", fmt.Errorf("context %s is %v; want \"retain\" or \"destroy\"", ContextRemovalPolicy, v)
 }
 
+// bootstrapDir is the directory of d's bootstrap.
+func (c Config) bootstrapDir(d Domain) string {
+	if d.Props.Bootstrap != "" {
+		return d.Props.Bootstrap
+	}
+	return filepath.Join(c.LambdaDir, d.Props.Info.Name)
+}
+
 // Check reports a configuration that cannot deploy, such as a missing
 // Lambda bootstrap (run `make lambdas`).
 func (c Config) Check() error {
-	bootstrap := filepath.Join(c.LambdaDir, "bootstrap")
-	if _, err := os.Stat(bootstrap); err != nil {
-		return fmt.Errorf("lambda binary %s is missing (run `make lambdas`): %w", bootstrap, err)
+	if len(c.Domains) == 0 {
+		return fmt.Errorf("no domain is registered")
 	}
-	if c.Definition == "" {
-		return fmt.Errorf("state machine definition is empty")
+	for _, d := range c.Domains {
+		bootstrap := filepath.Join(c.bootstrapDir(d), "bootstrap")
+		if _, err := os.Stat(bootstrap); err != nil {
+			return fmt.Errorf("lambda binary %s is missing (run `make lambdas`): %w", bootstrap, err)
+		}
 	}
 	return nil
 }

@@ -6,23 +6,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/stepfold/stepfold/infra/service"
 )
 
-// taskFunctions pairs each task with its function in the stack.
-func taskFunctions(b *built) map[string]awslambda.Function {
-	f := b.stack.Functions
-	return map[string]awslambda.Function{
-		TaskValidate: f.Validate, TaskPersist: f.Persist, TaskPublish: f.Publish,
-		TaskFold: f.Fold, TaskRead: f.Read, TaskNotify: f.Notify,
-	}
+// tasksOf are the functions each domain deploys: the five tasks, and the
+// bank's notifier.
+var tasksOf = map[string][]string{
+	"account":   {"fold", "notify", "persist", "publish", "read", "validate"},
+	"inventory": {"fold", "persist", "publish", "read", "validate"},
 }
 
 func TestEveryFunctionIsArm64AL2023WithTracing(t *testing.T) {
 	b := defaultStack(t)
-	fns := b.resources("AWS::Lambda::Function")
-	if len(fns) != 6 {
-		t.Errorf("%d functions, want 6", len(fns))
+	fns := b.Resources("AWS::Lambda::Function")
+	if len(fns) != 11 {
+		t.Errorf("%d functions, want 11", len(fns))
 	}
 	for id, r := range fns {
 		p := r["Properties"].(map[string]any)
@@ -34,51 +32,88 @@ func TestEveryFunctionIsArm64AL2023WithTracing(t *testing.T) {
 			t.Errorf("%s: TracingConfig %v, want Active", id, p["TracingConfig"])
 		}
 	}
+	for _, svc := range b.services(t) {
+		if got := keys(svc.Functions); !jsonEqual(got, tasksOf[svc.Info.Name]) {
+			t.Errorf("%s functions %v, want %v", svc.Info.Name, got, tasksOf[svc.Info.Name])
+		}
+	}
+}
+
+// TestEachDomainRunsItsOwnBootstrap checks that every function of a domain
+// deploys the same code asset, and the two domains different ones: the
+// test's fake bootstraps differ, as the real ones do.
+func TestEachDomainRunsItsOwnBootstrap(t *testing.T) {
+	b := defaultStack(t)
+	seen := map[string]string{}
+	for _, svc := range b.services(t) {
+		var code string
+		for task, fn := range svc.Functions {
+			c := mustJSON(b.Props(t, b.ID(fn))["Code"])
+			if code == "" {
+				code = c
+			}
+			if c != code {
+				t.Errorf("%s %s deploys %s, the domain's other functions %s", svc.Info.Name, task, c, code)
+			}
+		}
+		if other, ok := seen[code]; ok {
+			t.Errorf("%s and %s deploy the same code %s", svc.Info.Name, other, code)
+		}
+		seen[code] = svc.Info.Name
+	}
 }
 
 func TestFunctionEnvironments(t *testing.T) {
 	b := defaultStack(t)
-	events, state := ref(b.id(b.stack.Tables.Events)), ref(b.id(b.stack.Tables.State))
-	bus := ref(b.id(b.stack.Bus.EventBus))
-	// cmd/lambda needs all three names for a service task, both table
-	// names for the notifier.
-	service := map[string]any{EnvEventsTable: events, EnvStateTable: state, EnvEventBusName: bus}
-	want := map[string]map[string]any{
-		TaskValidate: service, TaskPersist: service, TaskPublish: service, TaskFold: service, TaskRead: service,
-		TaskNotify: {EnvEventsTable: events, EnvStateTable: state},
-	}
-	for task, fn := range taskFunctions(b) {
-		env := map[string]any{EnvTask: task}
-		for k, v := range want[task] {
-			env[k] = v
-		}
-		got := b.props(t, b.id(fn))["Environment"].(map[string]any)["Variables"]
-		if !jsonEqual(got, env) {
-			t.Errorf("%s environment = %v, want %v", task, mustJSON(got), mustJSON(env))
+	bus := ref(b.ID(b.stack.Bus))
+	for _, svc := range b.services(t) {
+		events, state := ref(b.ID(svc.Tables.Events)), ref(b.ID(svc.Tables.State))
+		// The Lambda main needs all three names for a task, both table
+		// names for the notifier.
+		task := map[string]any{service.EnvEventsTable: events, service.EnvStateTable: state, service.EnvEventBusName: bus}
+		for name, fn := range svc.Functions {
+			want := task
+			if name == "notify" {
+				want = map[string]any{service.EnvEventsTable: events, service.EnvStateTable: state}
+			}
+			env := map[string]any{service.EnvTask: name}
+			for k, v := range want {
+				env[k] = v
+			}
+			got := b.Props(t, b.ID(fn))["Environment"].(map[string]any)["Variables"]
+			if !jsonEqual(got, env) {
+				t.Errorf("%s %s environment = %v, want %v", svc.Info.Name, name, mustJSON(got), mustJSON(env))
+			}
 		}
 	}
 }
 
 // TestFunctionGrantsAreLeastPrivilege classifies every statement of every
-// function role by resource and compares with what the task needs.
+// function role by resource and compares with what the task needs. A
+// grant on the other domain's tables is an unknown resource, and fails.
 func TestFunctionGrantsAreLeastPrivilege(t *testing.T) {
 	b := defaultStack(t)
-	events, state := mustJSON(getAtt(b.id(b.stack.Tables.Events), "Arn")), mustJSON(getAtt(b.id(b.stack.Tables.State), "Arn"))
-	bus := mustJSON(getAtt(b.id(b.stack.Bus.EventBus), "Arn"))
 	want := map[string][]string{
-		TaskValidate: {"events=read"},
-		TaskPersist:  {"events=read+write"},
-		TaskPublish:  {"bus=events:PutEvents"},
-		TaskFold:     {"events=read", "state=read+write"},
-		TaskRead:     {"events=read", "state=read"},
-		TaskNotify:   {"events=read"},
+		"validate": {"events=read"},
+		"persist":  {"events=read+write"},
+		"publish":  {"bus=events:PutEvents"},
+		"fold":     {"events=read", "state=read+write"},
+		"read":     {"events=read", "state=read"},
+		"notify":   {"events=read"},
 	}
-	names := map[string]string{events: "events", state: "state", bus: "bus"}
-	for task, fn := range taskFunctions(b) {
-		logs := b.props(t, b.id(fn))["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
-		got := classifyGrants(t, b, b.id(fn.Role()), mustJSON(getAtt(logs, "Arn")), names)
-		if !jsonEqual(got, want[task]) {
-			t.Errorf("%s grants = %v, want %v", task, got, want[task])
+	bus := mustJSON(getAtt(b.ID(b.stack.Bus), "Arn"))
+	for _, svc := range b.services(t) {
+		names := map[string]string{
+			mustJSON(getAtt(b.ID(svc.Tables.Events), "Arn")): "events",
+			mustJSON(getAtt(b.ID(svc.Tables.State), "Arn")):  "state",
+			bus: "bus",
+		}
+		for task, fn := range svc.Functions {
+			logs := b.Props(t, b.ID(fn))["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
+			got := classifyGrants(t, b, b.ID(fn.Role()), mustJSON(getAtt(logs, "Arn")), names, svc.Info.Source)
+			if !jsonEqual(got, want[task]) {
+				t.Errorf("%s %s grants = %v, want %v", svc.Info.Name, task, got, want[task])
+			}
 		}
 	}
 }
@@ -92,12 +127,13 @@ var (
 
 // classifyGrants returns "<resource>=<access>" for each resource the role
 // may use beyond its own log group and X-Ray, failing the test on anything
-// it cannot name: a wildcard other than X-Ray's, another log group, or an
-// unknown resource.
-func classifyGrants(t *testing.T, b *built, role, logGroup string, names map[string]string) []string {
+// it cannot name: a wildcard other than X-Ray's, another log group, an
+// unknown resource, or a statement on the bus that does not hold the
+// publisher to the domain's own event source.
+func classifyGrants(t *testing.T, b *built, role, logGroup string, names map[string]string, source string) []string {
 	t.Helper()
 	acc := map[string]map[string]bool{}
-	for _, s := range policyStatements(t, b, role) {
+	for _, s := range b.PolicyStatements(t, role) {
 		acts := actionsOf(s)
 		for _, r := range resourcesOf(s) {
 			switch {
@@ -106,6 +142,9 @@ func classifyGrants(t *testing.T, b *built, role, logGroup string, names map[str
 			case r == logGroup:
 				requireSubset(t, role+" on its log group", acts, logWrite)
 			case names[r] != "":
+				if names[r] == "bus" && !jsonEqual(s["Condition"], map[string]any{"StringEquals": map[string]any{"events:source": source}}) {
+					t.Errorf("%s: %v on the bus with condition %v, want events:source %s", role, acts, s["Condition"], source)
+				}
 				if acc[names[r]] == nil {
 					acc[names[r]] = map[string]bool{}
 				}
@@ -159,12 +198,4 @@ func requireSubset(t *testing.T, what string, acts []string, allowed map[string]
 			t.Errorf("%s allows %s", what, a)
 		}
 	}
-}
-
-func setOf(ss ...string) map[string]bool {
-	m := map[string]bool{}
-	for _, s := range ss {
-		m[s] = true
-	}
-	return m
 }

@@ -1,22 +1,19 @@
 package stack
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/stepfold/stepfold/infra/internal/cfntest"
+	"github.com/stepfold/stepfold/infra/service"
 )
 
-// built is a synthesized stack and its template as plain JSON.
+// built is a synthesized StepfoldStack.
 type built struct {
-	stack    *Stack
-	template assertions.Template
-	json     map[string]any
+	*cfntest.Template
+	stack *Stack
 }
 
 var (
@@ -44,14 +41,18 @@ func defaultStack(t *testing.T) *built {
 	return defaultBuilt
 }
 
-// build synthesizes StepfoldStack with a fake bootstrap in lambdaDir and
-// the configuration changed by edit.
+// build synthesizes StepfoldStack with a fake bootstrap per domain in
+// lambdaDir (each a different file, so each domain's functions deploy an
+// asset of their own) and the configuration changed by edit.
 func build(t *testing.T, lambdaDir string, edit func(*Config)) (*built, error) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(lambdaDir, "bootstrap"), []byte("not a real binary"), 0o755); err != nil {
-		return nil, err
+	for _, d := range Domains() {
+		dir := cfntest.FakeBootstrap(t, filepath.Join(lambdaDir, d.Props.Info.Name))
+		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("bootstrap of "+d.Props.Info.Name), 0o755); err != nil {
+			return nil, err
+		}
 	}
-	app := awscdk.NewApp(&awscdk.AppProps{Context: cdkContext(t)})
+	app := cfntest.App(t, filepath.Join("..", ".."))
 	cfg, err := ConfigFromContext(app)
 	if err != nil {
 		return nil, err
@@ -64,79 +65,39 @@ func build(t *testing.T, lambdaDir string, edit func(*Config)) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	ApplyNag(app)
-	tmpl := assertions.Template_FromStack(s.Stack, nil)
-	raw, err := json.Marshal(tmpl.ToJSON())
+	service.ApplyNag(app)
+	tmpl, err := cfntest.Synth(s.Stack)
 	if err != nil {
 		return nil, err
 	}
-	b := &built{stack: s, template: tmpl}
-	return b, json.Unmarshal(raw, &b.json)
+	return &built{Template: tmpl, stack: s}, nil
 }
 
-// cdkContext is the "context" of the root cdk.json, so the tests build
-// with the same feature flags as `cdk synth`.
-func cdkContext(t *testing.T) *map[string]any {
+// services returns the stack's services, checking that both domains are
+// there: every per-domain test runs for each.
+func (b *built) services(t *testing.T) []*service.Service {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "cdk.json"))
-	if err != nil {
-		t.Fatalf("read cdk.json: %v", err)
+	if b.stack.Service("account") == nil || b.stack.Service("inventory") == nil || len(b.stack.Services) != 2 {
+		t.Fatalf("the stack deploys %d services; want account and inventory", len(b.stack.Services))
 	}
-	var f struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("cdk.json: %v", err)
-	}
-	return &f.Context
+	return b.stack.Services
 }
 
-// resources returns the template's resources of type typ, by logical id.
-func (b *built) resources(typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, r := range b.json["Resources"].(map[string]any) {
-		res := r.(map[string]any)
-		if res["Type"] == typ {
-			out[id] = res
-		}
-	}
-	return out
-}
+// Shorter names for the helpers every test uses.
+var (
+	getAtt      = cfntest.GetAtt
+	ref         = cfntest.Ref
+	jsonEqual   = cfntest.JSONEqual
+	mustJSON    = cfntest.MustJSON
+	asList      = cfntest.AsList
+	actionsOf   = cfntest.ActionsOf
+	resourcesOf = cfntest.ResourcesOf
+	setOf       = cfntest.SetOf
+)
 
-// props returns the Properties of the resource with the logical id.
-func (b *built) props(t *testing.T, id string) map[string]any {
+func keys[V any](m map[string]V) []string { return cfntest.Keys(m) }
+
+func parseJSON(t *testing.T, s string) any {
 	t.Helper()
-	r, ok := b.json["Resources"].(map[string]any)[id].(map[string]any)
-	if !ok {
-		t.Fatalf("no resource %s", id)
-	}
-	return r["Properties"].(map[string]any)
-}
-
-// id returns the logical id of c's CloudFormation resource.
-func (b *built) id(c constructs.IConstruct) string {
-	el, ok := c.Node().DefaultChild().(awscdk.CfnElement)
-	if !ok {
-		el = c.(awscdk.CfnElement)
-	}
-	return *b.stack.GetLogicalId(el)
-}
-
-// getAtt and ref are the template forms of a reference to a resource.
-func getAtt(id, attr string) any { return map[string]any{"Fn::GetAtt": []any{id, attr}} }
-func ref(id string) any          { return map[string]any{"Ref": id} }
-
-// jsonEqual compares two values by their JSON encoding.
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
-
-// asList returns v as a list, wrapping a single value.
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
+	return cfntest.ParseJSON(t, s)
 }

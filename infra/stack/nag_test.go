@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/stepfold/stepfold/infra/service"
 )
 
 func nagErrors(s awscdk.Stack) []*cxapi.SynthesisMessage {
@@ -30,7 +31,7 @@ func TestNagIsLive(t *testing.T) {
 	app := awscdk.NewApp(nil)
 	s := awscdk.NewStack(app, str("Bare"), nil)
 	awssqs.NewQueue(s, str("Plain"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_UNENCRYPTED})
-	ApplyNag(app)
+	service.ApplyNag(app)
 	if len(nagErrors(s)) == 0 {
 		t.Fatal("cdk-nag found nothing wrong with an unencrypted, non-TLS queue")
 	}
@@ -42,7 +43,7 @@ func TestSuppressionsHaveReasons(t *testing.T) {
 	b := defaultStack(t)
 	allowed := setOf("AwsSolutions-IAM5", "AwsSolutions-SQS3", "AwsSolutions-IAM4", "AwsSolutions-COG4")
 	n := 0
-	for id, r := range b.json["Resources"].(map[string]any) {
+	for id, r := range b.JSON["Resources"].(map[string]any) {
 		md, _ := r.(map[string]any)["Metadata"].(map[string]any)
 		nag, _ := md["cdk_nag"].(map[string]any)
 		for _, s := range asList(nag["rules_to_suppress"]) {
@@ -64,11 +65,27 @@ func TestSuppressionsHaveReasons(t *testing.T) {
 	}
 }
 
+// TestOutputs checks the outputs: the bank's keep the names they had when
+// it was the only domain, the inventory's carry its name.
 func TestOutputs(t *testing.T) {
 	b := defaultStack(t)
-	want := []string{"ApiUrl", "DeadLetterQueueUrl", "EventBusName", "StateMachineArn"}
-	if got := keys(b.json["Outputs"].(map[string]any)); !jsonEqual(got, want) {
-		t.Errorf("outputs %v, want %v", got, want)
+	bank, inv := b.stack.Service("account"), b.stack.Service("inventory")
+	want := map[string]any{
+		"ApiUrl":                      nil,
+		"EventBusName":                ref(b.ID(b.stack.Bus)),
+		"StateMachineArn":             ref(b.ID(bank.StateMachine)),
+		"DeadLetterQueueUrl":          ref(b.ID(bank.DeadLetterQueue)),
+		"InventoryStateMachineArn":    ref(b.ID(inv.StateMachine)),
+		"InventoryDeadLetterQueueUrl": ref(b.ID(inv.DeadLetterQueue)),
 	}
-	b.template.HasOutput(str("ApiUrl"), map[string]any{"Value": map[string]any{"Fn::Join": assertions.Match_AnyValue()}})
+	outputs := b.JSON["Outputs"].(map[string]any)
+	if got := keys(outputs); !jsonEqual(got, keys(want)) {
+		t.Fatalf("outputs %v, want %v", got, keys(want))
+	}
+	for name, v := range want {
+		if got := outputs[name].(map[string]any)["Value"]; v != nil && !jsonEqual(got, v) {
+			t.Errorf("output %s = %v, want %v", name, mustJSON(got), mustJSON(v))
+		}
+	}
+	b.Assertions.HasOutput(str("ApiUrl"), map[string]any{"Value": map[string]any{"Fn::Join": assertions.Match_AnyValue()}})
 }

@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
@@ -12,87 +11,80 @@ import (
 
 func TestStateMachineIsExpressWithLoggingAndTracing(t *testing.T) {
 	b := defaultStack(t)
-	p := b.props(t, b.id(b.stack.Pipeline.StateMachine))
-	if p["StateMachineType"] != "EXPRESS" {
-		t.Errorf("StateMachineType = %v, want EXPRESS", p["StateMachineType"])
-	}
-	if !jsonEqual(p["TracingConfiguration"], map[string]any{"Enabled": true}) {
-		t.Errorf("TracingConfiguration = %v, want enabled", p["TracingConfiguration"])
-	}
-	logging := p["LoggingConfiguration"].(map[string]any)
-	if logging["Level"] != "ALL" || logging["IncludeExecutionData"] != true {
-		t.Errorf("LoggingConfiguration = %v, want level ALL with execution data", logging)
-	}
-	dest := asList(logging["Destinations"])
-	if len(dest) != 1 || !strings.Contains(mustJSON(dest[0]), "StateMachineLogs") {
-		t.Errorf("log destinations = %v, want the StateMachineLogs group", dest)
+	for _, svc := range b.services(t) {
+		p := b.Props(t, b.ID(svc.StateMachine))
+		if p["StateMachineType"] != "EXPRESS" {
+			t.Errorf("%s: StateMachineType = %v, want EXPRESS", svc.Info.Name, p["StateMachineType"])
+		}
+		if !jsonEqual(p["TracingConfiguration"], map[string]any{"Enabled": true}) {
+			t.Errorf("%s: TracingConfiguration = %v, want enabled", svc.Info.Name, p["TracingConfiguration"])
+		}
+		logging := p["LoggingConfiguration"].(map[string]any)
+		if logging["Level"] != "ALL" || logging["IncludeExecutionData"] != true {
+			t.Errorf("%s: LoggingConfiguration = %v, want level ALL with execution data", svc.Info.Name, logging)
+		}
+		dest := asList(logging["Destinations"])
+		group := *svc.Construct.Node().Id() + "StateMachineLogs"
+		if len(dest) != 1 || !strings.Contains(mustJSON(dest[0]), group) {
+			t.Errorf("%s: log destinations = %v, want the %s group", svc.Info.Name, dest, group)
+		}
 	}
 }
 
-// TestDefinitionIsTheFile checks that the template carries the file itself,
-// and that substituting the template's DefinitionSubstitutions into it puts
-// each task's own function and the DLQ where the file's placeholders are.
+// TestDefinitionIsTheFile checks that each state machine carries the one
+// generic definition itself, and that substituting the template's
+// DefinitionSubstitutions into it puts each step's own function of the
+// domain, and the domain's DLQ, where the file's placeholders are.
 func TestDefinitionIsTheFile(t *testing.T) {
 	b := defaultStack(t)
-	p := b.props(t, b.id(b.stack.Pipeline.StateMachine))
-	file, err := statemachines.Files.ReadFile(statemachines.Account)
+	file, err := statemachines.Files.ReadFile(statemachines.Pipeline)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defString, ok := p["DefinitionString"].(string)
-	if !ok {
-		t.Fatalf("DefinitionString is %T, want the definition inline as a string", p["DefinitionString"])
-	}
-	if !jsonEqual(parseJSON(t, defString), parseJSON(t, string(file))) {
-		t.Fatalf("DefinitionString differs from %s", statemachines.Account)
-	}
-	fns := b.stack.Functions
-	want := map[string]any{
-		SubValidateFunctionArn: getAtt(b.id(fns.Validate), "Arn"),
-		SubPersistFunctionArn:  getAtt(b.id(fns.Persist), "Arn"),
-		SubPublishFunctionArn:  getAtt(b.id(fns.Publish), "Arn"),
-		SubFoldFunctionArn:     getAtt(b.id(fns.Fold), "Arn"),
-		SubDeadLetterQueueURL:  ref(b.id(b.stack.Pipeline.DeadLetterQueue)),
-	}
-	subs := p["DefinitionSubstitutions"].(map[string]any)
-	if got, placeholders := keys(subs), placeholdersIn(string(file)); !jsonEqual(got, placeholders) {
-		t.Fatalf("substitutions %v, file placeholders %v", got, placeholders)
-	}
-	for k, v := range want {
-		if !jsonEqual(subs[k], v) {
-			t.Errorf("substitution %s = %v, want %v", k, subs[k], v)
+	for _, svc := range b.services(t) {
+		p := b.Props(t, b.ID(svc.StateMachine))
+		defString, ok := p["DefinitionString"].(string)
+		if !ok {
+			t.Fatalf("%s: DefinitionString is %T, want the definition inline as a string", svc.Info.Name, p["DefinitionString"])
+		}
+		if !jsonEqual(parseJSON(t, defString), parseJSON(t, string(file))) {
+			t.Fatalf("%s: DefinitionString differs from %s", svc.Info.Name, statemachines.Pipeline)
+		}
+		subs := p["DefinitionSubstitutions"].(map[string]any)
+		if got, placeholders := keys(subs), placeholdersIn(string(file)); !jsonEqual(got, placeholders) {
+			t.Fatalf("%s: substitutions %v, file placeholders %v", svc.Info.Name, got, placeholders)
+		}
+		states := substituted(t, defString, subs)
+		for state, task := range map[string]string{"Validate": "validate", "Persist": "persist", "Publish": "publish", "Fold": "fold"} {
+			want := "SUB:" + mustJSON(getAtt(b.ID(svc.Functions[task]), "Arn"))
+			if got := param(t, states, state, "FunctionName"); got != want {
+				t.Errorf("%s: %s FunctionName = %v, want %v", svc.Info.Name, state, got, want)
+			}
+		}
+		if got, want := param(t, states, "SendToDeadLetterQueue", "QueueUrl"), "SUB:"+mustJSON(ref(b.ID(svc.DeadLetterQueue))); got != want {
+			t.Errorf("%s: SendToDeadLetterQueue QueueUrl = %v, want %v", svc.Info.Name, got, want)
 		}
 	}
-	assertSubstitutedPlaces(t, defString, subs)
 }
 
-// assertSubstitutedPlaces substitutes the references into the definition
-// and checks the states that use them.
-func assertSubstitutedPlaces(t *testing.T, def string, subs map[string]any) {
+// substituted substitutes the references into the definition, each as
+// "SUB:<its JSON>", and returns its states.
+func substituted(t *testing.T, def string, subs map[string]any) map[string]map[string]any {
 	t.Helper()
 	for k, v := range subs {
 		quoted := mustJSON("SUB:" + mustJSON(v))
 		def = strings.ReplaceAll(def, "${"+k+"}", quoted[1:len(quoted)-1])
 	}
-	states := statesByName(parseJSON(t, def).(map[string]any))
-	param := func(state, name string) any {
-		st, ok := states[state]
-		if !ok {
-			t.Fatalf("the definition has no state %s", state)
-		}
-		return st["Parameters"].(map[string]any)[name]
+	return statesByName(parseJSON(t, def).(map[string]any))
+}
+
+func param(t *testing.T, states map[string]map[string]any, state, name string) any {
+	t.Helper()
+	st, ok := states[state]
+	if !ok {
+		t.Fatalf("the definition has no state %s", state)
 	}
-	for state, sub := range map[string]string{
-		"Validate": SubValidateFunctionArn, "Persist": SubPersistFunctionArn,
-		"Publish": SubPublishFunctionArn, "Fold": SubFoldFunctionArn,
-	} {
-		if got, want := param(state, "FunctionName"), "SUB:"+mustJSON(subs[sub]); got != want {
-			t.Errorf("%s FunctionName = %v, want %v", state, got, want)
-		}
-	}
-	if got, want := param("SendToDeadLetterQueue", "QueueUrl"), "SUB:"+mustJSON(subs[SubDeadLetterQueueURL]); got != want {
-		t.Errorf("SendToDeadLetterQueue QueueUrl = %v, want %v", got, want)
-	}
+	return st["Parameters"].(map[string]any)[name]
 }
 
 // statesByName returns every state of a definition, those in the branches
@@ -114,40 +106,52 @@ func statesByName(graph map[string]any) map[string]map[string]any {
 
 func TestStateMachineRoleIsLeastPrivilege(t *testing.T) {
 	b := defaultStack(t)
-	fns := b.stack.Functions
-	stmts := policyStatements(t, b, b.id(b.stack.Pipeline.StateMachine.Role()))
-	wantInvoke := []string{
-		mustJSON(getAtt(b.id(fns.Fold), "Arn")), mustJSON(getAtt(b.id(fns.Persist), "Arn")),
-		mustJSON(getAtt(b.id(fns.Publish), "Arn")), mustJSON(getAtt(b.id(fns.Validate), "Arn")),
-	}
 	wildcardOK := regexp.MustCompile(`^(logs:(Create|Delete|Get|Update|List)LogDeliver(y|ies)|logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$`)
-	var sawInvoke, sawSend bool
-	for _, s := range stmts {
-		res := resourcesOf(s)
-		switch acts := actionsOf(s); {
-		case jsonEqual(res, []string{`"*"`}):
-			for _, a := range acts {
-				if !wildcardOK.MatchString(a) {
-					t.Errorf("state machine role allows %s on *", a)
-				}
-			}
-		case jsonEqual(acts, []string{"lambda:InvokeFunction"}):
-			sawInvoke = jsonEqual(res, wantInvoke)
-		case jsonEqual(acts, []string{"sqs:SendMessage"}):
-			sawSend = jsonEqual(res, []string{mustJSON(getAtt(b.id(b.stack.Pipeline.DeadLetterQueue), "Arn"))})
-		default:
-			t.Errorf("unexpected statement %v on %v", acts, res)
+	for _, svc := range b.services(t) {
+		fns := svc.Functions
+		wantInvoke := []string{
+			mustJSON(getAtt(b.ID(fns["fold"]), "Arn")), mustJSON(getAtt(b.ID(fns["persist"]), "Arn")),
+			mustJSON(getAtt(b.ID(fns["publish"]), "Arn")), mustJSON(getAtt(b.ID(fns["validate"]), "Arn")),
 		}
-	}
-	if !sawInvoke || !sawSend {
-		t.Errorf("want lambda:InvokeFunction on exactly the 4 task functions (%v) and sqs:SendMessage on the DLQ; statements: %v", sawInvoke, stmts)
+		sort.Strings(wantInvoke)
+		var sawInvoke, sawSend bool
+		for _, s := range b.PolicyStatements(t, b.ID(svc.StateMachine.Role())) {
+			res := resourcesOf(s)
+			switch acts := actionsOf(s); {
+			case jsonEqual(res, []string{`"*"`}):
+				for _, a := range acts {
+					if !wildcardOK.MatchString(a) {
+						t.Errorf("%s state machine role allows %s on *", svc.Info.Name, a)
+					}
+				}
+			case jsonEqual(acts, []string{"lambda:InvokeFunction"}):
+				sawInvoke = jsonEqual(res, wantInvoke)
+			case jsonEqual(acts, []string{"sqs:SendMessage"}):
+				sawSend = jsonEqual(res, []string{mustJSON(getAtt(b.ID(svc.DeadLetterQueue), "Arn"))})
+			default:
+				t.Errorf("%s: unexpected statement %v on %v", svc.Info.Name, acts, res)
+			}
+		}
+		if !sawInvoke || !sawSend {
+			t.Errorf("%s: want lambda:InvokeFunction on exactly its 4 step functions (%v) and sqs:SendMessage on its DLQ (%v)", svc.Info.Name, sawInvoke, sawSend)
+		}
 	}
 }
 
 func TestDeadLetterQueueAndAlarm(t *testing.T) {
 	b := defaultStack(t)
-	for _, q := range []string{b.id(b.stack.Pipeline.DeadLetterQueue), b.id(b.stack.Bus.NotifyDeadLetterQueue)} {
-		p := b.props(t, q)
+	var queues []string
+	for _, svc := range b.services(t) {
+		queues = append(queues, b.ID(svc.DeadLetterQueue))
+		for _, q := range svc.Bus.DeadLetterQueues {
+			queues = append(queues, b.ID(q))
+		}
+	}
+	if n := len(b.Resources("AWS::SQS::Queue")); n != 3 || len(queues) != 3 {
+		t.Errorf("%d queues, %d of them dead-letter queues; want 3: each pipeline's and the notifier's", n, len(queues))
+	}
+	for _, q := range queues {
+		p := b.Props(t, q)
 		if p["SqsManagedSseEnabled"] != true || p["MessageRetentionPeriod"] != float64(14*24*3600) {
 			t.Errorf("%s: SSE %v, retention %v; want SQS-managed SSE and 14 days", q, p["SqsManagedSseEnabled"], p["MessageRetentionPeriod"])
 		}
@@ -161,7 +165,7 @@ func TestDeadLetterQueueAndAlarm(t *testing.T) {
 }
 
 func hasSSLDeny(b *built, queue string) bool {
-	for _, r := range b.resources("AWS::SQS::QueuePolicy") {
+	for _, r := range b.Resources("AWS::SQS::QueuePolicy") {
 		p := r["Properties"].(map[string]any)
 		if !jsonEqual(p["Queues"], []any{ref(queue)}) {
 			continue
@@ -177,7 +181,7 @@ func hasSSLDeny(b *built, queue string) bool {
 }
 
 func hasNotEmptyAlarm(b *built, queue string) bool {
-	for _, r := range b.resources("AWS::CloudWatch::Alarm") {
+	for _, r := range b.Resources("AWS::CloudWatch::Alarm") {
 		p := r["Properties"].(map[string]any)
 		if p["MetricName"] == "ApproximateNumberOfMessagesVisible" && p["Threshold"] == float64(0) &&
 			p["ComparisonOperator"] == "GreaterThanThreshold" &&
@@ -188,46 +192,6 @@ func hasNotEmptyAlarm(b *built, queue string) bool {
 	return false
 }
 
-// policyStatements returns the statements of every AWS::IAM::Policy
-// attached to the role with the logical id.
-func policyStatements(t *testing.T, b *built, role string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, r := range b.resources("AWS::IAM::Policy") {
-		p := r["Properties"].(map[string]any)
-		if !jsonEqual(p["Roles"], []any{ref(role)}) {
-			continue
-		}
-		for _, s := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
-			out = append(out, s.(map[string]any))
-		}
-	}
-	if len(out) == 0 {
-		t.Fatalf("role %s has no policy statements", role)
-	}
-	return out
-}
-
-// actionsOf and resourcesOf return a statement's actions, and its resources
-// as sorted JSON, so either can be compared as a set.
-func actionsOf(s map[string]any) []string {
-	var out []string
-	for _, a := range asList(s["Action"]) {
-		out = append(out, a.(string))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func resourcesOf(s map[string]any) []string {
-	var out []string
-	for _, r := range asList(s["Resource"]) {
-		out = append(out, mustJSON(r))
-	}
-	sort.Strings(out)
-	return out
-}
-
 var placeholder = regexp.MustCompile(`\$\{([A-Za-z]+)\}`)
 
 func placeholdersIn(def string) []string {
@@ -236,30 +200,4 @@ func placeholdersIn(def string) []string {
 		seen[m[1]] = true
 	}
 	return keys(seen)
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func parseJSON(t *testing.T, s string) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		t.Fatalf("parse JSON: %v", err)
-	}
-	return v
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }

@@ -2,37 +2,60 @@ package stack
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 )
 
 func TestTables(t *testing.T) {
 	b := defaultStack(t)
-	for _, tc := range []struct {
-		id   string
-		keys []any
-		attr []any
-	}{
-		{b.id(b.stack.Tables.Events),
-			[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}, map[string]any{"AttributeName": "version", "KeyType": "RANGE"}},
-			[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}, map[string]any{"AttributeName": "version", "AttributeType": "N"}}},
-		{b.id(b.stack.Tables.State),
-			[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}},
-			[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}}},
+	for _, svc := range b.services(t) {
+		for _, tc := range []struct {
+			id   string
+			keys []any
+			attr []any
+		}{
+			{b.ID(svc.Tables.Events),
+				[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}, map[string]any{"AttributeName": "version", "KeyType": "RANGE"}},
+				[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}, map[string]any{"AttributeName": "version", "AttributeType": "N"}}},
+			{b.ID(svc.Tables.State),
+				[]any{map[string]any{"AttributeName": "account", "KeyType": "HASH"}},
+				[]any{map[string]any{"AttributeName": "account", "AttributeType": "S"}}},
+		} {
+			p := b.Props(t, tc.id)
+			if !jsonEqual(p["KeySchema"], tc.keys) || !jsonEqual(p["AttributeDefinitions"], tc.attr) {
+				t.Errorf("%s: keys %v %v, want %v %v", tc.id, p["KeySchema"], p["AttributeDefinitions"], tc.keys, tc.attr)
+			}
+			if p["BillingMode"] != "PAY_PER_REQUEST" {
+				t.Errorf("%s: BillingMode %v", tc.id, p["BillingMode"])
+			}
+			if !jsonEqual(p["PointInTimeRecoverySpecification"], map[string]any{"PointInTimeRecoveryEnabled": true}) {
+				t.Errorf("%s: PITR %v", tc.id, p["PointInTimeRecoverySpecification"])
+			}
+			if !jsonEqual(p["SSESpecification"], map[string]any{"SSEEnabled": true}) {
+				t.Errorf("%s: SSE %v, want AWS-managed KMS encryption", tc.id, p["SSESpecification"])
+			}
+		}
+	}
+	if n := len(b.Resources("AWS::DynamoDB::Table")); n != 4 {
+		t.Errorf("%d tables, want 4: two per domain", n)
+	}
+}
+
+// TestBankKeepsItsLogicalIDs pins the logical ids that the stack gave the
+// bank's tables, the bus and the API when the bank was its only domain, so
+// that an update of such a stack keeps the accounts, the bus and the URL.
+func TestBankKeepsItsLogicalIDs(t *testing.T) {
+	b := defaultStack(t)
+	bank := b.stack.Service("account")
+	for id, c := range map[string]constructs.IConstruct{
+		"EventsTableD24865E5": bank.Tables.Events, "StateTable9728C7E5": bank.Tables.State,
+		"EventBus7B8748AA": b.stack.Bus, "ApiF70053CD": b.stack.API,
 	} {
-		p := b.props(t, tc.id)
-		if !jsonEqual(p["KeySchema"], tc.keys) || !jsonEqual(p["AttributeDefinitions"], tc.attr) {
-			t.Errorf("%s: keys %v %v, want %v %v", tc.id, p["KeySchema"], p["AttributeDefinitions"], tc.keys, tc.attr)
-		}
-		if p["BillingMode"] != "PAY_PER_REQUEST" {
-			t.Errorf("%s: BillingMode %v", tc.id, p["BillingMode"])
-		}
-		if !jsonEqual(p["PointInTimeRecoverySpecification"], map[string]any{"PointInTimeRecoveryEnabled": true}) {
-			t.Errorf("%s: PITR %v", tc.id, p["PointInTimeRecoverySpecification"])
-		}
-		if !jsonEqual(p["SSESpecification"], map[string]any{"SSEEnabled": true}) {
-			t.Errorf("%s: SSE %v, want AWS-managed KMS encryption", tc.id, p["SSESpecification"])
+		if got := b.ID(c); got != id {
+			t.Errorf("%s is %s, want %s", *c.Node().Path(), got, id)
 		}
 	}
 }
@@ -49,7 +72,7 @@ func TestRemovalPolicy(t *testing.T) {
 		want string
 	}{{defaultStack(t), "Retain"}, {destroy, "Delete"}} {
 		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Logs::LogGroup"} {
-			for id, r := range tc.b.resources(typ) {
+			for id, r := range tc.b.Resources(typ) {
 				if r["DeletionPolicy"] != tc.want {
 					t.Errorf("%s: DeletionPolicy %v, want %s", id, r["DeletionPolicy"], tc.want)
 				}
@@ -69,19 +92,29 @@ func TestRemovalPolicyContext(t *testing.T) {
 	}
 }
 
-func TestCheckNeedsBootstrap(t *testing.T) {
-	cfg, err := DefaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestCheckNeedsEveryBootstrap checks that each domain needs its own
+// bootstrap, in build/lambda/<domain>.
+func TestCheckNeedsEveryBootstrap(t *testing.T) {
+	cfg := DefaultConfig()
 	cfg.LambdaDir = t.TempDir()
 	if err := cfg.Check(); err == nil {
 		t.Fatal("Check passed without a bootstrap")
 	}
-	if err := os.WriteFile(cfg.LambdaDir+"/bootstrap", nil, 0o755); err != nil {
-		t.Fatal(err)
+	write := func(domain string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(cfg.LambdaDir, domain), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cfg.LambdaDir, domain, "bootstrap"), nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
+	write("account")
+	if err := cfg.Check(); err == nil {
+		t.Fatal("Check passed without the inventory's bootstrap")
+	}
+	write("inventory")
 	if err := cfg.Check(); err != nil {
-		t.Fatalf("Check with a bootstrap: %v", err)
+		t.Fatalf("Check with both bootstraps: %v", err)
 	}
 }

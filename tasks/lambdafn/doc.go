@@ -7,6 +7,7 @@
 // handler serves lambda.Start in cmd/lambda and in-process registration
 // with the local ASL interpreter, which calls its Invoke.
 //
-// Read serves the read API (GET /accounts/{id}, its events and asOf) to
-// API Gateway proxy requests, with the HTTP statuses of tasks/httpstatus.
+// HTTP serves an http.Handler, the domain's httpapi, to API Gateway proxy
+// requests: the read Lambda and the local server answer reads with the
+// same code.
 package lambdafn

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/tasks"
 )
 
 // Handler returns fn as a Lambda handler: it decodes the JSON payload into
@@ -86,4 +87,21 @@ func message(e *events.Error) string {
 		return e.Err.Error()
 	}
 	return e.Message + ": " + e.Err.Error()
+}
+
+// Task returns the Lambda handler of one pipeline step of p, by its name
+// in tasks.Steps (validate, persist, publish or fold). The read task is an
+// HTTP handler (see HTTP). Any other name is an InvalidArgument error.
+func Task(name string, p tasks.Pipeline) (lambda.Handler, error) {
+	switch name {
+	case tasks.StepValidate:
+		return Handler(p.Validate), nil
+	case tasks.StepPersist:
+		return Handler(p.Persist), nil
+	case tasks.StepPublish:
+		return Handler(p.Publish), nil
+	case tasks.StepFold:
+		return Handler(p.Fold), nil
+	}
+	return nil, events.Errorf(events.CodeInvalidArgument, "lambdafn: %q is not a pipeline step; want validate, persist, publish or fold", name)
 }

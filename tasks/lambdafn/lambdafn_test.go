@@ -13,9 +13,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/internal/jsontest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 	"github.com/stepfold/stepfold/tasks/taskstest"
@@ -32,21 +33,21 @@ func (discard) Publish(context.Context, []events.Event) error { return nil }
 // newService returns a service over a fresh bbolt store holding acc-1:
 // opened at t0, 1500 deposited an hour later and 200 withdrawn an hour
 // after that, all recorded at t0.
-func newService(t *testing.T) *tasks.Service {
+func newService(t *testing.T) *tasks.Service[account.State, account.Command] {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "stepfold.db"), boltstore.WithClock(clock))
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "events.db"), boltstore.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	svc, err := tasks.New(st, st, discard{}, tasks.WithClock(clock))
+	svc, err := tasks.New(account.Domain{}, st, st, discard{}, tasks.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, c := range []events.Command{
-		{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
-		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500, Reference: "salary", CorrelationID: "req-9"},
-		{Type: events.Withdraw, AccountID: "acc-1", CommandID: "c-3", Amount: 200},
+	for i, c := range []account.Command{
+		{Type: account.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
+		{Type: account.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500, Reference: "salary", CorrelationID: "req-9"},
+		{Type: account.Withdraw, AccountID: "acc-1", CommandID: "c-3", Amount: 200},
 	} {
 		c.OccurredAt = t0.Add(time.Duration(i) * time.Hour)
 		run(t, svc, c)
@@ -54,22 +55,30 @@ func newService(t *testing.T) *tasks.Service {
 	return svc
 }
 
-func run(t *testing.T, svc *tasks.Service, c events.Command) {
+func run(t *testing.T, p tasks.Pipeline, c account.Command) {
 	t.Helper()
-	if _, err := taskstest.Run(context.Background(), svc, c); err != nil {
+	b, _ := json.Marshal(c)
+	if _, err := taskstest.Run(context.Background(), p, b); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // handlers are the pipeline tasks as the Lambda binary and the local
-// interpreter register them.
-func handlers(svc *tasks.Service) map[string]lambda.Handler {
-	return map[string]lambda.Handler{
-		"validate": lambdafn.Handler(svc.Validate),
-		"persist":  lambdafn.Handler(svc.Persist),
-		"publish":  lambdafn.Handler(svc.Publish),
-		"fold":     lambdafn.Handler(svc.Fold),
+// interpreter register them, by the task table.
+func handlers(t *testing.T, p tasks.Pipeline) map[string]lambda.Handler {
+	t.Helper()
+	out := map[string]lambda.Handler{}
+	for _, st := range tasks.Steps() {
+		if st.Substitution == "" {
+			continue
+		}
+		h, err := lambdafn.Task(st.Name, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[st.Name] = h
 	}
+	return out
 }
 
 type invokeCase struct {
@@ -91,7 +100,7 @@ func TestHandler(t *testing.T) {
 	readJSON(t, "invoke.json", &cases)
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
-			h := handlers(newService(t))[tc.Task]
+			h := handlers(t, newService(t))[tc.Task]
 			if h == nil {
 				t.Fatalf("no task %q", tc.Task)
 			}
@@ -126,8 +135,8 @@ func TestInvokeError(t *testing.T) {
 		wantType string
 		wantMsg  string
 	}{
-		{"rejection", events.Errorf(events.CodeAccountClosed, "account a is closed"), "AccountClosed", "account a is closed"},
-		{"wrapped rejection", fmt.Errorf("validate: %w", events.Errorf(events.CodeBalanceNotZero, "holds 5")), "BalanceNotZero", "holds 5"},
+		{"rejection", events.Errorf(account.CodeAccountClosed, "account a is closed"), "AccountClosed", "account a is closed"},
+		{"wrapped rejection", fmt.Errorf("validate: %w", events.Errorf(account.CodeBalanceNotZero, "holds 5")), "BalanceNotZero", "holds 5"},
 		{"with a cause", events.Wrap(events.CodeStoreUnavailable, errors.New("timeout"), "db locked"), "StoreUnavailable", "db locked: timeout"},
 		{"cause only", events.Wrap(events.CodeThrottled, errors.New("slow down"), ""), "Throttled", "slow down"},
 		{"code only", events.ErrPublishFailed, "PublishFailed", "PublishFailed"},
@@ -162,7 +171,7 @@ func readJSON(t *testing.T, name string, v any) {
 func TestHandlerMatchesTheRuntimeEncoding(t *testing.T) {
 	echo := func(_ context.Context, in map[string]any) (map[string]any, error) {
 		if in["fail"] != nil {
-			return nil, events.Errorf(events.CodeInsufficientFunds, "balance <%v> & more", in["fail"])
+			return nil, events.Errorf(account.CodeInsufficientFunds, "balance <%v> & more", in["fail"])
 		}
 		return map[string]any{"got": in, "html": "<a href=\"x\">&</a>", "unicode": "\u2028é"}, nil
 	}
@@ -187,5 +196,14 @@ func TestHandlerMatchesTheRuntimeEncoding(t *testing.T) {
 	}
 	if _, err := ours.Invoke(context.Background(), []byte(`[1]`)); !errors.As(err, new(messages.InvokeResponse_Error)) || err.(messages.InvokeResponse_Error).Type != string(events.CodeInvalidCommand) {
 		t.Errorf("a payload of the wrong shape: got %v, want an InvalidCommand InvokeResponse_Error", err)
+	}
+}
+
+func TestTaskNamesTheTable(t *testing.T) {
+	if _, err := lambdafn.Task("read", nil); !errors.Is(err, events.ErrInvalidArgument) {
+		t.Errorf("Task(read) = %v; the read task is an HTTP handler, not a step", err)
+	}
+	if got := handlers(t, newService(t)); len(got) != 4 {
+		t.Errorf("%d step handlers, want validate, persist, publish and fold", len(got))
 	}
 }

@@ -1,111 +1,122 @@
 package lambdafn
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/base64"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	apigw "github.com/aws/aws-lambda-go/events"
-
-	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/tasks"
-	"github.com/stepfold/stepfold/tasks/httpstatus"
 )
 
-// Read returns the API Gateway proxy handler of the read API:
+// HTTP returns the API Gateway proxy handler that serves h, so that the
+// read Lambda behind API Gateway runs the same http.Handler (httpapi) as
+// the local server. The request's path is its resource template with the
+// path parameters filled in, which holds no stage or base path; a request
+// without a resource (a test event) uses its path as it is.
 //
-//	GET /accounts/{id}                     the current state
-//	GET /accounts/{id}?asOf=<version|time> the state at a version or RFC 3339 business time
-//	GET /accounts/{id}/events?from=&limit= a page of the audit log
-//
-// Failures become the status of httpstatus.Status and an httpstatus.Body;
-// the handler itself never fails.
-func Read(svc *tasks.Service) func(context.Context, apigw.APIGatewayProxyRequest) (apigw.APIGatewayProxyResponse, error) {
+// The handler itself never fails: h's answer, whatever its status, is the
+// response.
+func HTTP(h http.Handler) func(context.Context, apigw.APIGatewayProxyRequest) (apigw.APIGatewayProxyResponse, error) {
 	return func(ctx context.Context, req apigw.APIGatewayProxyRequest) (apigw.APIGatewayProxyResponse, error) {
-		account, listing, ok := route(req)
-		switch {
-		case !ok:
-			return respond(http.StatusNotFound, httpstatus.Body{Error: "RouteNotFound", Message: "no route for " + req.Path}), nil
-		case req.HTTPMethod != http.MethodGet:
-			return respond(http.StatusMethodNotAllowed, httpstatus.Body{Error: "MethodNotAllowed", Message: req.HTTPMethod + " is not allowed; use GET"}), nil
-		}
-		var body any
-		var err error
-		if listing {
-			body, err = listEvents(ctx, svc, account, req.QueryStringParameters)
-		} else {
-			body, err = getAccount(ctx, svc, account, req.QueryStringParameters)
-		}
+		r, err := request(ctx, req)
 		if err != nil {
-			return respond(httpstatus.FromError(err)), nil
+			return apigw.APIGatewayProxyResponse{StatusCode: http.StatusBadRequest,
+				Headers: map[string]string{"Content-Type": "application/json"},
+				Body:    `{"error":"InvalidCommand","message":"the request body is not valid base64"}`}, nil
 		}
-		return respond(http.StatusOK, body), nil
+		var w recorder
+		h.ServeHTTP(&w, r)
+		return w.response(), nil
 	}
 }
 
-// route finds the account id and whether the request lists its events, from
-// a path ending in /accounts/{id} or /accounts/{id}/events.
-func route(req apigw.APIGatewayProxyRequest) (account string, listing bool, ok bool) {
-	segs := strings.Split(strings.Trim(req.Path, "/"), "/")
-	n := len(segs)
-	switch {
-	case n >= 3 && segs[n-3] == "accounts" && segs[n-1] == "events":
-		account, listing, ok = segs[n-2], true, true
-	case n >= 2 && segs[n-2] == "accounts":
-		account, ok = segs[n-1], true
+// request turns a proxy event into the http.Request it stands for.
+func request(ctx context.Context, req apigw.APIGatewayProxyRequest) (*http.Request, error) {
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
+			return nil, err
+		}
 	}
-	if id := req.PathParameters["id"]; ok && id != "" {
-		account = id
-	}
-	return account, listing, ok
-}
-
-func getAccount(ctx context.Context, svc *tasks.Service, account string, query map[string]string) (any, error) {
-	raw, ok := query["asOf"]
-	if !ok {
-		return svc.GetAccount(ctx, account)
-	}
-	at, err := tasks.ParseAsOf(raw)
+	u := url.URL{Path: path(req), RawQuery: query(req).Encode()}
+	r, err := http.NewRequestWithContext(ctx, req.HTTPMethod, u.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	return svc.GetAccountAt(ctx, account, at)
+	for k, vs := range req.MultiValueHeaders {
+		r.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	for k, v := range req.Headers {
+		if r.Header.Get(k) == "" {
+			r.Header.Set(k, v)
+		}
+	}
+	return r, nil
 }
 
-func listEvents(ctx context.Context, svc *tasks.Service, account string, query map[string]string) (any, error) {
-	from, err := intParam(query, "from", 1)
-	if err != nil {
-		return nil, err
+// path is the request's resource with its parameters, or its path.
+func path(req apigw.APIGatewayProxyRequest) string {
+	if req.Resource == "" {
+		return req.Path
 	}
-	limit, err := intParam(query, "limit", tasks.DefaultPageLimit)
-	if err != nil {
-		return nil, err
+	p := req.Resource
+	for k, v := range req.PathParameters {
+		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(v))
 	}
-	return svc.ListEvents(ctx, account, from, int(limit))
+	return p
 }
 
-func intParam(query map[string]string, name string, def int64) (int64, error) {
-	raw, ok := query[name]
-	if !ok {
-		return def, nil
+func query(req apigw.APIGatewayProxyRequest) url.Values {
+	q := url.Values{}
+	for k, vs := range req.MultiValueQueryStringParameters {
+		q[k] = vs
 	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		return 0, events.Errorf(events.CodeInvalidCommand, "%s must be a whole number, got %q", name, raw)
+	for k, v := range req.QueryStringParameters {
+		if _, ok := q[k]; !ok {
+			q.Set(k, v)
+		}
 	}
-	return n, nil
+	return q
 }
 
-func respond(status int, body any) apigw.APIGatewayProxyResponse {
-	b, err := json.Marshal(body)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"Internal","message":"the response could not be encoded"}`)
+// recorder is the http.ResponseWriter that collects h's answer.
+type recorder struct {
+	status int
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (w *recorder) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *recorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
+}
+
+func (w *recorder) response() apigw.APIGatewayProxyResponse {
+	headers := make(map[string]string, len(w.header))
+	for k, vs := range w.header {
+		headers[k] = strings.Join(vs, ",")
 	}
 	return apigw.APIGatewayProxyResponse{
-		StatusCode: status,
-		Headers:    map[string]string{"Content-Type": "application/json"},
-		Body:       string(b),
+		StatusCode:        max(w.status, http.StatusOK),
+		Headers:           headers,
+		MultiValueHeaders: w.header,
+		Body:              w.body.String(),
 	}
 }

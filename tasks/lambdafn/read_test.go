@@ -10,6 +10,8 @@ import (
 	apigw "github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/stepfold/stepfold/domains/account"
+	"github.com/stepfold/stepfold/httpapi"
 	"github.com/stepfold/stepfold/internal/jsontest"
 	"github.com/stepfold/stepfold/tasks/lambdafn"
 )
@@ -23,7 +25,7 @@ func TestRead(t *testing.T) {
 		Body    json.RawMessage `json:"body"`
 	}
 	readJSON(t, "read.json", &cases)
-	h := lambda.NewHandler(lambdafn.Read(newService(t)))
+	h := lambda.NewHandler(lambdafn.HTTP(readAPI(t)))
 	for _, tc := range cases {
 		t.Run(tc.Request, func(t *testing.T) {
 			req, err := os.ReadFile(filepath.Join("testdata", tc.Request))
@@ -46,24 +48,40 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// readAPI is the bank's read API over newService, as the read Lambda
+// serves it.
+func readAPI(t *testing.T) *httpapi.Handler {
+	t.Helper()
+	h, err := httpapi.New(httpapi.Config{Info: account.Domain{}.Info(), Reader: newService(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func TestReadRoutes(t *testing.T) {
-	read := lambdafn.Read(newService(t))
+	read := lambdafn.HTTP(readAPI(t))
 	tests := []struct {
-		path string
+		req  apigw.APIGatewayProxyRequest
 		want int
 	}{
-		{"/accounts/acc-1", 200},
-		{"/prod/accounts/acc-1", 200},
-		{"/accounts/acc-1/events", 200},
-		{"/accounts/acc-1/", 200},
-		{"/accounts", 404},
-		{"/", 404},
-		{"/accounts/acc-1/balance", 404},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts/acc-1"}, 200},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts/acc-1/events"}, 200},
+		{apigw.APIGatewayProxyRequest{Path: "/prod/accounts/acc-1", Resource: "/accounts/{id}", PathParameters: map[string]string{"id": "acc-1"}}, 200},
+		{apigw.APIGatewayProxyRequest{Path: "/x/acc-1/events", Resource: "/accounts/{id}/events", PathParameters: map[string]string{"id": "acc-1"}}, 200},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts"}, 404},
+		{apigw.APIGatewayProxyRequest{Path: "/"}, 404},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts/acc-1/balance"}, 404},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts/acc-2"}, 404},
+		{apigw.APIGatewayProxyRequest{Path: "/accounts/acc-1", HTTPMethod: "POST"}, 405},
 	}
 	for _, tt := range tests {
-		resp, err := read(context.Background(), apigw.APIGatewayProxyRequest{HTTPMethod: "GET", Path: tt.path})
+		if tt.req.HTTPMethod == "" {
+			tt.req.HTTPMethod = "GET"
+		}
+		resp, err := read(context.Background(), tt.req)
 		if err != nil || resp.StatusCode != tt.want {
-			t.Errorf("GET %s = %d, %v; want %d (%s)", tt.path, resp.StatusCode, err, tt.want, resp.Body)
+			t.Errorf("%s %s (%s) = %d, %v; want %d (%s)", tt.req.HTTPMethod, tt.req.Path, tt.req.Resource, resp.StatusCode, err, tt.want, resp.Body)
 		}
 	}
 }

@@ -27,7 +27,7 @@ const documentedWorstCase = 267 * time.Second
 // Validate, is bounded by the round counter: Init sets it to 1 and the
 // Choice that loops compares it with a number this test reads.
 func TestWorstCaseFitsExpress(t *testing.T) {
-	text, err := statemachines.Files.ReadFile(statemachines.Account)
+	text, err := statemachines.Files.ReadFile(statemachines.Pipeline)
 	if err != nil {
 		t.Fatal(err)
 	}

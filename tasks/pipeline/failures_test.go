@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/statemachines/asl"
 )
@@ -37,18 +38,18 @@ type faultyStore struct {
 	load, append *faults
 }
 
-func (s faultyStore) Load(ctx context.Context, account string) (events.History, error) {
+func (s faultyStore) Load(ctx context.Context, stream string) (events.History, error) {
 	if err := s.load.next(); err != nil {
 		return events.History{}, err
 	}
-	return s.EventStore.Load(ctx, account)
+	return s.EventStore.Load(ctx, stream)
 }
 
-func (s faultyStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
+func (s faultyStore) Append(ctx context.Context, b events.Batch) (events.Appended, error) {
 	if err := s.append.next(); err != nil {
 		return events.Appended{}, err
 	}
-	return s.EventStore.Append(ctx, account, expected, evs, commandID, fp)
+	return s.EventStore.Append(ctx, b)
 }
 
 type faultyStates struct {
@@ -56,11 +57,11 @@ type faultyStates struct {
 	put *faults
 }
 
-func (s faultyStates) Put(ctx context.Context, st events.State) (bool, error) {
+func (s faultyStates) Put(ctx context.Context, stream string, snap events.Snapshot) (bool, error) {
 	if err := s.put.next(); err != nil {
 		return false, err
 	}
-	return s.StateStore.Put(ctx, st)
+	return s.StateStore.Put(ctx, stream, snap)
 }
 
 type faultyPublisher struct {
@@ -119,7 +120,7 @@ func TestTransientFailures(t *testing.T) {
 			if got := h.scheduled(t, ex); got[tt.step] != 3 {
 				t.Errorf("%s scheduled %d times, want 3 (two failures, one success): %v", tt.step, got[tt.step], got)
 			}
-			st, err := h.store.Get(context.Background(), "acc-1")
+			st, err := h.account(t, "acc-1")
 			if err != nil || st.Balance != 300 || st.Version != 2 {
 				t.Errorf("read model = %+v, %v; want balance 300 at version 2", st, err)
 			}
@@ -182,7 +183,7 @@ func TestPermanentFailures(t *testing.T) {
 	}
 }
 
-func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c events.Command, step, wantError string, persisted bool) {
+func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c account.Command, step, wantError string, persisted bool) {
 	t.Helper()
 	ls := h.letters(t)
 	if len(ls) != 1 {
@@ -192,7 +193,7 @@ func checkDeadLetter(t *testing.T, h *harness, ex *asl.Execution, c events.Comma
 	if err := json.Unmarshal([]byte(ls[0].Body), &dl); err != nil {
 		t.Fatalf("dead letter %q: %v", ls[0].Body, err)
 	}
-	var got events.Command
+	var got account.Command
 	if err := json.Unmarshal(dl.Command, &got); err != nil || got != c {
 		t.Errorf("dead letter command = %s, want %+v", dl.Command, c)
 	}

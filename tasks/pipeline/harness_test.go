@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,9 +12,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
 	"github.com/stepfold/stepfold/events/eventstest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/statemachines"
 	"github.com/stepfold/stepfold/statemachines/asl"
 	"github.com/stepfold/stepfold/tasks"
@@ -23,7 +25,7 @@ import (
 // The local values of the definition substitutions, from docs/architecture.md.
 const (
 	arnPrefix = "arn:aws:lambda:us-east-1:000000000000:function:stepfold-"
-	dlqURL    = "http://127.0.0.1/000000000000/stepfold-dlq"
+	dlqURL    = "http://127.0.0.1/000000000000/stepfold-account-dlq"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -127,39 +129,43 @@ func newHarnessOn(t *testing.T, clock asl.Clock, wrap func(ports) ports) *harnes
 	if wrap != nil {
 		p = wrap(p)
 	}
-	svc, err := tasks.New(p.store, p.states, p.pub, tasks.WithClock(func() time.Time { return t0 }))
+	svc, err := tasks.New(account.Domain{}, p.store, p.states, p.pub, tasks.WithClock(func() time.Time { return t0 }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.m = newMachine(t, svc, h.dlq, clock)
+	h.m = newMachine(t, "account", svc, h.dlq, clock)
 	return h
 }
 
-func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters, clock asl.Clock) *asl.Machine {
+// newMachine loads the pipeline definition as domain's state machine, with
+// the tasks of p registered by the task table under their local ARNs.
+func newMachine(t *testing.T, domain string, p tasks.Pipeline, q events.DeadLetters, clock asl.Clock) *asl.Machine {
 	t.Helper()
-	text, err := statemachines.Files.ReadFile(statemachines.Account)
+	text, err := statemachines.Files.ReadFile(statemachines.Pipeline)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := asl.Parse(text, map[string]string{
-		"ValidateFunctionArn": arnPrefix + "validate",
-		"PersistFunctionArn":  arnPrefix + "persist",
-		"PublishFunctionArn":  arnPrefix + "publish",
-		"FoldFunctionArn":     arnPrefix + "fold",
-		"DeadLetterQueueUrl":  dlqURL,
-	})
+	subs := map[string]string{tasks.DeadLetterSubstitution: dlqURL}
+	pools := map[string]func() asl.Invoker{}
+	for _, st := range tasks.Steps() {
+		if st.Substitution == "" {
+			continue
+		}
+		h, err := lambdafn.Task(st.Name, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs[st.Substitution] = arnPrefix + st.Name
+		pools[arnPrefix+st.Name] = func() asl.Invoker { return h }
+	}
+	def, err := asl.Parse(text, subs)
 	if err != nil {
-		t.Fatalf("parse %s: %v", statemachines.Account, err)
+		t.Fatalf("parse %s: %v", statemachines.Pipeline, err)
 	}
 	reg := asl.NewRegistry()
-	reg.FunctionPools(map[string]func() asl.Invoker{
-		arnPrefix + "validate": func() asl.Invoker { return lambdafn.Handler(svc.Validate) },
-		arnPrefix + "persist":  func() asl.Invoker { return lambdafn.Handler(svc.Persist) },
-		arnPrefix + "publish":  func() asl.Invoker { return lambdafn.Handler(svc.Publish) },
-		arnPrefix + "fold":     func() asl.Invoker { return lambdafn.Handler(svc.Fold) },
-	})
+	reg.FunctionPools(pools)
 	reg.SQS(dlq{q})
-	m, err := asl.New(def, asl.WithName("stepfold-account"), asl.WithResources(reg), asl.WithClock(clock))
+	m, err := asl.New(def, asl.WithName("stepfold-"+domain), asl.WithResources(reg), asl.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +174,7 @@ func newMachine(t *testing.T, svc *tasks.Service, q events.DeadLetters, clock as
 }
 
 // run executes the state machine for c and returns the execution.
-func (h *harness) run(t *testing.T, c events.Command) *asl.Execution {
+func (h *harness) run(t *testing.T, c any) *asl.Execution {
 	t.Helper()
 	in, err := json.Marshal(c)
 	if err != nil {
@@ -182,11 +188,11 @@ func (h *harness) run(t *testing.T, c events.Command) *asl.Execution {
 }
 
 // mustSucceed runs commands that must succeed.
-func (h *harness) mustSucceed(t *testing.T, cmds ...events.Command) {
+func (h *harness) mustSucceed(t *testing.T, cmds ...any) {
 	t.Helper()
 	for _, c := range cmds {
 		if ex := h.run(t, c); ex.Status != types.ExecutionStatusSucceeded {
-			t.Fatalf("%s %s: %s %s %s", c.Type, c.CommandID, ex.Status, deref(ex.Error), deref(ex.Cause))
+			t.Fatalf("%+v: %s %s %s", c, ex.Status, deref(ex.Error), deref(ex.Cause))
 		}
 	}
 }
@@ -256,14 +262,41 @@ func deref(s *string) string {
 	return *s
 }
 
-func open(acc, id string) events.Command {
-	return events.Command{Type: events.OpenAccount, AccountID: acc, CommandID: id, Currency: "EUR"}
+func open(acc, id string) account.Command {
+	return account.Command{Type: account.OpenAccount, AccountID: acc, CommandID: id, Currency: "EUR"}
 }
 
-func deposit(acc, id string, amount int64) events.Command {
-	return events.Command{Type: events.Deposit, AccountID: acc, CommandID: id, Amount: amount}
+func deposit(acc, id string, amount int64) account.Command {
+	return account.Command{Type: account.Deposit, AccountID: acc, CommandID: id, Amount: amount}
 }
 
-func withdraw(acc, id string, amount int64) events.Command {
-	return events.Command{Type: events.Withdraw, AccountID: acc, CommandID: id, Amount: amount}
+func withdraw(acc, id string, amount int64) account.Command {
+	return account.Command{Type: account.Withdraw, AccountID: acc, CommandID: id, Amount: amount}
+}
+
+// types lists the types of evs, in order.
+func typesOf(evs []events.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.Type
+	}
+	return out
+}
+
+func sameTypes(got []events.Event, want ...string) bool {
+	return slices.Equal(typesOf(got), want)
+}
+
+// account reads the read model's state of acc.
+func (h *harness) account(t *testing.T, acc string) (account.State, error) {
+	t.Helper()
+	snap, err := h.store.Get(context.Background(), acc)
+	if err != nil {
+		return account.State{}, err
+	}
+	var s account.State
+	if err := json.Unmarshal(snap.State, &s); err != nil {
+		t.Fatalf("state of %s: %v", acc, err)
+	}
+	return s, nil
 }

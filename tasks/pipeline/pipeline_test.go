@@ -11,9 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepfold/stepfold/events"
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/statemachines/asl"
-	"github.com/stepfold/stepfold/tasks"
 )
 
 func TestDeposit(t *testing.T) {
@@ -23,11 +22,11 @@ func TestDeposit(t *testing.T) {
 	if ex.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("status %s %s %s", ex.Status, deref(ex.Error), deref(ex.Cause))
 	}
-	var out tasks.Result
+	var out account.Result
 	if err := json.Unmarshal([]byte(deref(ex.Output)), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Account != "acc-1" || out.Version != 2 || out.Balance != 1500 || out.Currency != "EUR" || out.Status != events.StatusOpen ||
+	if out.Account != "acc-1" || out.Version != 2 || out.Balance != 1500 || out.Currency != "EUR" || out.Status != account.StatusOpen ||
 		len(out.Events) != 1 || out.Events[0].ID != "acc-1:2" {
 		t.Errorf("output = %s", deref(ex.Output))
 	}
@@ -58,7 +57,7 @@ func TestHotAccount(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarnessOn(t, realDelays{}, nil)
 			h.mustSucceed(t, open("acc-1", "c-open"), deposit("acc-1", "c-dep", tt.opening))
-			cmds := make([]events.Command, n)
+			cmds := make([]account.Command, n)
 			for i := range cmds {
 				cmds[i] = withdraw("acc-1", fmt.Sprintf("w%02d", i), amount)
 			}
@@ -85,7 +84,7 @@ func TestHotAccount(t *testing.T) {
 
 // runAtOnce starts an execution for each command at the same moment and
 // returns them when all have ended.
-func (h *harness) runAtOnce(t *testing.T, cmds []events.Command) []*asl.Execution {
+func (h *harness) runAtOnce(t *testing.T, cmds []account.Command) []*asl.Execution {
 	t.Helper()
 	exs := make([]*asl.Execution, len(cmds))
 	errs := make([]error, len(cmds))
@@ -122,7 +121,7 @@ func checkLog(t *testing.T, h *harness, account string, n int, balance int64) {
 	if len(log) != n {
 		t.Errorf("log has %d events, want %d", len(log), n)
 	}
-	st, err := h.store.Get(context.Background(), account)
+	st, err := h.account(t, account)
 	if err != nil || st.Balance != balance || st.Version != int64(n) {
 		t.Errorf("read model = %+v, %v; want balance %d at version %d", st, err, balance, n)
 	}
@@ -161,29 +160,31 @@ func TestDuplicateCommand(t *testing.T) {
 // Validate with its error name and message, without retries, writes, or
 // dead letters.
 func TestRejections(t *testing.T) {
-	opened := []events.Command{open("acc-1", "c1")}
+	opened := []account.Command{open("acc-1", "c1")}
 	funded := append(opened, deposit("acc-1", "c2", 100))
 	tests := []struct {
 		name  string
-		setup []events.Command
-		cmd   events.Command
+		setup []account.Command
+		cmd   account.Command
 	}{
 		{"InvalidCommand", opened, deposit("acc-1", "c9", -5)},
 		{"AccountNotFound", nil, deposit("acc-1", "c9", 5)},
 		{"AccountAlreadyExists", opened, open("acc-1", "c9")},
-		{"AccountClosed", append(opened, events.Command{Type: events.CloseAccount, AccountID: "acc-1", CommandID: "c2"}), deposit("acc-1", "c9", 5)},
+		{"AccountClosed", append(opened, account.Command{Type: account.CloseAccount, AccountID: "acc-1", CommandID: "c2"}), deposit("acc-1", "c9", 5)},
 		{"InsufficientFunds", funded, withdraw("acc-1", "c9", 101)},
-		{"BalanceNotZero", funded, events.Command{Type: events.CloseAccount, AccountID: "acc-1", CommandID: "c9"}},
-		{"CurrencyMismatch", funded, events.Command{Type: events.Deposit, AccountID: "acc-1", CommandID: "c9", Amount: 5, Currency: "USD"}},
+		{"BalanceNotZero", funded, account.Command{Type: account.CloseAccount, AccountID: "acc-1", CommandID: "c9"}},
+		{"CurrencyMismatch", funded, account.Command{Type: account.Deposit, AccountID: "acc-1", CommandID: "c9", Amount: 5, Currency: "USD"}},
 		{"AmountOverflow", append(opened, deposit("acc-1", "c2", math.MaxInt64-10)), deposit("acc-1", "c9", 11)},
-		{"TransactionNotFound", funded, events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:7"}},
-		{"TransactionAlreadyReversed", append(funded, events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c3", EventID: "acc-1:2"}),
-			events.Command{Type: events.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:2"}},
+		{"TransactionNotFound", funded, account.Command{Type: account.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:7"}},
+		{"TransactionAlreadyReversed", append(funded, account.Command{Type: account.ReverseTransaction, AccountID: "acc-1", CommandID: "c3", EventID: "acc-1:2"}),
+			account.Command{Type: account.ReverseTransaction, AccountID: "acc-1", CommandID: "c9", EventID: "acc-1:2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, nil)
-			h.mustSucceed(t, tt.setup...)
+			for _, c := range tt.setup {
+				h.mustSucceed(t, c)
+			}
 			before, published := len(h.log(t, "acc-1")), len(h.pub.IDs())
 			ex := h.run(t, tt.cmd)
 			if ex.Status != types.ExecutionStatusFailed || deref(ex.Error) != tt.name {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events"
 )
 
@@ -17,23 +18,24 @@ import (
 type rivalStore struct {
 	events.EventStore
 	once  *sync.Once
-	rival events.Command
+	rival account.Command
 }
 
-func (s rivalStore) Append(ctx context.Context, account string, expected int64, evs []events.Event, commandID string, fp events.Fingerprint) (events.Appended, error) {
+func (s rivalStore) Append(ctx context.Context, b events.Batch) (events.Appended, error) {
 	var err error
-	if commandID == s.rival.CommandID {
+	if b.CommandID == s.rival.CommandID {
 		s.once.Do(func() {
-			theirs := events.Event{ID: events.EventID(account, expected+1), Account: account, Version: expected + 1,
-				Type: events.FundsDeposited, SchemaVersion: events.SchemaVersion, OccurredAt: t0,
-				CommandID: commandID, Data: []byte(`{"amount":1}`)}
-			_, err = s.EventStore.Append(ctx, account, expected, []events.Event{theirs}, commandID, s.rival.Fingerprint())
+			theirs := events.Event{ID: events.EventID(b.Stream, b.Expected+1), Stream: b.Stream, Version: b.Expected + 1,
+				Type: account.FundsDeposited, SchemaVersion: 1, OccurredAt: t0,
+				CommandID: b.CommandID, Data: []byte(`{"amount":1}`)}
+			_, err = s.EventStore.Append(ctx, events.Batch{Stream: b.Stream, Expected: b.Expected, Events: []events.Event{theirs},
+				CommandID: b.CommandID, Fingerprint: s.rival.Fingerprint()})
 		})
 	}
 	if err != nil {
 		return events.Appended{}, err
 	}
-	return s.EventStore.Append(ctx, account, expected, evs, commandID, fp)
+	return s.EventStore.Append(ctx, b)
 }
 
 // TestReusedKeyLosesTheRace runs a withdrawal whose command id a different
@@ -57,7 +59,7 @@ func TestReusedKeyLosesTheRace(t *testing.T) {
 		t.Errorf("dead letters %v, want none for a rejection", ls)
 	}
 	log := h.log(t, "acc-1")
-	if len(log) != 3 || log[2].Type != events.FundsDeposited || log[2].CommandID != "k" {
+	if len(log) != 3 || log[2].Type != account.FundsDeposited || log[2].CommandID != "k" {
 		t.Fatalf("log %+v, want the rival's deposit as version 3 and nothing else", log)
 	}
 	if again := h.run(t, withdraw("acc-1", "k", 300)); deref(again.Error) != "IdempotencyKeyReused" {

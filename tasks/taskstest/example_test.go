@@ -2,13 +2,14 @@ package taskstest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/stepfold/stepfold/events"
-	"github.com/stepfold/stepfold/events/boltstore"
+	"github.com/stepfold/stepfold/domains/account"
 	"github.com/stepfold/stepfold/events/eventstest"
+	"github.com/stepfold/stepfold/local/boltstore"
 	"github.com/stepfold/stepfold/tasks"
 	"github.com/stepfold/stepfold/tasks/taskstest"
 )
@@ -22,18 +23,23 @@ func ExampleRun() {
 		return
 	}
 	defer st.Close()
-	svc, err := tasks.New(st, st, &eventstest.Recorder{})
+	svc, err := tasks.New(account.Domain{}, st, st, &eventstest.Recorder{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ctx := context.Background()
-	for _, c := range []events.Command{
-		{Type: events.OpenAccount, AccountID: "acc-1", CommandID: "c-1", Currency: "EUR"},
-		{Type: events.Deposit, AccountID: "acc-1", CommandID: "c-2", Amount: 1500},
+	for _, c := range []string{
+		`{"type":"OpenAccount","accountId":"acc-1","commandId":"c-1","currency":"EUR"}`,
+		`{"type":"Deposit","accountId":"acc-1","commandId":"c-2","amount":1500}`,
 	} {
-		r, err := taskstest.Run(ctx, svc, c)
+		reply, err := taskstest.Run(ctx, svc, []byte(c))
 		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		var r account.Result
+		if err := json.Unmarshal(reply, &r); err != nil {
 			fmt.Println(err)
 			return
 		}

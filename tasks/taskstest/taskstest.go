@@ -4,25 +4,27 @@ package taskstest
 
 import (
 	"context"
+	"encoding/json"
 
-	"github.com/stepfold/stepfold/events"
 	"github.com/stepfold/stepfold/tasks"
 )
 
-// Run takes c through Validate, Persist, Publish and Fold in order, as the
-// state machine does without its retries and conflict loop, and returns
-// Fold's result. It stops at the first error and returns it.
-func Run(ctx context.Context, svc *tasks.Service, c events.Command) (tasks.Result, error) {
-	d, err := svc.Validate(ctx, tasks.ValidateInput{Command: c})
+// Run takes a command, as its JSON, through Validate, Persist, Publish and
+// Fold in order, as the state machine does without its retries and
+// conflict loop, and returns Fold's reply. It stops at the first error and
+// returns it.
+func Run(ctx context.Context, p tasks.Pipeline, command []byte) (json.RawMessage, error) {
+	d, err := p.Validate(ctx, tasks.ValidateInput{Command: command})
 	if err != nil {
-		return tasks.Result{}, err
+		return nil, err
 	}
-	p, err := svc.Persist(ctx, tasks.PersistInput{Command: c, ExpectedVersion: d.ExpectedVersion, Events: d.Events})
+	in := tasks.PersistInput{ExpectedVersion: d.ExpectedVersion, Events: d.Events, Snapshots: d.Snapshots, Fingerprint: d.Fingerprint}
+	done, err := p.Persist(ctx, in)
 	if err != nil {
-		return tasks.Result{}, err
+		return nil, err
 	}
-	if _, err := svc.Publish(ctx, tasks.EventsInput{Events: p.Events}); err != nil {
-		return tasks.Result{}, err
+	if _, err := p.Publish(ctx, tasks.EventsInput{Events: done.Events}); err != nil {
+		return nil, err
 	}
-	return svc.Fold(ctx, tasks.EventsInput{Events: p.Events})
+	return p.Fold(ctx, tasks.EventsInput{Events: done.Events})
 }

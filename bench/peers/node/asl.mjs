@@ -71,7 +71,7 @@ function accountCase(testdata) {
   handlers.SendToDeadLetterQueue = () => {
     throw new Error('the execution reached the dead-letter queue');
   };
-  const text = readFileSync(join(testdata, '..', '..', '..', 'statemachines', 'account.asl.json'), 'utf8');
+  const text = readFileSync(join(testdata, '..', '..', '..', 'statemachines', 'pipeline.asl.json'), 'utf8');
   return { definition: JSON.parse(substitute(text, subs)), input: fx.input, output: fx.output, handlers };
 }
 
