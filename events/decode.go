@@ -39,6 +39,33 @@ func DecodeStrict(data []byte, v any, what string) error {
 	return Errorf(CodeInvalidCommand, "%s: %s", what, describeJSON(err))
 }
 
+// DecodePayload reads a task's payload, as the state machine sends it, into
+// v: names match fields spelled exactly the same, members v has no field
+// for are ignored, and a repeated name or invalid UTF-8 is left for the
+// decoder of the value that holds it (a command's DecodeStrict, which
+// refuses both) rather than refused here. It is the same decoder as
+// DecodeStrict's, which reads a payload in about half the time
+// encoding/json takes. Its errors are InvalidCommand, whose message starts
+// with what and says where the payload went wrong, in the terms
+// DecodeStrict uses; an UnmarshalJSON method's *Error is kept as its
+// detail.
+func DecodePayload(data []byte, v any, what string) error {
+	err := json.Unmarshal(data, v, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	var (
+		e   *Error
+		sem *json.SemanticError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e) && errors.As(err, &sem) && sem.JSONPointer != "":
+		return Errorf(CodeInvalidCommand, "%s: %s: %s", what, fieldName(sem.JSONPointer), e.Detail())
+	case errors.As(err, &e):
+		return Errorf(CodeInvalidCommand, "%s: %s", what, e.Detail())
+	}
+	return Errorf(CodeInvalidCommand, "%s: %s", what, describeJSON(err))
+}
+
 // describeJSON says what is wrong with a JSON text, for a person.
 func describeJSON(err error) string {
 	var (

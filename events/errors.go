@@ -85,6 +85,28 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Detail returns the message and those of its causes, joined by ": ",
+// without their codes: "member \"events\": must be a string" where Error
+// says "InvalidArgument: member \"events\": InvalidArgument: must be a
+// string". It is "" for an error with neither.
+func (e *Error) Detail() string {
+	var cause string
+	var inner *Error
+	switch {
+	case errors.As(e.Err, &inner):
+		cause = inner.Detail()
+	case e.Err != nil:
+		cause = e.Err.Error()
+	}
+	switch {
+	case cause == "":
+		return e.Message
+	case e.Message == "":
+		return cause
+	}
+	return e.Message + ": " + cause
+}
+
 // Is reports whether target is an *Error with the same code and no message,
 // as the sentinels are.
 func (e *Error) Is(target error) bool {

@@ -174,3 +174,20 @@ func TestSameRequest(t *testing.T) {
 		t.Errorf("different fingerprints: %v", err)
 	}
 }
+
+func TestErrorDetail(t *testing.T) {
+	inner := events.Errorf(events.CodeInvalidArgument, "must be a string")
+	for _, c := range []struct {
+		err  *events.Error
+		want string
+	}{
+		{events.Wrap(events.CodeInvalidCommand, events.Wrap(events.CodeInvalidArgument, inner, `event member "id"`), `member "events"`), `member "events": event member "id": must be a string`},
+		{events.Wrap(events.CodeInternal, errors.New("disk full"), "cannot write"), "cannot write: disk full"},
+		{events.Wrap(events.CodeInternal, inner, ""), "must be a string"},
+		{&events.Error{Code: events.CodeInternal}, ""},
+	} {
+		if got := c.err.Detail(); got != c.want {
+			t.Errorf("Detail() of %v = %q, want %q", c.err, got, c.want)
+		}
+	}
+}

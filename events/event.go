@@ -50,15 +50,15 @@ const envelopeSize = 192
 // times must have years 0 to 9999.
 func (e Event) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, e.ID)
+	b = AppendString(b, e.ID)
 	b = append(b, ',')
-	b = appendJSONString(b, e.key())
+	b = AppendString(b, e.key())
 	b = append(b, ':')
-	b = appendJSONString(b, e.Stream)
+	b = AppendString(b, e.Stream)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, e.Version, 10)
 	b = append(b, `,"type":`...)
-	b = appendJSONString(b, e.Type)
+	b = AppendString(b, e.Type)
 	b = append(b, `,"schemaVersion":`...)
 	b = strconv.AppendInt(b, int64(e.SchemaVersion), 10)
 	b, err := appendTime(append(b, `,"occurredAt":`...), e.OccurredAt)
@@ -71,10 +71,10 @@ func (e Event) AppendJSON(b []byte) ([]byte, error) {
 		}
 	}
 	b = append(b, `,"commandId":`...)
-	b = appendJSONString(b, e.CommandID)
+	b = AppendString(b, e.CommandID)
 	if e.CorrelationID != "" {
 		b = append(b, `,"correlationId":`...)
-		b = appendJSONString(b, e.CorrelationID)
+		b = AppendString(b, e.CorrelationID)
 	}
 	return appendData(append(b, `,"data":`...), e)
 }
@@ -87,12 +87,14 @@ func appendTime(b []byte, t time.Time) ([]byte, error) {
 	return append(out, '"'), nil
 }
 
+// appendData writes the data compacted, as encoding/json writes a
+// json.RawMessage; compacting checks it in the same pass.
 func appendData(b []byte, e Event) ([]byte, error) {
-	if !json.Valid(e.Data) {
+	buf := bytes.NewBuffer(b)
+	if err := json.Compact(buf, e.Data); err != nil {
 		return nil, Errorf(CodeInvalidArgument, "event %s data is not valid JSON", e.ID)
 	}
-	b = append(b, bytes.TrimSpace(e.Data)...)
-	return append(b, '}'), nil
+	return append(buf.Bytes(), '}'), nil
 }
 
 func (e Event) key() string {

@@ -15,21 +15,14 @@ import (
 // keeps.
 func (e *Event) UnmarshalJSON(b []byte) error {
 	*e = Event{}
-	r := objectReader{b: b}
-	if !r.open() {
-		return Errorf(CodeInvalidArgument, "an event must be a JSON object")
-	}
-	for r.more() {
-		name, value, err := r.member()
-		if err != nil {
-			return err
-		}
+	err := readObject(b, func(name, value []byte) error {
 		if err := e.member(name, value); err != nil {
 			return Wrap(CodeInvalidArgument, err, "event member "+strconv.Quote(string(name)))
 		}
-	}
-	if r.err != nil {
-		return r.err
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if e.StreamKey == "" {
 		e.Stream, _, _ = strings.Cut(e.ID, ":")
@@ -61,9 +54,9 @@ func (e *Event) member(name, v []byte) error {
 	case "correlationId":
 		e.CorrelationID, err = stringValue(v)
 	case "data":
-		// encoding/json has checked the whole input before calling
-		// UnmarshalJSON, and AppendJSON checks Data again before writing
-		// it, so it is not scanned a third time here.
+		// The caller has checked the whole input (see readObject), and
+		// AppendJSON checks Data again before writing it, so it is not
+		// scanned a third time here.
 		e.Data = bytes.Clone(v)
 	default:
 		if e.StreamKey != "" {
@@ -73,6 +66,25 @@ func (e *Event) member(name, v []byte) error {
 		e.Stream, err = stringValue(v)
 	}
 	return err
+}
+
+// AppendEvents appends evs to b as a JSON array, each as AppendJSON writes
+// it: what encoding/json writes for a []Event, null for a nil one.
+func AppendEvents(b []byte, evs []Event) ([]byte, error) {
+	if evs == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for i, e := range evs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = e.AppendJSON(b); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // stringValue reads a JSON string, or null as "". A string without escapes
@@ -115,26 +127,53 @@ func timeValue(v []byte, t *time.Time) error {
 	return t.UnmarshalJSON(v)
 }
 
-// objectReader walks the members of one JSON object, handing back each
-// name and the raw bytes of its value. It checks the structure it walks;
-// the values' own syntax is checked by whoever decodes them.
-type objectReader struct {
+// readObject calls member with the name and the raw value of each member
+// of the JSON object b, in order; null is an object without members. It
+// checks the structure it walks, and member decodes the values; b comes
+// from a JSON decoder, which checks a value before it calls an
+// UnmarshalJSON method. A name without escapes is a slice of b.
+func readObject(b []byte, member func(name, value []byte) error) error {
+	r := reader{b: b}
+	if r.null() {
+		return nil
+	}
+	if !r.open('{') {
+		return Errorf(CodeInvalidArgument, "must be a JSON object")
+	}
+	for r.more('}') {
+		name, value, err := r.member()
+		if err != nil {
+			return err
+		}
+		if err := member(name, value); err != nil {
+			return err
+		}
+	}
+	return r.err
+}
+
+// reader walks the members of one JSON object, handing back each name and
+// the raw bytes of its value.
+type reader struct {
 	b   []byte
 	i   int
 	n   int // members read
 	err error
 }
 
-func (r *objectReader) space() {
+func (r *reader) space() {
 	for r.i < len(r.b) && (r.b[r.i] == ' ' || r.b[r.i] == '\t' || r.b[r.i] == '\n' || r.b[r.i] == '\r') {
 		r.i++
 	}
 }
 
-// open reads the opening brace.
-func (r *objectReader) open() bool {
+// null reports whether the input is the literal null.
+func (r *reader) null() bool { return string(bytes.TrimSpace(r.b)) == "null" }
+
+// open reads the opening c.
+func (r *reader) open(c byte) bool {
 	r.space()
-	if r.i >= len(r.b) || r.b[r.i] != '{' {
+	if r.i >= len(r.b) || r.b[r.i] != c {
 		return false
 	}
 	r.i++
@@ -142,37 +181,39 @@ func (r *objectReader) open() bool {
 }
 
 // more reports whether another member follows, reading the comma before
-// it, or the closing brace and the end of the input after the last.
-func (r *objectReader) more() bool {
+// it, or the closing c and the end of the input after the last.
+func (r *reader) more(c byte) bool {
 	r.space()
 	if r.err != nil || r.i >= len(r.b) {
-		r.fail("an event's JSON ends early")
+		r.fail("the JSON ends early")
 		return false
 	}
-	switch c := r.b[r.i]; {
-	case c == '}':
+	switch next := r.b[r.i]; {
+	case next == c:
 		r.i++
 		if r.space(); r.i != len(r.b) {
-			r.fail("an event's JSON has data after its end")
+			r.fail("the JSON has data after its end")
 		}
 		return false
 	case r.n == 0:
+		r.n++
 		return true
-	case c == ',':
+	case next == ',':
 		r.i++
+		r.n++
 		return true
 	}
-	r.fail("an event's members must be separated by commas")
+	r.fail("members must be separated by commas")
 	return false
 }
 
 // member reads one "name": value pair. A name with escapes is unescaped
 // into a new slice; one without is a slice of the input.
-func (r *objectReader) member() (name, value []byte, err error) {
+func (r *reader) member() (name, value []byte, err error) {
 	r.space()
 	raw, ok := r.stringSpan()
 	if !ok {
-		return nil, nil, Errorf(CodeInvalidArgument, "an event's member names must be strings")
+		return nil, nil, Errorf(CodeInvalidArgument, "member names must be strings")
 	}
 	if name = raw[1 : len(raw)-1]; bytes.IndexByte(name, '\\') >= 0 {
 		s, err := stringValue(raw)
@@ -182,20 +223,27 @@ func (r *objectReader) member() (name, value []byte, err error) {
 		name = []byte(s)
 	}
 	if r.space(); r.i >= len(r.b) || r.b[r.i] != ':' {
-		return nil, nil, Errorf(CodeInvalidArgument, "event member %q has no value", name)
+		return nil, nil, Errorf(CodeInvalidArgument, "member %q has no value", name)
 	}
 	r.i++
+	if value, ok = r.value(); !ok {
+		return nil, nil, Errorf(CodeInvalidArgument, "member %q has no complete value", name)
+	}
+	return name, value, nil
+}
+
+// value reads one value and returns its bytes.
+func (r *reader) value() ([]byte, bool) {
 	r.space()
 	start := r.i
-	if !r.skipValue() {
-		return nil, nil, Errorf(CodeInvalidArgument, "event member %q has no complete value", name)
+	if !r.skipValue() || r.i == start {
+		return nil, false
 	}
-	r.n++
-	return name, r.b[start:r.i], nil
+	return r.b[start:r.i], true
 }
 
 // stringSpan reads a string, quotes included.
-func (r *objectReader) stringSpan() ([]byte, bool) {
+func (r *reader) stringSpan() ([]byte, bool) {
 	if r.i >= len(r.b) || r.b[r.i] != '"' {
 		return nil, false
 	}
@@ -214,10 +262,10 @@ func (r *objectReader) stringSpan() ([]byte, bool) {
 
 // skipValue moves past one value: a string, a nested object or array (by
 // depth, strings inside skipped whole), or a scalar up to its delimiter.
-func (r *objectReader) skipValue() bool {
+func (r *reader) skipValue() bool {
 	depth := 0
 	for r.i < len(r.b) {
-		switch c := r.b[r.i]; c {
+		switch r.b[r.i] {
 		case '"':
 			if _, ok := r.stringSpan(); !ok {
 				return false
@@ -230,17 +278,13 @@ func (r *objectReader) skipValue() bool {
 			depth++
 		case '}', ']':
 			if depth == 0 {
-				return r.i > 0
+				return true
 			}
 			if depth--; depth == 0 {
 				r.i++
 				return true
 			}
-		case ',':
-			if depth == 0 {
-				return true
-			}
-		case ' ', '\t', '\n', '\r':
+		case ',', ' ', '\t', '\n', '\r':
 			if depth == 0 {
 				return true
 			}
@@ -250,7 +294,7 @@ func (r *objectReader) skipValue() bool {
 	return depth == 0
 }
 
-func (r *objectReader) fail(msg string) {
+func (r *reader) fail(msg string) {
 	if r.err == nil {
 		r.err = Errorf(CodeInvalidArgument, "%s", msg)
 	}

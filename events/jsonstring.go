@@ -6,10 +6,11 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string, escaping what JSON requires
+// AppendString appends s as a JSON string, escaping what JSON requires
 // and nothing more (no HTML escaping, as the Lambda runtime writes), with
-// invalid UTF-8 replaced by U+FFFD as encoding/json does.
-func appendJSONString(b []byte, s string) []byte {
+// invalid UTF-8 replaced by U+FFFD as encoding/json does. The envelope and
+// the adapters that write their own JSON around it use it.
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {

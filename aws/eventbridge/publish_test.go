@@ -1,6 +1,7 @@
 package eventbridge
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -181,6 +182,10 @@ func checkEntry(t *testing.T, got wireEntry, e events.Event) {
 	if err := json.Unmarshal([]byte(got.Detail), &detail); err != nil {
 		t.Fatal(err)
 	}
+	var data bytes.Buffer // the envelope carries the data compacted
+	if err := json.Compact(&data, e.Data); err != nil {
+		t.Fatal(err)
+	}
 	switch {
 	case got.Source != testSource || got.DetailType != e.Type || got.EventBusName != "stepfold-bus":
 		t.Errorf("entry = %s/%s on %s", got.Source, got.DetailType, got.EventBusName)
@@ -188,7 +193,7 @@ func checkEntry(t *testing.T, got wireEntry, e events.Event) {
 		t.Errorf("entry time %v, resources %v; want %v and none", got.Time, got.Resources, e.RecordedAt)
 	case detail.ID != e.ID || detail.Stream != e.Stream || detail.Version != e.Version || detail.CommandID != e.CommandID ||
 		detail.CorrelationID != e.CorrelationID || !detail.OccurredAt.Equal(e.OccurredAt) ||
-		!detail.RecordedAt.Equal(e.RecordedAt) || string(detail.Data) != string(e.Data):
+		!detail.RecordedAt.Equal(e.RecordedAt) || string(detail.Data) != data.String():
 		t.Errorf("detail = %s; want the envelope of %s", got.Detail, e.ID)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ type workerConfig struct {
 	duration, warmup time.Duration
 	concurrency      int
 	testdata, dir    string
+	cpuProfile       string // file for a CPU profile of the timed window
 }
 
 // op is one unit of a workload, for one goroutine; a workload makes one
@@ -74,6 +76,7 @@ func parseWorker(args []string, stderr io.Writer) (workerConfig, error) {
 	fs.IntVar(&c.concurrency, "concurrency", 64, "goroutines")
 	fs.StringVar(&c.testdata, "testdata", "testdata", "directory of the definitions and fixtures")
 	fs.StringVar(&c.dir, "dir", "", "directory for store files (default: a fresh temporary one)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed window to this file (go tool pprof reads it)")
 	if err := fs.Parse(args[2:]); err != nil {
 		return c, err
 	}
@@ -169,6 +172,12 @@ func measure(ctx context.Context, c workerConfig, newOp func(i int) op) (measure
 		})
 	}
 	time.Sleep(c.warmup)
+	stopProfile, err := startProfile(c.cpuProfile)
+	if err != nil {
+		stop.Store(true)
+		wg.Wait()
+		return measurement{}, err
+	}
 	cpu0, t0 := cpuTime(), time.Now()
 	counting.Store(true)
 	time.Sleep(c.duration)
@@ -177,7 +186,27 @@ func measure(ctx context.Context, c workerConfig, newOp func(i int) op) (measure
 	stop.Store(true)
 	wg.Wait()
 	return measurement{Ops: done.Load(), Seconds: t1.Sub(t0).Seconds(), CPUSeconds: (cpu1 - cpu0).Seconds(),
-		BusySeconds: time.Duration(busy.Load()).Seconds()}, firstErr
+		BusySeconds: time.Duration(busy.Load()).Seconds()}, errors.Join(firstErr, stopProfile())
+}
+
+// startProfile starts a CPU profile into file, if one is named, and
+// returns what stops it and closes the file.
+func startProfile(file string) (func() error, error) {
+	if file == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // cpuTime is the CPU time the process has used, user and system.

@@ -2,7 +2,6 @@ package eventbus
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -127,7 +126,7 @@ func (b *Bus) deadLetterUnqueued(ctx context.Context, es []*entry, cause error) 
 
 // marshal encodes a bus event compactly, on one line.
 func marshal(e Event) ([]byte, error) {
-	data, err := json.Marshal(e)
+	data, err := e.AppendJSON(make([]byte, 0, 256+len(e.Detail)))
 	if err != nil {
 		return nil, fmt.Errorf("localbus: encoding event %s: %w", e.ID, err)
 	}

@@ -1,6 +1,7 @@
 package eventbus
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -42,7 +43,7 @@ func Wrap(e events.Event, source string, now time.Time) (Event, error) {
 	if e.ID == "" || e.Type == "" {
 		return Event{}, events.Errorf(events.CodeInvalidArgument, "event %q of type %q needs an id and a type", e.ID, e.Type)
 	}
-	detail, err := json.Marshal(e)
+	detail, err := e.AppendJSON(nil)
 	if err != nil {
 		return Event{}, events.Wrap(events.CodeInvalidArgument, err, "event "+e.ID+" cannot be encoded")
 	}
@@ -51,6 +52,45 @@ func Wrap(e events.Event, source string, now time.Time) (Event, error) {
 		Account: LocalAccount, Time: eventTime(e, now).UTC().Format(time.RFC3339),
 		Region: LocalRegion, Resources: []string{}, Detail: detail,
 	}, nil
+}
+
+// AppendJSON appends the event to b as encoding/json writes it (but for
+// HTML escaping, which it leaves out, as the Lambda runtime does), without
+// encoding/json's reflection; Detail is compacted, which checks it.
+func (e Event) AppendJSON(b []byte) ([]byte, error) {
+	b = events.AppendString(append(b, `{"version":`...), e.Version)
+	b = events.AppendString(append(b, `,"id":`...), e.ID)
+	b = events.AppendString(append(b, `,"detail-type":`...), e.DetailType)
+	b = events.AppendString(append(b, `,"source":`...), e.Source)
+	b = events.AppendString(append(b, `,"account":`...), e.Account)
+	b = events.AppendString(append(b, `,"time":`...), e.Time)
+	b = events.AppendString(append(b, `,"region":`...), e.Region)
+	b = append(b, `,"resources":`...)
+	b = appendStrings(b, e.Resources)
+	buf := bytes.NewBuffer(append(b, `,"detail":`...))
+	if err := json.Compact(buf, e.Detail); err != nil {
+		return nil, events.Wrap(events.CodeInvalidArgument, err, "event "+e.ID+" has a detail that is not JSON")
+	}
+	b = buf.Bytes()
+	if e.ReplayName != "" {
+		b = events.AppendString(append(b, `,"replay-name":`...), e.ReplayName)
+	}
+	return append(b, '}'), nil
+}
+
+// appendStrings writes a list of strings, null for a nil one.
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = events.AppendString(b, s)
+	}
+	return append(b, ']')
 }
 
 func eventTime(e events.Event, now time.Time) time.Time {

@@ -14,12 +14,13 @@ import (
 )
 
 // Handler returns fn as a Lambda handler: it decodes the JSON payload into
-// In, runs fn and encodes its Out as the Lambda Go runtime does (no HTML
-// escaping, no trailing newline). A failure is returned as InvokeError(err);
-// a payload that does not decode into In fails with InvalidCommand. An
-// events.Command inside In is read with events.DecodeStrict (through its
-// UnmarshalJSON), as the HTTP API reads a body, so a Lambda function on AWS
-// and an in-process task refuse the same commands.
+// In with events.DecodePayload, runs fn and encodes its Out as the Lambda
+// Go runtime does (no HTML escaping, no trailing newline). A failure is
+// returned as InvokeError(err); a payload that does not decode into In
+// fails with InvalidCommand. A command travels inside In as its raw JSON,
+// which the domain's Decode reads with events.DecodeStrict, as the HTTP API
+// reads a body, so a Lambda function on AWS and an in-process task refuse
+// the same commands.
 //
 // It implements lambda.Handler itself rather than going through
 // lambda.NewHandler's reflection, which decoded every payload twice; the
@@ -34,35 +35,44 @@ type handler[In, Out any] func(context.Context, In) (Out, error)
 // Invoke runs the function on one JSON payload.
 func (h handler[In, Out]) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var in In
-	if err := json.Unmarshal(payload, &in); err != nil {
-		return nil, InvokeError(decodeError(err))
+	if err := events.DecodePayload(payload, &in, "the payload does not fit this task"); err != nil {
+		return nil, InvokeError(err)
 	}
 	out, err := h(ctx, in)
 	if err != nil {
 		return nil, InvokeError(err)
 	}
+	b, err := encode(out)
+	if err != nil {
+		return nil, InvokeError(events.Wrap(events.CodeInternal, err, "cannot encode the result"))
+	}
+	return b, nil
+}
+
+// appender is a result that writes its own JSON, as encoding/json would
+// write it, without encoding/json walking it again to compact it.
+type appender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// encode writes a task's result as the Lambda runtime does: encoding/json
+// without HTML escaping. A result that writes its own JSON (the tasks'
+// Decision and Persisted) does so, and a json.RawMessage, which a task
+// makes with json.Marshal, is sent as it is, compact already.
+func encode(out any) ([]byte, error) {
+	switch v := out.(type) {
+	case appender:
+		return v.AppendJSON(nil)
+	case json.RawMessage:
+		return v, nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(out); err != nil {
-		return nil, InvokeError(events.Wrap(events.CodeInternal, err, "cannot encode the result"))
+		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// decodeError names the JSON problem in the payload's own terms. A
-// command is read strictly by events.Command's UnmarshalJSON, whose
-// InvalidCommand error already names the problem, and passes unchanged.
-func decodeError(err error) error {
-	var e *events.Error
-	if errors.As(err, &e) {
-		return e
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return events.Errorf(events.CodeInvalidCommand, "the payload does not fit this task: %s must be %s, not a JSON %s", te.Field, te.Type, te.Value)
-	}
-	return events.Wrap(events.CodeInvalidCommand, err, "the payload does not fit this task")
 }
 
 // InvokeError returns err as the Lambda error response that the runtime
