@@ -239,7 +239,7 @@ func TestServeUnderLowFileLimit(t *testing.T) {
 	s.cancel = func() { _ = cmd.Process.Signal(syscall.SIGTERM) }
 	waitListening(t, s)
 	defer s.stop(t)
-	if !waitLogged(s, `"maxConns":64`) {
+	if !strings.Contains(s.stderr.String(), `"maxConns":64`) {
 		t.Errorf("a limit of 128 files should give a cap of 64 connections:\n%s", s.stderr)
 	}
 	for i := range 150 {

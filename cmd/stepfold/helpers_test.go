@@ -211,19 +211,6 @@ func waitListening(t *testing.T, s *server) {
 
 func waitABit() { time.Sleep(10 * time.Millisecond) }
 
-// waitLogged waits until the server's log holds want, and reports whether
-// it did within 10s. The server record that waitListening reads is
-// written just before the startup line is logged, so a test that reads
-// that line must wait for it.
-func waitLogged(s *server, want string) bool {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); waitABit() {
-		if strings.Contains(s.stderr.String(), want) {
-			return true
-		}
-	}
-	return false
-}
-
 // stop shuts the server down as SIGTERM would and returns its exit code.
 func (s *server) stop(t *testing.T) int {
 	t.Helper()

@@ -182,16 +182,18 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener, c serveConfig) error
 		return err
 	}
 	addr := ln.Addr().String()
+	// The startup line comes before the server record, so whoever finds
+	// the record (dlq, bench, the tests) finds the line logged too.
+	log.Info("stepfold listening", "addr", addr, "data", a.cfg.data, "pid", os.Getpid(),
+		"console", "http://"+addr+"/console/", "domains", a.describe(),
+		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout.String(), "readTimeout", c.readTimeout.String(),
+		"allowedHosts", []string(c.hosts), "allowedOrigins", []string(c.origins))
 	if err := writeServerInfo(a.cfg.data, addr); err != nil {
 		_ = ln.Close()
 		_ = a.close(context.Background())
 		return err
 	}
 	defer os.Remove(filepath.Join(a.cfg.data, serverFile))
-	log.Info("stepfold listening", "addr", addr, "data", a.cfg.data, "pid", os.Getpid(),
-		"console", "http://"+addr+"/console/", "domains", a.describe(),
-		"maxConns", c.maxConns, "idleTimeout", c.idleTimeout.String(), "readTimeout", c.readTimeout.String(),
-		"allowedHosts", []string(c.hosts), "allowedOrigins", []string(c.origins))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
